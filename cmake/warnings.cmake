@@ -1,0 +1,17 @@
+# Project-wide warning and sanitizer flags, applied per target with wirelab_target().
+add_library(wirelab_options INTERFACE)
+target_compile_options(wirelab_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(WIRELAB_WERROR)
+  target_compile_options(wirelab_options INTERFACE -Werror)
+endif()
+if(WIRELAB_SANITIZE)
+  target_compile_options(wirelab_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(wirelab_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# wirelab_target(T): our own code gets our warnings; third-party headers are included as SYSTEM by their targets.
+function(wirelab_target target)
+  target_link_libraries(${target} PRIVATE wirelab_options)
+endfunction()

@@ -1,0 +1,101 @@
+// The mirror event model: what the relay tells the visualizer, and what a
+// capture file holds, one JSON object per line. docs/mirror-protocol.md is the
+// contract; these types and their JSON form (events.cpp) implement it exactly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "wire/result.h"
+
+namespace wire {
+
+using Bytes = std::vector<std::uint8_t>;
+
+enum class Direction : std::uint8_t { c2s, s2c };    // JSON "c2s" | "s2c"
+enum class Transport : std::uint8_t { tcp, tls };    // JSON "tcp" | "tls"
+enum class ClosedBy : std::uint8_t { client, relay };
+
+// One open connection, as listed in `hello`'s snapshot.
+struct ConnectionInfo {
+  std::uint64_t conn = 0;
+  Transport transport = Transport::tcp;
+  std::string state;            // "http" before a 101, "websocket" after
+  std::int64_t opened_t_us = 0;
+};
+
+struct Hello {
+  int version = 1;
+  std::string relay;            // e.g. "wirelab-relay 0.1.0 (libwebsockets 4.1.6)"
+  bool tap = true;
+  bool deterministic = false;
+  std::vector<ConnectionInfo> connections;
+};
+struct Open { std::uint64_t conn = 0; Transport transport = Transport::tcp; };
+struct Close {
+  std::uint64_t conn = 0;
+  ClosedBy by = ClosedBy::client;
+  std::optional<std::uint16_t> code;   // JSON null when no close frame was seen
+  std::string reason;
+};
+// One whole HTTP/1.1 message (head + body) exactly as it crossed the wire.
+struct Http {
+  std::uint64_t conn = 0;
+  Direction dir = Direction::c2s;
+  std::uint64_t offset = 0;          // byte offset of its first byte in this direction's stream
+  std::string start_line;            // "GET /chat HTTP/1.1" or "HTTP/1.1 101 Switching Protocols"
+  std::vector<std::pair<std::string, std::string>> headers;   // in wire order, names as sent
+  std::uint64_t body_len = 0;
+  Bytes bytes;                       // the exact message, head and body
+};
+// One WebSocket frame exactly as it crossed the wire (RFC 6455 5.2).
+struct Frame {
+  std::uint64_t conn = 0;
+  Direction dir = Direction::c2s;
+  std::uint64_t offset = 0;
+  bool fin = true;
+  std::uint8_t rsv = 0;              // bits rsv1 rsv2 rsv3 as 0b100 0b010 0b001
+  std::uint8_t opcode = 0;
+  bool masked = false;
+  std::optional<std::uint32_t> mask_key;   // JSON "37fa213d" (big-endian as on the wire) or null
+  std::uint64_t payload_len = 0;
+  Bytes header;                      // 2 to 14 header bytes
+  Bytes payload;                     // as on the wire, still masked; maybe cut (truncated)
+  bool truncated = false;
+};
+struct Raw { std::uint64_t conn = 0; Direction dir = Direction::c2s; std::uint64_t offset = 0; Bytes bytes; std::string why; };
+struct Violation { std::uint64_t conn = 0; std::string rule; std::string action; };
+struct Chat {
+  std::uint64_t conn = 0;
+  std::string event;                 // "welcome" | "paired" | "joined" | "left" | "said" | ...
+  std::string who;                   // "Stranger 7f3a"
+  std::string peer;                  // "" when none
+};
+struct Dropped { std::uint64_t count = 0; };
+
+using EventBody = std::variant<Hello, Open, Close, Http, Frame, Raw, Violation, Chat, Dropped>;
+
+struct Event {
+  std::uint64_t seq = 0;
+  std::int64_t t_us = 0;
+  EventBody body;
+};
+
+// The `kind` string of an event: "hello", "open", ... "dropped".
+const char* kind_name(const EventBody& body);
+
+// JSON form, exactly as docs/mirror-protocol.md.
+nlohmann::json to_json(const Event& event);
+std::string to_json_line(const Event& event);   // compact, no trailing newline
+Result<Event> event_from_json(const nlohmann::json& j);
+Result<Event> parse_event_line(std::string_view line);   // never throws
+
+std::string mask_key_hex(std::uint32_t key);    // "37fa213d"
+
+}  // namespace wire
