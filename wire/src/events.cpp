@@ -1,8 +1,15 @@
-// The mirror event model's JSON form (docs/mirror-protocol.md).
+// The mirror event model's JSON form (docs/mirror-protocol.md): writing is
+// total (every Event has one JSON form), reading never throws and names the
+// field that is missing or of the wrong type.
 #include "wire/events.h"
 
 #include <cstdio>
 #include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+#include "json_text.h"
+#include "wire/base64.h"
 
 namespace wire {
 
@@ -27,6 +34,113 @@ std::string mask_key_hex(std::uint32_t key) {
   char out[9];
   std::snprintf(out, sizeof out, "%08x", key);
   return out;
+}
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using detail::valid_utf8_or_replaced;
+
+const char* dir_name(Direction d) { return d == Direction::c2s ? "c2s" : "s2c"; }
+const char* transport_name(Transport t) { return t == Transport::tcp ? "tcp" : "tls"; }
+
+// Field order follows docs/mirror-protocol.md so capture lines read well
+// (J = ordered_json); to_json() builds the same fields in a plain json.
+template <class J>
+struct Writer {
+  J& j;
+  void operator()(const Hello& e) const {
+    j["version"] = e.version;
+    j["relay"] = valid_utf8_or_replaced(e.relay);
+    j["tap"] = e.tap;
+    j["deterministic"] = e.deterministic;
+    J conns = J::array();
+    for (const auto& c : e.connections) {
+      conns.push_back(J{{"conn", c.conn}, {"transport", transport_name(c.transport)},
+                            {"state", valid_utf8_or_replaced(c.state)}, {"opened_t_us", c.opened_t_us}});
+    }
+    j["connections"] = std::move(conns);
+  }
+  void operator()(const Open& e) const {
+    j["conn"] = e.conn;
+    j["transport"] = transport_name(e.transport);
+  }
+  void operator()(const Close& e) const {
+    j["conn"] = e.conn;
+    j["by"] = e.by == ClosedBy::client ? "client" : "relay";
+    if (e.code) j["code"] = *e.code;
+    else j["code"] = nullptr;
+    j["reason"] = valid_utf8_or_replaced(e.reason);
+  }
+  void operator()(const Http& e) const {
+    j["conn"] = e.conn;
+    j["dir"] = dir_name(e.dir);
+    j["offset"] = e.offset;
+    j["start_line"] = valid_utf8_or_replaced(e.start_line);
+    J headers = J::array();
+    for (const auto& [name, value] : e.headers) {
+      headers.push_back(J::array({valid_utf8_or_replaced(name), valid_utf8_or_replaced(value)}));
+    }
+    j["headers"] = std::move(headers);
+    j["body_len"] = e.body_len;
+    j["bytes"] = base64_encode(e.bytes);
+    j["truncated"] = e.truncated;
+  }
+  void operator()(const Frame& e) const {
+    j["conn"] = e.conn;
+    j["dir"] = dir_name(e.dir);
+    j["offset"] = e.offset;
+    j["fin"] = e.fin;
+    j["rsv"] = e.rsv;
+    j["opcode"] = e.opcode;
+    j["masked"] = e.masked;
+    if (e.mask_key) j["mask_key"] = mask_key_hex(*e.mask_key);
+    else j["mask_key"] = nullptr;
+    j["payload_len"] = e.payload_len;
+    j["header"] = base64_encode(e.header);
+    j["payload"] = base64_encode(e.payload);
+    j["truncated"] = e.truncated;
+  }
+  void operator()(const Raw& e) const {
+    j["conn"] = e.conn;
+    j["dir"] = dir_name(e.dir);
+    j["offset"] = e.offset;
+    j["bytes"] = base64_encode(e.bytes);
+    j["why"] = valid_utf8_or_replaced(e.why);
+  }
+  void operator()(const Violation& e) const {
+    j["conn"] = e.conn;
+    j["rule"] = valid_utf8_or_replaced(e.rule);
+    j["action"] = valid_utf8_or_replaced(e.action);
+  }
+  void operator()(const Chat& e) const {
+    j["conn"] = e.conn;
+    j["event"] = valid_utf8_or_replaced(e.event);
+    j["who"] = valid_utf8_or_replaced(e.who);
+    j["peer"] = valid_utf8_or_replaced(e.peer);
+  }
+  void operator()(const Dropped& e) const { j["count"] = e.count; }
+};
+
+template <class J>
+J to_json_as(const Event& event) {
+  J j;
+  j["seq"] = event.seq;
+  j["t_us"] = event.t_us;
+  j["kind"] = kind_name(event.body);
+  std::visit(Writer<J>{j}, event.body);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Event& event) {
+  // Strings are made valid UTF-8 here, so any dump() of the result succeeds.
+  return to_json_as<nlohmann::json>(event);
+}
+
+std::string to_json_line(const Event& event) {
+  return to_json_as<ojson>(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace wire

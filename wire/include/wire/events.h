@@ -51,8 +51,9 @@ struct Http {
   std::uint64_t offset = 0;          // byte offset of its first byte in this direction's stream
   std::string start_line;            // "GET /chat HTTP/1.1" or "HTTP/1.1 101 Switching Protocols"
   std::vector<std::pair<std::string, std::string>> headers;   // in wire order, names as sent
-  std::uint64_t body_len = 0;
-  Bytes bytes;                       // the exact message, head and body
+  std::uint64_t body_len = 0;        // body bytes as on the wire (chunked coding included)
+  Bytes bytes;                       // the exact message, head and body; body maybe cut (truncated)
+  bool truncated = false;            // bytes holds only the first part of the body
 };
 // One WebSocket frame exactly as it crossed the wire (RFC 6455 5.2).
 struct Frame {

@@ -25,6 +25,7 @@ struct StreamDecoderOptions {
   // and the frame is marked truncated. Bounds memory for huge frames.
   std::size_t max_payload_kept = 64 * 1024;
   // An HTTP head longer than this becomes a Raw unit and the direction stops.
+  // HTTP bodies are kept up to max_payload_kept too (Http::truncated).
   std::size_t max_http_head = 64 * 1024;
 };
 
@@ -54,6 +55,9 @@ class StreamDecoder {
 
   // Bytes seen in one direction, any chunking. Complete units come back.
   FeedResult feed(Direction dir, std::span<const std::uint8_t> bytes);
+  // That direction ended (TCP FIN or connection gone): a response delimited
+  // by the close is emitted, a unit cut short becomes Raw; the direction stops.
+  FeedResult finish(Direction dir);
 
   Phase phase(Direction dir) const;
   // The negotiated Sec-WebSocket-Extensions after the 101 ("" when none);

@@ -1,0 +1,152 @@
+// Mirror events (wire/events.h): the JSON form of every kind exactly as
+// docs/mirror-protocol.md shows it, round trips, and reading errors that name
+// the field, never an exception.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "wire/events.h"
+#include "wire_test_support.h"
+
+namespace wire {
+namespace {
+
+using test::from_hex;
+
+Event ev(std::uint64_t seq, std::int64_t t, EventBody body) { return Event{seq, t, std::move(body)}; }
+
+// The doc's masked "Hello" example, field by field.
+Frame masked_hello() {
+  Frame f;
+  f.conn = 3;
+  f.dir = Direction::c2s;
+  f.offset = 157;
+  f.fin = true;
+  f.opcode = 1;
+  f.masked = true;
+  f.mask_key = 0x37fa213d;
+  f.payload_len = 5;
+  f.header = from_hex("81 85 37 fa 21 3d");
+  f.payload = from_hex("7f 9f 4d 51 58");
+  return f;
+}
+
+TEST(Events, FrameLineIsExactlyTheDocumentedForm) {
+  EXPECT_EQ(to_json_line(ev(5, 2100, masked_hello())),
+            R"({"seq":5,"t_us":2100,"kind":"frame","conn":3,"dir":"c2s","offset":157,"fin":true,"rsv":0,)"
+            R"("opcode":1,"masked":true,"mask_key":"37fa213d","payload_len":5,"header":"gYU3+iE9",)"
+            R"("payload":"f59NUVg=","truncated":false})");
+  Frame unmasked;
+  unmasked.dir = Direction::s2c;
+  EXPECT_NE(to_json_line(ev(1, 1, unmasked)).find(R"("mask_key":null)"), std::string::npos);
+}
+
+TEST(Events, EveryKindHasItsDocumentedFields) {
+  Hello h;
+  h.relay = "wirelab-relay 0.1.0";
+  h.deterministic = true;
+  h.connections.push_back(ConnectionInfo{3, Transport::tls, "websocket", 1200});
+  Http http;
+  http.conn = 3;
+  http.start_line = "GET /chat HTTP/1.1";
+  http.headers = {{"Host", "x"}};
+  http.bytes = test::bytes_of("GET /chat HTTP/1.1\r\nHost: x\r\n\r\n");
+  struct Case {
+    EventBody body;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {h, R"({"seq":0,"t_us":0,"kind":"hello","version":1,"relay":"wirelab-relay 0.1.0","tap":true,)"
+          R"("deterministic":true,"connections":[{"conn":3,"transport":"tls","state":"websocket","opened_t_us":1200}]})"},
+      {Open{3, Transport::tcp}, R"({"seq":0,"t_us":0,"kind":"open","conn":3,"transport":"tcp"})"},
+      {Close{3, ClosedBy::client, 1000, "bye"},
+       R"({"seq":0,"t_us":0,"kind":"close","conn":3,"by":"client","code":1000,"reason":"bye"})"},
+      {Close{4, ClosedBy::relay, std::nullopt, ""},
+       R"({"seq":0,"t_us":0,"kind":"close","conn":4,"by":"relay","code":null,"reason":""})"},
+      {http, R"({"seq":0,"t_us":0,"kind":"http","conn":3,"dir":"c2s","offset":0,"start_line":"GET /chat HTTP/1.1",)"
+             R"("headers":[["Host","x"]],"body_len":0,"bytes":"R0VUIC9jaGF0IEhUVFAvMS4xDQpIb3N0OiB4DQoNCg==",)"
+             R"("truncated":false})"},
+      {Raw{5, Direction::s2c, 9, from_hex("00 ff"), "why not"},
+       R"({"seq":0,"t_us":0,"kind":"raw","conn":5,"dir":"s2c","offset":9,"bytes":"AP8=","why":"why not"})"},
+      {Violation{3, "RFC 6455 5.1: client frames must be masked", "closed 1002"},
+       R"({"seq":0,"t_us":0,"kind":"violation","conn":3,"rule":"RFC 6455 5.1: client frames must be masked",)"
+       R"("action":"closed 1002"})"},
+      {Chat{3, "paired", "Stranger 7f3a", "Stranger 91c2"},
+       R"({"seq":0,"t_us":0,"kind":"chat","conn":3,"event":"paired","who":"Stranger 7f3a","peer":"Stranger 91c2"})"},
+      {Dropped{17}, R"({"seq":0,"t_us":0,"kind":"dropped","count":17})"},
+  };
+  for (const auto& c : cases) {
+    const Event e = ev(0, 0, c.body);
+    SCOPED_TRACE(kind_name(e.body));
+    const std::string line = to_json_line(e);
+    EXPECT_EQ(line, c.expected);
+    // Round trip: the parsed event writes the same line.
+    auto back = parse_event_line(line);
+    ASSERT_TRUE(back.ok()) << back.error().reason;
+    EXPECT_EQ(to_json_line(*back), line);
+    // to_json() holds the same fields (key order aside).
+    EXPECT_EQ(to_json(e), nlohmann::json::parse(line));
+  }
+}
+
+TEST(Events, FrameRoundTripKeepsEveryField) {
+  Frame f = masked_hello();
+  f.rsv = 4;
+  f.truncated = true;
+  f.payload_len = 70000;
+  auto back = parse_event_line(to_json_line(ev(9, -1, f)));
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  const Frame& g = std::get<Frame>(back->body);
+  EXPECT_EQ(back->seq, 9u);
+  EXPECT_EQ(back->t_us, -1);
+  EXPECT_EQ(g.rsv, 4);
+  EXPECT_EQ(g.mask_key, 0x37fa213du);
+  EXPECT_EQ(g.payload_len, 70000u);
+  EXPECT_TRUE(g.truncated);
+  EXPECT_BYTES_EQ(f.header, g.header);
+  EXPECT_BYTES_EQ(f.payload, g.payload);
+}
+
+TEST(Events, WireTextThatIsNotUtf8IsReplacedNotThrown) {
+  Http h;
+  h.start_line = "GET /\xff HTTP/1.1";
+  const std::string line = to_json_line(ev(0, 0, h));
+  EXPECT_NE(line.find("GET /\xef\xbf\xbd HTTP/1.1"), std::string::npos) << line;
+  EXPECT_NO_THROW((void)to_json(ev(0, 0, h)).dump());
+}
+
+TEST(Events, BadLinesNameTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"not json", "not valid JSON"},
+      {"[1,2]", "must be a JSON object"},
+      {R"({"t_us":0,"kind":"open","conn":1,"transport":"tcp"})", R"(field "seq": missing)"},
+      {R"({"seq":-1,"t_us":0,"kind":"open","conn":1,"transport":"tcp"})", R"(field "seq": must not be negative)"},
+      {R"({"seq":1,"t_us":0,"kind":"open","conn":"1","transport":"tcp"})", R"(field "conn": must be an integer)"},
+      {R"({"seq":1,"t_us":0,"kind":"open","conn":1,"transport":"udp"})", R"(field "transport")"},
+      {R"({"seq":1,"t_us":0,"kind":"nope"})", R"(unknown kind "nope")"},
+      {R"({"seq":1,"t_us":0,"kind":"raw","conn":1,"dir":"c2s","offset":0,"bytes":"a$==","why":""})",
+       R"(field "bytes": not valid standard base64)"},
+      {R"({"seq":1,"t_us":0,"kind":"frame","conn":1,"dir":"c2s","offset":0,"fin":1,"rsv":0,"opcode":1,)"
+       R"("masked":false,"mask_key":null,"payload_len":0,"header":"","payload":"","truncated":false})",
+       R"(field "fin": must be true or false)"},
+      {R"({"seq":1,"t_us":0,"kind":"frame","conn":1,"dir":"c2s","offset":0,"fin":true,"rsv":0,"opcode":1,)"
+       R"("masked":true,"mask_key":"37FA213D","payload_len":0,"header":"","payload":"","truncated":false})",
+       R"(field "mask_key")"},
+      {R"({"seq":1,"t_us":0,"kind":"frame","conn":1,"dir":"c2s","offset":0,"fin":true,"rsv":8,"opcode":1,)"
+       R"("masked":false,"mask_key":null,"payload_len":0,"header":"","payload":"","truncated":false})",
+       R"(field "rsv": must be at most 7)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,)"
+       R"("connections":[{"conn":1,"transport":"tcp","state":"http"}]})",
+       R"(field "connections[0]": field "opened_t_us": missing)"},
+  };
+  for (const auto& [line, expected] : cases) {
+    SCOPED_TRACE(line);
+    auto r = parse_event_line(line);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().reason.find(expected), std::string::npos)
+        << "reason should contain \"" << expected << "\" but was \"" << r.error().reason << "\"";
+  }
+}
+
+}  // namespace
+}  // namespace wire

@@ -1,0 +1,236 @@
+// StreamDecoder: HttpSplitter until a 101, then one frame reader per
+// direction built on FrameHeaderDecoder (frame.h). It never parses a frame
+// header itself: it only collects the payload bytes the header announced.
+#include "wire/stream_decoder.h"
+
+#include <algorithm>
+
+#include "wire/frame.h"
+#include "wire/handshake.h"
+#include "wire/http.h"
+
+namespace wire {
+
+namespace {
+
+// RFC 7692 6: permessage-deflate, once negotiated, defines RSV1.
+bool negotiates_rsv1(const std::string& extensions) {
+  if (extensions.empty()) return false;
+  auto list = parse_extension_list(extensions);
+  if (!list) return false;
+  return std::any_of(list->begin(), list->end(), [](const Extension& e) { return e.name == "permessage-deflate"; });
+}
+
+// One direction's WebSocket frames: header through FrameHeaderDecoder, then
+// payload_len bytes, of which at most max_payload_kept are kept.
+class FrameReader {
+ public:
+  enum class State : std::uint8_t { header, payload, stopped };
+
+  FrameReader(Direction dir, std::size_t max_payload_kept) : dir_(dir), max_kept_(max_payload_kept) {}
+
+  void start(std::uint64_t offset, bool rsv1_negotiated) {
+    offset_ = offset;
+    rules_.from_client = dir_ == Direction::c2s;
+    rules_.rsv1_negotiated = rsv1_negotiated;
+    rules_.stop_on_rule_break = false;   // a tap reports every frame, breaches included
+    decoder_ = FrameHeaderDecoder(rules_);
+    state_ = State::header;
+  }
+
+  void feed(std::span<const std::uint8_t> in, FeedResult& out) {
+    std::size_t i = 0;
+    while (i < in.size()) {
+      switch (state_) {
+        case State::header: {
+          const auto step = decoder_.feed(in.subspan(i));
+          header_bytes_.insert(header_bytes_.end(), in.begin() + static_cast<std::ptrdiff_t>(i),
+                               in.begin() + static_cast<std::ptrdiff_t>(i + step.consumed));
+          i += step.consumed;
+          if (step.status == FrameHeaderDecoder::Status::error) {
+            stop(out, frame_error(*step.error, static_cast<std::size_t>(offset_) + step.error_at));
+          } else if (step.status == FrameHeaderDecoder::Status::done) {
+            header_ = step.header;
+            frame_offset_ = offset_;
+            remaining_ = header_.payload_len;
+            offset_ += header_bytes_.size();
+            state_ = State::payload;
+            if (remaining_ == 0) emit(out);
+          }
+          break;
+        }
+        case State::payload: {
+          const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - i));
+          const std::size_t room = max_kept_ > payload_.size() ? max_kept_ - payload_.size() : 0;
+          const std::size_t keep = std::min(n, room);
+          payload_.insert(payload_.end(), in.begin() + static_cast<std::ptrdiff_t>(i),
+                          in.begin() + static_cast<std::ptrdiff_t>(i + keep));
+          i += n;
+          offset_ += n;
+          remaining_ -= n;
+          if (remaining_ == 0) emit(out);
+          break;
+        }
+        case State::stopped:
+          emit_raw(out, offset_, Bytes(in.begin() + static_cast<std::ptrdiff_t>(i), in.end()),
+                   "decoding of this direction stopped: " + stop_why_);
+          offset_ += in.size() - i;
+          i = in.size();
+          break;
+      }
+    }
+  }
+
+  // The direction ended: a frame cut short becomes Raw.
+  void finish(FeedResult& out) {
+    if (state_ == State::stopped) return;
+    const std::uint64_t at = state_ == State::payload ? frame_offset_ : offset_;
+    if (state_ == State::header) offset_ += header_bytes_.size();   // later bytes follow these
+    Bytes bytes = std::move(header_bytes_);
+    bytes.insert(bytes.end(), payload_.begin(), payload_.end());
+    emit_raw(out, at, std::move(bytes), "RFC 6455 5.2: the connection closed in the middle of a frame");
+    header_bytes_.clear();
+    payload_.clear();
+    state_ = State::stopped;
+    stop_why_ = "the connection closed in this direction";
+  }
+
+  std::size_t pending() const { return header_bytes_.size() + payload_.size(); }
+  bool stopped() const { return state_ == State::stopped; }
+
+ private:
+  void emit(FeedResult& out) {
+    Frame f;
+    f.dir = dir_;
+    f.offset = frame_offset_;
+    f.fin = header_.fin;
+    f.rsv = static_cast<std::uint8_t>((header_.rsv1 ? 4 : 0) | (header_.rsv2 ? 2 : 0) | (header_.rsv3 ? 1 : 0));
+    f.opcode = static_cast<std::uint8_t>(header_.opcode);
+    f.masked = header_.masked;
+    if (header_.masked) {
+      const auto& k = header_.masking_key;
+      f.mask_key = (std::uint32_t{k[0]} << 24) | (std::uint32_t{k[1]} << 16) | (std::uint32_t{k[2]} << 8) | k[3];
+    }
+    f.payload_len = header_.payload_len;
+    f.header = std::move(header_bytes_);
+    f.payload = std::move(payload_);
+    f.truncated = f.payload.size() < f.payload_len;
+    // 5.1, 5.2, 5.5: the frame is reported, then the rule it breaks.
+    if (auto e = check_header(header_, rules_)) {
+      out.breaches.push_back(FrameBreach{out.units.size(), frame_error(*e, static_cast<std::size_t>(frame_offset_) +
+                                                                               error_byte(*e)),
+                                         close_code_for(*e)});
+    }
+    out.units.emplace_back(std::move(f));
+    header_bytes_.clear();
+    payload_.clear();
+    decoder_.reset();
+    state_ = State::header;
+  }
+
+  // 5.2: a structural error (a 64-bit length with its top bit set) leaves no
+  // way to find the next frame: the bytes read so far become Raw, then stop.
+  void stop(FeedResult& out, const Error& error) {
+    stop_why_ = error.rule + ": " + error.reason;
+    const std::uint64_t at = offset_;
+    offset_ += header_bytes_.size();
+    emit_raw(out, at, std::move(header_bytes_), stop_why_ + "; decoding of this direction stopped");
+    header_bytes_.clear();
+    state_ = State::stopped;
+  }
+
+  void emit_raw(FeedResult& out, std::uint64_t offset, Bytes bytes, std::string why) {
+    if (bytes.empty()) return;
+    Raw r;
+    r.dir = dir_;
+    r.offset = offset;
+    r.bytes = std::move(bytes);
+    r.why = std::move(why);
+    out.units.emplace_back(std::move(r));
+  }
+
+  Direction dir_;
+  std::size_t max_kept_;
+  FrameRules rules_;
+  FrameHeaderDecoder decoder_;
+  State state_ = State::header;
+  std::uint64_t offset_ = 0;        // stream offset of the next byte
+  std::uint64_t frame_offset_ = 0;  // offset of the current frame's first byte
+  FrameHeader header_;
+  Bytes header_bytes_;
+  Bytes payload_;
+  std::uint64_t remaining_ = 0;
+  std::string stop_why_;
+};
+
+}  // namespace
+
+struct StreamDecoder::Impl {
+  explicit Impl(StreamDecoderOptions o)
+      : options(o),
+        http(HttpOptions{o.max_http_head, o.max_payload_kept}),
+        c2s(Direction::c2s, o.max_payload_kept),
+        s2c(Direction::s2c, o.max_payload_kept) {}
+
+  StreamDecoderOptions options;
+  HttpSplitter http;
+  FrameReader c2s, s2c;
+  std::string extensions;
+
+  FrameReader& frames(Direction d) { return d == Direction::c2s ? c2s : s2c; }
+
+  // HTTP units first, then the frames of any direction that just switched.
+  void take(HttpFeed&& h, FeedResult& out) {
+    for (auto& u : h.units) {
+      std::visit([&out](auto&& unit) { out.units.emplace_back(std::move(unit)); }, std::move(u));
+    }
+    for (Direction d : {Direction::c2s, Direction::s2c}) {
+      if (started[index(d)] || http.phase(d) != HttpPhase::websocket) continue;
+      extensions = http.extensions();
+      frames(d).start(http.offset(d), negotiates_rsv1(extensions));
+      started[index(d)] = true;
+    }
+    for (auto& ws : h.websocket) frames(ws.dir).feed(ws.bytes, out);
+  }
+  static std::size_t index(Direction d) { return d == Direction::c2s ? 0 : 1; }
+  bool started[2] = {false, false};
+};
+
+StreamDecoder::StreamDecoder(StreamDecoderOptions options) : impl_(std::make_unique<Impl>(options)) {}
+StreamDecoder::~StreamDecoder() = default;
+StreamDecoder::StreamDecoder(StreamDecoder&&) noexcept = default;
+StreamDecoder& StreamDecoder::operator=(StreamDecoder&&) noexcept = default;
+
+FeedResult StreamDecoder::feed(Direction dir, std::span<const std::uint8_t> bytes) {
+  FeedResult out;
+  if (impl_->http.phase(dir) == HttpPhase::websocket) {
+    impl_->frames(dir).feed(bytes, out);
+  } else {
+    impl_->take(impl_->http.feed(dir, bytes), out);
+  }
+  return out;
+}
+
+FeedResult StreamDecoder::finish(Direction dir) {
+  FeedResult out;
+  if (impl_->http.phase(dir) == HttpPhase::websocket) impl_->frames(dir).finish(out);
+  else impl_->take(impl_->http.finish(dir), out);
+  return out;
+}
+
+StreamDecoder::Phase StreamDecoder::phase(Direction dir) const {
+  switch (impl_->http.phase(dir)) {
+    case HttpPhase::http: return Phase::http;
+    case HttpPhase::websocket: return impl_->frames(dir).stopped() ? Phase::stopped : Phase::websocket;
+    case HttpPhase::stopped: return Phase::stopped;
+  }
+  return Phase::stopped;
+}
+
+const std::string& StreamDecoder::extensions() const { return impl_->extensions; }
+
+std::size_t StreamDecoder::pending(Direction dir) const {
+  return impl_->http.phase(dir) == HttpPhase::websocket ? impl_->frames(dir).pending() : impl_->http.pending(dir);
+}
+
+}  // namespace wire
