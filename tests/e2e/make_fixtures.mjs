@@ -1,0 +1,101 @@
+// Regenerates the visualizer's bundled captures (fixtures/README.md), run by
+// scripts/make-fixtures:
+//   demo-deterministic.jsonl  relay --demo --deterministic --capture: one round
+//                             of the scripted strangers, ending cleanly (B
+//                             leaves, A closes 1000, B hangs up), then SIGTERM.
+//   chromium-session.jsonl    relay --deterministic --capture with two Chromium
+//                             pages (one WebSocket, one long-polling): a few
+//                             messages, a skip, a new pair, then both close.
+// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium ...]
+import fs from 'node:fs';
+import path from 'node:path';
+import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor } from './lib.mjs';
+
+const outDir = path.resolve(process.argv[2] || 'fixtures/captures');
+const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium'];
+fs.mkdirSync(outDir, { recursive: true });
+
+// Every connection that opened has closed: the capture ends cleanly.
+function allClosed(events) {
+  const open = new Set();
+  for (const e of events) {
+    if (e.kind === 'open') open.add(e.conn);
+    if (e.kind === 'close') open.delete(e.conn);
+  }
+  return open.size === 0;
+}
+
+async function finish(relay, mirror, file) {
+  await waitFor('every connection to close', () => allClosed(mirror.events), 20000);
+  await sleep(300);
+  mirror.close();
+  const exit = await relay.stop();
+  if (exit.code !== 0) throw new Error('the relay exited ' + JSON.stringify(exit) + '\n' + relay.stderr);
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const size = fs.statSync(file).size;
+  console.log('make-fixtures: ' + path.relative(process.cwd(), file) + ': ' + lines.length + ' events, ' + size + ' bytes');
+  if (size > 1024 * 1024) throw new Error(file + ' is over 1 MiB');
+}
+
+async function demo() {
+  const file = path.join(outDir, 'demo-deterministic.jsonl');
+  fs.rmSync(file, { force: true });
+  process.env.WIRELAB_DEMO_ROUNDS = '1';   // the demo plays one round, then both strangers leave and hang up
+  const relay = await startRelay(['--demo', '--deterministic', '--capture', file]);
+  delete process.env.WIRELAB_DEMO_ROUNDS;
+  const mirror = await subscribeMirror(relay.mirrorUrl);
+  // The end of the script: A's close 1000 "bye" (7.1.2), then B's connections close.
+  await mirror.waitEvent('the demo to finish (A closes 1000)', (e) => e.kind === 'close' && e.code === 1000, 60000);
+  await finish(relay, mirror, file);
+}
+
+async function chromium() {
+  const file = path.join(outDir, 'chromium-session.jsonl');
+  fs.rmSync(file, { force: true });
+  const relay = await startRelay(['--deterministic', '--capture', file]);
+  const mirror = await subscribeMirror(relay.mirrorUrl);
+  const browser = await launchChromium();
+  try {
+    const a = await browser.open(relay.base + '/', { width: 1280, height: 800 });
+    const b = await browser.open(relay.base + '/?transport=poll', { width: 375, height: 667 });
+    await waitState(a, 'start');
+    await waitState(b, 'start');
+    const talk = async (from, to, text) => {
+      await from.type('#text', text.slice(0, 6), { delay: 60 });   // a real typing indicator first
+      await sleep(400);
+      await from.fill('#text', text);
+      await from.press('#text', 'Enter');
+      await waitTheirs(to, text);
+      await sleep(600);
+    };
+    await a.click('#find');
+    await waitState(a, 'waiting');
+    await b.click('#find');
+    await waitState(a, 'paired');
+    await waitState(b, 'paired');
+    await talk(a, b, 'Hi! I am a Chromium page on a WebSocket.');
+    await talk(b, a, 'Hello! I am long-polling: every message is a POST.');
+    await talk(a, b, 'My frames are masked with a fresh key each time.');
+    await talk(b, a, 'And my answers wait in a held GET. Bye for now!');
+    await a.click('#skip');                       // skip = leave + find, after a confirm
+    await a.click('#confirm-yes');
+    await waitState(b, 'ended');
+    await sleep(500);
+    await b.click('#again');
+    await waitState(a, 'paired');
+    await waitState(b, 'paired');
+    await talk(b, a, 'Found you again!');
+    await talk(a, b, 'Small world. Closing the tab now.');
+    await a.close();
+    await b.close();
+  } finally {
+    await browser.close();
+  }
+  await finish(relay, mirror, file);
+}
+
+for (const w of which) {
+  if (w === 'demo') await demo();
+  else if (w === 'chromium') await chromium();
+  else throw new Error('unknown fixture ' + w + ' (demo | chromium)');
+}
