@@ -1,0 +1,277 @@
+// The tap's lws half: the edge and shuttle raw protocols (PLATFORM.md recipe).
+#include "relay/edge_tap.h"
+
+#include <sys/socket.h>
+
+#include <fmt/core.h>
+
+#include "relay/log.h"
+#include "relay/relay.h"
+#include "wire/close_code.h"
+#include "wire/frame.h"
+
+namespace relay {
+namespace {
+
+constexpr unsigned kEdgeId = 1;      // lws copies protocol arrays: compare by id (PLATFORM.md)
+constexpr unsigned kShuttleId = 2;
+constexpr std::size_t kHighWater = 256 * 1024;   // pause the reading side above this ...
+constexpr std::size_t kLowWater = 64 * 1024;     // ... and resume below this
+
+const lws_protocols kProtocols[] = {
+    {"wirelab-edge", EdgeTap::callback, 0, 64 * 1024, kEdgeId, nullptr, 0},
+    {"wirelab-shuttle", EdgeTap::callback, 0, 64 * 1024, kShuttleId, nullptr, 0},
+    {nullptr, nullptr, 0, 0, 0, nullptr, 0},   // terminator
+};
+
+}  // namespace
+
+const lws_protocols* EdgeTap::protocols() { return kProtocols; }
+
+bool EdgeTap::drained() const {
+  for (const auto& [id, c] : conns_) {
+    if (!c.to_client.empty()) return false;
+  }
+  return true;
+}
+
+int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, std::size_t len) {
+  const lws_protocols* p = lws_get_protocol(wsi);
+  if (p == nullptr) return 0;   // TLS setup callbacks have no protocol yet
+  const bool edge = p->id == kEdgeId;
+  EdgeTap& tap = Relay::of(wsi).tap();
+  if (reason == LWS_CALLBACK_RAW_ADOPT) return edge ? tap.adopt_client(wsi) : 0;
+
+  auto it = tap.conns_.find(conn_id(wsi));
+  const auto* bytes = static_cast<const std::uint8_t*>(in);
+  switch (reason) {
+    case LWS_CALLBACK_RAW_RX:
+      if (it == tap.conns_.end()) return -1;
+      return edge ? tap.client_rx(it->second, bytes, len) : tap.shuttle_rx(it->second, bytes, len);
+    case LWS_CALLBACK_RAW_WRITEABLE:
+      if (it == tap.conns_.end()) return -1;
+      return edge ? tap.edge_writeable(it->second) : tap.shuttle_writeable(it->second);
+    case LWS_CALLBACK_RAW_CLOSE:
+      tap.side_closed(conn_id(wsi), edge);
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+// A client connected to the edge: register it, make the socketpair, adopt
+// one end as our shuttle and the other as an HTTP connection of the inner vhost.
+int EdgeTap::adopt_client(lws* wsi) {
+  Relay& r = relay_;
+  char address[128] = "";
+  lws_get_peer_simple(wsi, address, sizeof address);
+  const auto transport = lws_is_ssl(wsi) ? wire::Transport::tls : wire::Transport::tcp;
+  ConnRecord& rec = r.connections().add(transport, address, r.now_us());
+  const std::uint64_t id = rec.id;
+
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
+    log::info("conn #{}: socketpair failed; dropping the connection", id);
+    r.connections().remove(id);
+    return -1;
+  }
+  Fd shuttle_fd(sv[0]), inner_fd(sv[1]);
+  TapConnection& c = conns_[id];
+  c.id = id;
+  c.edge = wsi;
+  c.stream = std::make_unique<TapStream>(id, r.options().mirror_max_payload, r.metrics());
+  set_conn_id(wsi, id);
+
+  lws_adopt_desc_t shuttle{};
+  shuttle.vh = r.edge_vhost();
+  shuttle.type = LWS_ADOPT_SOCKET;
+  shuttle.fd.sockfd = shuttle_fd.release();
+  shuttle.vh_prot_name = "wirelab-shuttle";
+  shuttle.opaque = id_as_opaque(id);
+  c.shuttle = lws_adopt_descriptor_vhost_via_info(&shuttle);   // closes the fd itself on failure
+  if (c.shuttle == nullptr) {
+    log::info("conn #{}: adopting the shuttle failed; dropping the connection", id);
+    conns_.erase(id);
+    r.connections().remove(id);
+    return -1;
+  }
+  lws_adopt_desc_t inner{};
+  inner.vh = r.inner_vhost();
+  inner.type = static_cast<lws_adoption_type>(LWS_ADOPT_SOCKET | LWS_ADOPT_HTTP);
+  inner.fd.sockfd = inner_fd.release();
+  inner.opaque = id_as_opaque(id);
+  if (lws_adopt_descriptor_vhost_via_info(&inner) == nullptr) {
+    log::info("conn #{}: adopting the inner side failed; dropping the connection", id);
+    c.enforcing = true;
+    lws_callback_on_writable(c.shuttle);
+    return -1;
+  }
+  r.publish(wire::Open{id, transport});
+  log::detail("conn #{}: open ({}), {} connections", id, transport == wire::Transport::tls ? "tls" : "tcp",
+              r.connections().size());
+  return 0;
+}
+
+void EdgeTap::publish_all(std::vector<wire::EventBody>& events) {
+  for (auto& e : events) relay_.publish(std::move(e));
+  events.clear();
+}
+
+// c2s: tap, then queue for the inner server (only the bytes before a broken rule).
+int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len) {
+  if (!c.tls_timeout_cleared) {
+    // PLATFORM.md: lws arms a 5 s timeout on TLS adoption that raw never clears.
+    lws_set_timeout(c.edge, NO_PENDING_TIMEOUT, 0);
+    c.tls_timeout_cleared = true;
+  }
+  if (c.enforcing) return 0;
+  std::vector<wire::EventBody> events;
+  TapVerdict v = c.stream->client_bytes({in, len}, events);
+  publish_all(events);
+  if (v.close) {
+    c.to_inner.push({in, v.forward});
+    enforce(c, v);
+    return 0;
+  }
+  if (forward(c.shuttle, c.to_inner, {in, v.forward}, c.c2s_unchecked) < 0) return -1;
+  if (c.to_inner.size() > kHighWater && !c.edge_paused) {
+    lws_rx_flow_control(c.edge, 0);
+    c.edge_paused = true;
+  }
+  return 0;
+}
+
+// s2c: tap, then queue for the client.
+int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len) {
+  if (c.enforcing || c.edge == nullptr) return 0;
+  std::vector<wire::EventBody> events;
+  c.stream->server_bytes({in, len}, events);
+  publish_all(events);
+  if (c.stream->websocket()) {
+    if (ConnRecord* rec = relay_.connections().find(c.id)) rec->websocket = true;
+  }
+  if (forward(c.edge, c.to_client, {in, len}, c.s2c_unchecked) < 0) return 0;   // the edge closes itself
+  if (c.to_client.size() > kHighWater && !c.shuttle_paused && c.shuttle != nullptr) {
+    lws_rx_flow_control(c.shuttle, 0);
+    c.shuttle_paused = true;
+  }
+  return 0;
+}
+
+// Straight through when nothing is queued and the socket takes it: a relay
+// hop costs no extra poll round (the tap's price is its latency); otherwise
+// queued for WRITEABLE, in order. lws keeps any partial write itself.
+int EdgeTap::forward(lws* to, ByteQueue& queue, std::span<const std::uint8_t> bytes, std::size_t& unchecked) {
+  if (bytes.empty() || to == nullptr) return 0;
+  // lws keeps what a socket does not take and sends it first, so order holds;
+  // asking the socket (a poll() each) only every 64 KiB bounds what lws holds.
+  bool open = queue.empty();
+  if (open && unchecked + bytes.size() > 64 * 1024) {
+    open = !lws_send_pipe_choked(to);
+    if (open) unchecked = 0;
+  }
+  if (open) {
+    unchecked += bytes.size();
+    std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());   // lws_write wants a mutable buffer
+    if (lws_write(to, copy.data(), copy.size(), LWS_WRITE_RAW) < 0) {
+      lws_set_timeout(to, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+      return -1;
+    }
+    return 0;
+  }
+  queue.push(bytes);
+  lws_callback_on_writable(to);
+  return 0;
+}
+
+// One write per WRITEABLE; hang up once flushed if the other side is gone.
+int EdgeTap::edge_writeable(TapConnection& c) {
+  if (!c.to_client.empty()) {
+    auto& chunk = c.to_client.front();
+    if (lws_write(c.edge, chunk.data(), chunk.size(), LWS_WRITE_RAW) < 0) return -1;
+    c.to_client.pop();
+    c.s2c_unchecked = 0;
+  }
+  if (c.shuttle_paused && c.shuttle != nullptr && c.to_client.size() < kLowWater) {
+    lws_rx_flow_control(c.shuttle, 1);
+    c.shuttle_paused = false;
+  }
+  if (!c.to_client.empty()) {
+    lws_callback_on_writable(c.edge);
+    return 0;
+  }
+  return c.enforcing || c.shuttle == nullptr ? -1 : 0;
+}
+
+int EdgeTap::shuttle_writeable(TapConnection& c) {
+  if (!c.to_inner.empty()) {
+    auto& chunk = c.to_inner.front();
+    if (lws_write(c.shuttle, chunk.data(), chunk.size(), LWS_WRITE_RAW) < 0) return -1;
+    c.to_inner.pop();
+    c.c2s_unchecked = 0;
+  }
+  if (c.edge_paused && c.edge != nullptr && c.to_inner.size() < kLowWater) {
+    lws_rx_flow_control(c.edge, 1);
+    c.edge_paused = false;
+  }
+  if (!c.to_inner.empty()) {
+    lws_callback_on_writable(c.shuttle);
+    return 0;
+  }
+  return c.enforcing || c.edge == nullptr ? -1 : 0;
+}
+
+// RFC 6455 5.1 (and the other header rules): "the server MUST close the
+// connection upon receiving a frame that is not masked" - lws 4.1.6 does not,
+// so the tap does: the frame's event, a violation, the relay's close frame
+// (its own event), then the connection is dropped on both sides.
+void EdgeTap::enforce(TapConnection& c, const TapVerdict& v) {
+  c.enforcing = true;
+  relay_.violation(c.id, v.rule, fmt::format("closed {}", v.close_code));
+  if (c.stream->at_server_frame_boundary() && c.edge != nullptr) {
+    const std::string reason = v.rule.substr(0, v.rule.find(':'));   // "RFC 6455 5.1"
+    wire::Bytes payload = wire::encode_close_payload(v.close_code, reason);
+    wire::Bytes frame = wire::encode_server_frame(wire::Opcode::close, payload);
+    std::vector<wire::EventBody> events;
+    c.stream->server_bytes(frame, events);
+    publish_all(events);
+    c.to_client.push(frame);
+  }
+  log::info("conn #{}: {} -> closed {}", c.id, v.rule, v.close_code);
+  if (c.edge != nullptr) lws_callback_on_writable(c.edge);
+  if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+}
+
+void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  TapConnection& c = it->second;
+  if (edge_side) {
+    c.edge = nullptr;
+    if (!c.relay_closed_first) c.client_closed_first = true;
+    c.to_client.clear();
+    if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+  } else {
+    c.shuttle = nullptr;
+    if (!c.client_closed_first) c.relay_closed_first = true;
+    c.to_inner.clear();
+    if (c.edge != nullptr) lws_callback_on_writable(c.edge);
+  }
+  if (c.edge != nullptr || c.shuttle != nullptr) return;
+
+  wire::Close ev;
+  ev.conn = id;
+  if (const auto& fc = c.stream->first_close()) {
+    ev.by = fc->by;
+    ev.code = fc->code;
+    ev.reason = fc->reason;
+  } else {
+    ev.by = c.client_closed_first ? wire::ClosedBy::client : wire::ClosedBy::relay;
+  }
+  relay_.publish(std::move(ev));
+  relay_.connections().remove(id);
+  conns_.erase(it);
+  log::detail("conn #{}: closed, {} connections", id, relay_.connections().size());
+}
+
+}  // namespace relay

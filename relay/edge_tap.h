@@ -1,0 +1,69 @@
+// relay::EdgeTap: the byte-exact tap (PLATFORM.md's recipe). The edge vhost
+// accepts each client as a raw socket; a socketpair joins it to the inner
+// vhost, where libwebsockets does HTTP and WebSocket for real:
+//
+//   client <-TCP/TLS-> edge wsi --c2s queue--> shuttle wsi <-socketpair-> inner wsi (HTTP/WS)
+//                              <--s2c queue--
+//
+// Every byte passes through the connection's TapStream (mirror events) on its
+// way. One TapConnection per client (three wsis, one id in their opaque data).
+// Each direction's queue has high/low water marks that pause the reading side
+// (lws_rx_flow_control). A client frame that breaks a header rule (5.1
+// unmasked, ...) is not forwarded: the edge sends the relay's close frame and
+// drops the connection; nobody else notices.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+
+#include <libwebsockets.h>
+
+#include "relay/byte_queue.h"
+#include "relay/tap_stream.h"
+
+namespace relay {
+
+class Relay;
+
+struct TapConnection {
+  std::uint64_t id = 0;
+  lws* edge = nullptr;       // the client's socket (nullptr once closed)
+  lws* shuttle = nullptr;    // our end of the socketpair (nullptr once closed)
+  std::unique_ptr<TapStream> stream;
+  ByteQueue to_inner;        // c2s bytes for the shuttle
+  ByteQueue to_client;       // s2c bytes for the edge
+  bool edge_paused = false, shuttle_paused = false;
+  std::size_t c2s_unchecked = 0, s2c_unchecked = 0;   // bytes written straight through since the last check
+  bool tls_timeout_cleared = false;
+  bool enforcing = false;    // a rule was broken: forward nothing more, close after the close frame
+  bool client_closed_first = false, relay_closed_first = false;
+};
+
+class EdgeTap {
+ public:
+  explicit EdgeTap(Relay& relay) : relay_(relay) {}
+  static const lws_protocols* protocols();   // {edge, shuttle, terminator}
+  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
+
+  std::size_t size() const { return conns_.size(); }
+  bool drained() const;                      // every s2c queue empty
+
+ private:
+  int adopt_client(lws* wsi);
+  int client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
+  int shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
+  int edge_writeable(TapConnection& c);
+  int shuttle_writeable(TapConnection& c);
+  int forward(lws* to, ByteQueue& queue, std::span<const std::uint8_t> bytes, std::size_t& unchecked);
+  void enforce(TapConnection& c, const TapVerdict& v);
+  void side_closed(std::uint64_t id, bool edge_side);
+  void publish_all(std::vector<wire::EventBody>& events);
+
+  Relay& relay_;
+  std::map<std::uint64_t, TapConnection> conns_;
+};
+
+}  // namespace relay

@@ -1,0 +1,121 @@
+// relay::InnerServer: the inner vhost, where libwebsockets does HTTP/1.1 and
+// WebSocket for real (behind the tap, or listening itself with --no-tap).
+// One callback for every inner protocol; it translates lws events into calls
+// on one InnerSession per connection (kept here, keyed by connection id: lws
+// per-session memory holds nothing, STYLE 13).
+//
+// Routes (DESIGN.md "Relay HTTP surface"): / and /static/... (embedded
+// relay/web), /healthz, /metrics, /poll/open|send|recv (poll_http.cpp), and
+// WebSocket upgrades to /chat (ws_chat.cpp) and /echo (ws_echo.cpp), checked
+// first by wire's RFC 6455 4.2.1 validator (400 / 426 + Sec-WebSocket-Version: 13).
+// What lws 4.1.6 lets through is enforced here: message size (1009), UTF-8
+// (1007); unmasked client frames are the tap's job (edge_tap.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <libwebsockets.h>
+
+#include "relay/chat/service.h"
+#include "wire/utf8.h"
+
+namespace relay {
+
+class Relay;
+
+enum class Route : std::uint8_t { none, chat, echo };
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;   // extra, e.g. cache-control
+};
+
+// One per inner connection (HTTP keep-alive requests, then maybe a WebSocket).
+struct InnerSession {
+  std::uint64_t conn = 0;
+  lws* wsi = nullptr;
+  // HTTP
+  std::optional<HttpReply> reply;          // written at the next HTTP_WRITEABLE
+  enum class Body : std::uint8_t { none, poll_open, poll_send } body_kind = Body::none;
+  std::string body;
+  bool body_too_big = false;
+  std::string poll_session;                // /poll/send and /poll/recv: the ?session= value
+  bool held = false;                       // a /poll/recv waiting for messages
+  chat::ParticipantId held_for = 0;
+  std::int64_t held_until_us = 0;
+  // WebSocket
+  Route route = Route::none;
+  bool websocket = false;
+  chat::ParticipantId participant = 0;     // /chat
+  std::string message;                     // the message being received (all fragments so far)
+  bool message_binary = false;
+  wire::Utf8Validator utf8;
+  std::deque<std::pair<bool, std::string>> echo_out;   // /echo: (binary, payload) to send back
+  std::size_t echo_bytes = 0;
+  bool rx_paused = false;
+  bool going_away = false;                 // shutdown: close 1001 at the next WRITEABLE
+};
+
+class InnerServer {
+ public:
+  explicit InnerServer(Relay& relay);
+  static const lws_protocols* protocols();
+  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
+
+  // Chat service hooks.
+  void on_chat_ready(chat::ParticipantId id);
+  void on_chat_note(const chat::ChatNote& note);
+  // Shutdown: every WebSocket gets close 1001, every held poll its answer.
+  void say_goodbye();
+  std::size_t websockets() const { return websockets_; }
+  std::size_t held_polls() const { return held_.size(); }
+  std::size_t ws_participants() const { return ws_participants_.size(); }
+  // Periodic: answer held polls whose time is up, end expired poll sessions.
+  void tick(std::int64_t now_us);
+
+ private:
+  InnerSession* session(lws* wsi, bool create);
+  // HTTP (inner_http.cpp)
+  int on_http(InnerSession& s, const char* uri);
+  int on_confirm_upgrade(InnerSession& s);
+  int on_body(InnerSession& s, const char* in, std::size_t len);
+  int on_body_complete(InnerSession& s);
+  int on_http_writeable(InnerSession& s);
+  void respond(InnerSession& s, HttpReply reply);
+  int write_reply(InnerSession& s, const HttpReply& reply);
+  // WebSocket (ws_chat.cpp, ws_echo.cpp)
+  int on_established(InnerSession& s);
+  int on_receive(InnerSession& s, const char* in, std::size_t len);
+  int on_ws_writeable(InnerSession& s);
+  void on_ws_closed(InnerSession& s);
+  int deliver_message(InnerSession& s);
+  int chat_writeable(InnerSession& s);
+  int echo_writeable(InnerSession& s);
+  // Long-poll (poll_http.cpp)
+  int poll_open(InnerSession& s);
+  int poll_send(InnerSession& s);
+  int poll_recv(InnerSession& s);
+  int answer_held(InnerSession& s);
+  void unhold(InnerSession& s);
+  void forget(std::uint64_t conn);
+
+  Relay& relay_;
+  std::unordered_map<std::uint64_t, InnerSession> sessions_;
+  std::unordered_map<chat::ParticipantId, std::uint64_t> ws_participants_;   // participant -> conn
+  std::unordered_map<chat::ParticipantId, std::uint64_t> held_;              // participant -> conn with a held recv
+  std::unordered_map<chat::ParticipantId, std::uint64_t> last_conn_;         // participant -> conn, for `chat` events
+  std::uint64_t pending_conn_ = 0;   // the conn whose connect() is running (its welcome note)
+  std::size_t websockets_ = 0;
+};
+
+}  // namespace relay

@@ -1,0 +1,108 @@
+// Prometheus text exposition for GET /metrics.
+#include "relay/metrics.h"
+
+#include <fmt/core.h>
+
+namespace relay {
+
+const char* carrier_name(Carrier c) {
+  switch (c) {
+    case Carrier::websocket: return "websocket";
+    case Carrier::long_poll: return "long_poll";
+    case Carrier::http: return "http";
+  }
+  return "http";
+}
+
+void Metrics::message(Carrier c, wire::Direction d, std::size_t payload_bytes) {
+  ++messages_[index(c, d)];
+  payload_bytes_[index(c, d)] += payload_bytes;
+}
+
+void Metrics::wire_bytes(Carrier c, wire::Direction d, std::size_t bytes) { wire_bytes_[index(c, d)] += bytes; }
+
+void Metrics::violation(const std::string& rule) { ++violations_[rule]; }
+
+std::uint64_t Metrics::violations(const std::string& rule) const {
+  auto it = violations_.find(rule);
+  return it == violations_.end() ? 0 : it->second;
+}
+
+namespace {
+// Label values are our own fixed strings or RFC rule texts: escape \ " and newline anyway.
+std::string escape_label(const std::string& v) {
+  std::string out;
+  for (char ch : v) {
+    if (ch == '\\' || ch == '"') out += '\\';
+    if (ch == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+void family(std::string& out, const char* name, const char* type, const char* help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+}  // namespace
+
+std::string Metrics::render(const Gauges& g) const {
+  std::string out;
+  family(out, "wirelab_connections", "gauge", "Open client connections by transport (tcp or tls).");
+  out += fmt::format("wirelab_connections{{transport=\"tcp\"}} {}\n", g.tcp_connections);
+  out += fmt::format("wirelab_connections{{transport=\"tls\"}} {}\n", g.tls_connections);
+  family(out, "wirelab_chat_participants", "gauge", "Chat participants by transport.");
+  out += fmt::format("wirelab_chat_participants{{transport=\"websocket\"}} {}\n", g.websocket_participants);
+  out += fmt::format("wirelab_chat_participants{{transport=\"long_poll\"}} {}\n", g.long_poll_participants);
+  family(out, "wirelab_websockets_open", "gauge", "Open WebSocket connections (/chat and /echo).");
+  out += fmt::format("wirelab_websockets_open {}\n", g.websockets_open);
+  family(out, "wirelab_poll_sessions", "gauge", "Open long-poll sessions.");
+  out += fmt::format("wirelab_poll_sessions {}\n", g.poll_sessions);
+  family(out, "wirelab_polls_held", "gauge", "GET /poll/recv requests being held.");
+  out += fmt::format("wirelab_polls_held {}\n", g.polls_held);
+
+  const Carrier carriers[] = {Carrier::websocket, Carrier::long_poll, Carrier::http};
+  const wire::Direction dirs[] = {wire::Direction::c2s, wire::Direction::s2c};
+  auto per = [&](const char* name, const char* help, const std::array<std::uint64_t, 6>& v, bool with_http) {
+    family(out, name, "counter", help);
+    for (Carrier c : carriers) {
+      if (c == Carrier::http && !with_http) continue;
+      for (wire::Direction d : dirs) {
+        out += fmt::format("{}{{transport=\"{}\",dir=\"{}\"}} {}\n", name, carrier_name(c),
+                           d == wire::Direction::c2s ? "c2s" : "s2c", v[index(c, d)]);
+      }
+    }
+  };
+  per("wirelab_messages_total", "Application messages by transport and direction.", messages_, false);
+  per("wirelab_payload_bytes_total", "Application payload bytes by transport and direction.", payload_bytes_, false);
+  per("wirelab_wire_bytes_total",
+      "Bytes on the wire (frame headers and payloads, HTTP heads and bodies) seen by the tap; 0 with --no-tap.",
+      wire_bytes_, true);
+  family(out, "wirelab_violations_total", "counter", "Protocol violations answered by the relay, by RFC rule.");
+  for (const auto& [rule, n] : violations_) {
+    out += fmt::format("wirelab_violations_total{{rule=\"{}\"}} {}\n", escape_label(rule), n);
+  }
+  family(out, "wirelab_http_requests_total", "counter", "HTTP requests answered (not counting upgrades).");
+  out += fmt::format("wirelab_http_requests_total {}\n", http_requests_);
+  family(out, "wirelab_rejected_over_cap_total", "counter", "Connections answered 503: too many from one address.");
+  out += fmt::format("wirelab_rejected_over_cap_total {}\n", g.over_cap_rejected);
+  family(out, "wirelab_mirror_subscribers", "gauge", "Connected mirror subscribers.");
+  out += fmt::format("wirelab_mirror_subscribers {}\n", g.mirror_subscribers);
+  family(out, "wirelab_mirror_events_total", "counter", "Mirror events published.");
+  out += fmt::format("wirelab_mirror_events_total {}\n", g.mirror_events);
+  family(out, "wirelab_mirror_dropped_total", "counter", "Mirror events dropped for slow subscribers.");
+  out += fmt::format("wirelab_mirror_dropped_total {}\n", g.mirror_dropped);
+  family(out, "wirelab_chat_said_total", "counter", "Chat `said` messages delivered to recipients' queues.");
+  out += fmt::format("wirelab_chat_said_total {}\n", g.chat_said);
+  family(out, "wirelab_chat_dropped_outgoing_total", "counter", "Chat messages dropped from full outgoing queues.");
+  out += fmt::format("wirelab_chat_dropped_outgoing_total {}\n", g.chat_dropped_outgoing);
+  family(out, "wirelab_chat_rate_limited_total", "counter", "Chat messages refused by the rate limit.");
+  out += fmt::format("wirelab_chat_rate_limited_total {}\n", g.chat_rate_limited);
+  family(out, "wirelab_chat_bad_messages_total", "counter", "Chat messages answered error bad_message.");
+  out += fmt::format("wirelab_chat_bad_messages_total {}\n", g.chat_bad_messages);
+  return out;
+}
+
+}  // namespace relay

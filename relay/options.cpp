@@ -1,0 +1,94 @@
+// Command line of wirelab-relay (CLI11). --help lists every flag and default.
+#include "relay/options.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+namespace relay {
+
+bool is_loopback(const std::string& address) {
+  return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
+}
+
+ParsedOptions parse_options(int argc, char** argv) {
+  ParsedOptions parsed;
+  Options& o = parsed.options;
+  CLI::App app{
+      "wirelab-relay: an anonymous chat over WebSocket and long-polling whose every byte is mirrored\n"
+      "to the visualizer. Nothing is stored: messages exist only in bounded queues while in transit."};
+  app.get_formatter()->column_width(34);
+
+  app.add_option("--bind", o.bind, "Address of the chat port (0.0.0.0 to let a classroom in)")->capture_default_str();
+  app.add_option("--port", o.port, "Chat port: /, /chat, /echo, /poll/*, /metrics, /healthz (0 = pick a free port)")
+      ->capture_default_str();
+  app.add_option("--mirror-bind", o.mirror_bind, "Address of the mirror listener (not loopback: needs --mirror-token)")
+      ->capture_default_str();
+  app.add_option("--mirror-port", o.mirror_port, "Mirror port, ws://ADDR:PORT/mirror (0 = pick a free port)")
+      ->capture_default_str();
+  app.add_option("--mirror-token", o.mirror_token, "Token subscribers must send as /mirror?token=T");
+  app.add_option("--mirror-max-payload", o.mirror_max_payload,
+                 "Frame payload bytes put in a mirror event; the rest is cut and marked truncated")
+      ->capture_default_str();
+  app.add_option("--mirror-queue-events", o.mirror_queue_events,
+                 "Events queued per mirror subscriber before it gets `dropped`")->capture_default_str();
+  app.add_option("--mirror-queue-bytes", o.mirror_queue_bytes,
+                 "Bytes queued per mirror subscriber before it gets `dropped`")->capture_default_str();
+  bool no_tap = false;
+  app.add_flag("--no-tap", no_tap,
+               "Serve the chat without the byte tap (for measurement): no http/frame events, and unmasked "
+               "client frames are NOT closed with 1002 (libwebsockets 4.1 accepts them)");
+  app.add_flag("--demo", o.demo, "Start two scripted strangers (one WebSocket, one long-polling) after listening");
+  app.add_flag("--deterministic", o.deterministic,
+               "Fixed labels seed, demo key/masks/timing: two runs' captures differ only in t_us");
+  app.add_option("--capture", o.capture, "Write every mirror event to FILE (JSON lines). Chat text is written too!");
+  app.add_flag("--redact", o.redact,
+               "Mirror and capture carry no payload bytes (payload empty, truncated=true; lengths, headers, "
+               "mask keys kept)");
+  app.add_option("--tls-cert", o.tls_cert, "PEM certificate: serve https/wss on --port (see scripts/dev-cert)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", o.tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
+  app.add_option("--max-conns-per-addr", o.max_conns_per_addr, "Connections per client address; more get 503")
+      ->capture_default_str();
+  app.add_option("--echo-max-message", o.echo_max_message, "Largest /echo message in bytes; larger closes 1009")
+      ->capture_default_str();
+  app.add_option("--chat-max-message", o.chat_max_message, "Largest /chat message in bytes; larger closes 1009")
+      ->capture_default_str();
+  app.add_option("--chat-max-text", o.chat_max_text, "Longest `say` text in bytes (error too_long)")
+      ->capture_default_str();
+  app.add_option("--chat-rate", o.chat_rate, "Chat messages per second per connection (error rate_limited)")
+      ->capture_default_str();
+  app.add_option("--chat-burst", o.chat_burst, "Chat burst allowance per connection")->capture_default_str();
+  app.add_option("--chat-max-queued", o.chat_max_queued, "Outgoing chat messages queued per connection")
+      ->capture_default_str();
+  app.add_option("--ping-secs", o.ping_secs, "WebSocket keepalive: ping after this many idle seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--hangup-secs", o.hangup_secs, "WebSocket keepalive: hang up after this long without a pong")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--poll-hold-secs", o.poll_hold_secs, "Longest a /poll/recv is held before 204")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--poll-expiry-secs", o.poll_expiry_secs, "A long-poll session ends after this long without a recv")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  app.add_flag("-v,--verbose", o.verbose, "More logs (-vv adds libwebsockets notices); never chat text");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    parsed.exit_code = app.exit(e);
+    return parsed;
+  }
+  o.tap = !no_tap;
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    fmt::print(stderr, "wirelab-relay: --tls-cert and --tls-key go together\n");
+    parsed.exit_code = 2;
+  } else if (!is_loopback(o.mirror_bind) && o.mirror_token.empty()) {
+    fmt::print(stderr, "wirelab-relay: --mirror-bind {} is not loopback: set --mirror-token\n", o.mirror_bind);
+    parsed.exit_code = 2;
+  }
+  return parsed;
+}
+
+}  // namespace relay

@@ -1,0 +1,58 @@
+// relay::Options: every flag of wirelab-relay with its default (CLI11 in
+// options.cpp). One struct so the rest of the relay never sees argv.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace relay {
+
+struct Options {
+  // Listening
+  std::string bind = "127.0.0.1";        // the chat port's address; 0.0.0.0 for a classroom
+  std::uint16_t port = 7681;             // 0 picks a free port (printed)
+  std::string mirror_bind = "127.0.0.1";
+  std::uint16_t mirror_port = 7682;      // 0 picks a free port (printed)
+  std::string mirror_token;              // required when mirror_bind is not loopback (?token=T)
+  // Modes
+  bool tap = true;                       // false: --no-tap (no frame events, no 1002 for unmasked frames)
+  bool demo = false;
+  bool deterministic = false;
+  std::string capture;                   // "" = no capture file (the default)
+  bool redact = false;
+  std::string tls_cert, tls_key;
+  // Mirror limits
+  std::size_t mirror_max_payload = 64 * 1024;
+  std::size_t mirror_queue_events = 10'000;
+  std::size_t mirror_queue_bytes = 16 * 1024 * 1024;
+  // Relay limits
+  std::size_t max_conns_per_addr = 64;
+  std::size_t echo_max_message = 64 * 1024;
+  std::size_t chat_max_message = 4 * 1024;
+  std::size_t chat_max_text = 2000;
+  double chat_rate = 10;
+  double chat_burst = 20;
+  std::size_t chat_max_queued = 256;
+  int ping_secs = 30;
+  int hangup_secs = 60;
+  int poll_hold_secs = 25;
+  int poll_expiry_secs = 60;
+  int verbose = 0;                       // -v: more logs (still no chat text); -vv: lws notices
+
+  bool tls() const { return !tls_cert.empty(); }
+};
+
+// Parses argv. Returns the options, or the process exit code when parsing
+// ended the run (--help: 0, a bad flag: 2 after printing why).
+struct ParsedOptions {
+  Options options;
+  std::optional<int> exit_code;
+};
+ParsedOptions parse_options(int argc, char** argv);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback(const std::string& address);
+
+}  // namespace relay

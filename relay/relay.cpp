@@ -1,0 +1,256 @@
+// The relay's lifecycle: context and vhosts, the listening lines, the service
+// loop, housekeeping ticks, and the goodbye (close 1001, held polls answered).
+#include "relay/relay.h"
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "relay/edge_tap.h"
+#include "relay/inner_server.h"
+#include "relay/log.h"
+#include "relay/mirror_server.h"
+
+#ifndef WIRELAB_VERSION
+#define WIRELAB_VERSION "0.0.0"
+#endif
+
+namespace relay {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+MirrorConfig mirror_config(const Options& o) {
+  MirrorConfig c;
+  c.max_events = o.mirror_queue_events;
+  c.max_bytes = o.mirror_queue_bytes;
+  c.max_payload = o.mirror_max_payload;
+  c.redact = o.redact;
+  c.hello.version = 1;
+  std::string lws_version = lws_get_library_version();   // "4.1.6-" on Debian: keep the digits and dots
+  lws_version = lws_version.substr(0, lws_version.find_first_not_of("0123456789."));
+  c.hello.relay = fmt::format("wirelab-relay {} (libwebsockets {})", WIRELAB_VERSION, lws_version);
+  c.hello.tap = o.tap;
+  c.hello.deterministic = o.deterministic;
+  return c;
+}
+
+chat::Limits chat_limits(const Options& o) {
+  chat::Limits l;
+  l.max_text_bytes = o.chat_max_text;
+  l.rate_per_s = o.chat_rate;
+  l.burst = o.chat_burst;
+  l.max_queued = o.chat_max_queued;
+  return l;
+}
+
+std::uint64_t label_seed(const Options& o) { return o.deterministic ? 7681 : std::random_device{}(); }
+
+void lws_log_line(int level, const char* line) {
+  // lws lines end with a newline already.
+  fmt::print(stderr, "wirelab-relay: lws{}: {}", level == LLL_ERR ? " error" : "", line);
+}
+
+}  // namespace
+
+Relay::Relay(Options options)
+    : options_(std::move(options)),
+      connections_(options_.max_conns_per_addr),
+      hub_(mirror_config(options_), clock_),
+      chat_(chat_limits(options_), label_seed(options_), options_.deterministic),
+      polls_(poll::SessionLimits{std::int64_t{options_.poll_expiry_secs} * 1'000'000, 10'000}),
+      tap_(std::make_unique<EdgeTap>(*this)),
+      inner_(std::make_unique<InnerServer>(*this)),
+      mirror_(std::make_unique<MirrorServer>(*this)) {
+  log::verbosity() = options_.verbose;
+  hub_.set_snapshot([this] { return connections_.snapshot(); });
+  chat_.on_ready = [this](chat::ParticipantId id) { inner_->on_chat_ready(id); };
+  chat_.on_note = [this](const chat::ChatNote& n) { inner_->on_chat_note(n); };
+  tick_.relay = this;
+}
+
+Relay::~Relay() {
+  // Destroy the context (and with it every wsi and its callbacks) while the
+  // parts the callbacks use still exist.
+  context_.reset();
+}
+
+void Relay::request_stop() { g_stop.store(true); }
+bool Relay::stop_requested() { return g_stop.load(); }
+
+Relay& Relay::of(lws* wsi) { return *static_cast<Relay*>(lws_context_user(lws_get_context(wsi))); }
+
+void Relay::violation(std::uint64_t conn, const std::string& rule, const std::string& action) {
+  metrics_.violation(rule);
+  publish(wire::Violation{conn, rule, action});
+}
+
+Gauges Relay::gauges() {
+  Gauges g;
+  g.tcp_connections = connections_.count(wire::Transport::tcp);
+  g.tls_connections = connections_.count(wire::Transport::tls);
+  g.websocket_participants = inner_->ws_participants();
+  g.long_poll_participants = polls_.size();
+  g.websockets_open = inner_->websockets();
+  g.poll_sessions = polls_.size();
+  g.polls_held = inner_->held_polls();
+  g.mirror_subscribers = hub_.subscribers();
+  g.mirror_dropped = hub_.dropped_total();
+  g.mirror_events = hub_.published();
+  g.over_cap_rejected = connections_.rejected_over_cap();
+  const auto& c = chat_.counters();
+  g.chat_said = c.said;
+  g.chat_dropped_outgoing = c.dropped_outgoing;
+  g.chat_rate_limited = c.rate_limited;
+  g.chat_bad_messages = c.bad_messages;
+  return g;
+}
+
+bool Relay::create_context() {
+  const int lws_levels = LLL_ERR | LLL_WARN | (options_.verbose >= 2 ? LLL_NOTICE : 0);
+  lws_set_log_level(lws_levels, lws_log_line);
+
+  lws_context_creation_info info{};
+  info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+  info.user = this;
+  info.port = CONTEXT_PORT_NO_LISTEN;
+  context_.reset(lws_create_context(&info));
+  if (!context_) {
+    log::info("could not create the libwebsockets context");
+    return false;
+  }
+
+  // Keepalive: a ping after --ping-secs idle, hang up after --hangup-secs without a pong.
+  keepalive_.secs_since_valid_ping = static_cast<std::uint16_t>(options_.ping_secs);
+  keepalive_.secs_since_valid_hangup = static_cast<std::uint16_t>(options_.hangup_secs);
+
+  const std::uint64_t tls_options = options_.tls() ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0;
+  // The inner vhost: HTTP, /chat, /echo, long-poll. Behind the tap it listens
+  // nowhere (connections arrive through socketpairs); with --no-tap it is the listener.
+  lws_context_creation_info inner{};
+  inner.vhost_name = "inner";
+  inner.protocols = InnerServer::protocols();
+  inner.retry_and_idle_policy = &keepalive_;
+  if (options_.tap) {
+    inner.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+  } else {
+    inner.port = options_.port;
+    inner.iface = options_.bind.c_str();
+    inner.options = tls_options;
+    if (options_.tls()) {
+      inner.ssl_cert_filepath = options_.tls_cert.c_str();
+      inner.ssl_private_key_filepath = options_.tls_key.c_str();
+      inner.alpn = "http/1.1";
+    }
+  }
+  inner_vh_ = lws_create_vhost(context_.get(), &inner);
+  if (inner_vh_ == nullptr) {
+    log::info("could not listen on {}:{}", options_.bind, options_.port);
+    return false;
+  }
+  int port = options_.tap ? 0 : lws_get_vhost_listen_port(inner_vh_);
+
+  if (options_.tap) {
+    // The edge: accepts clients as raw sockets (PLATFORM.md's tap recipe).
+    lws_context_creation_info edge{};
+    edge.vhost_name = "edge";
+    edge.port = options_.port;
+    edge.iface = options_.bind.c_str();
+    edge.protocols = EdgeTap::protocols();
+    edge.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG | tls_options;
+    edge.listen_accept_role = "raw-skt";
+    edge.listen_accept_protocol = "wirelab-edge";
+    if (options_.tls()) {
+      edge.ssl_cert_filepath = options_.tls_cert.c_str();
+      edge.ssl_private_key_filepath = options_.tls_key.c_str();
+      edge.alpn = "http/1.1";   // the inner side speaks HTTP/1.1 only
+    }
+    edge_vh_ = lws_create_vhost(context_.get(), &edge);
+    if (edge_vh_ == nullptr) {
+      log::info("could not listen on {}:{}", options_.bind, options_.port);
+      return false;
+    }
+    port = lws_get_vhost_listen_port(edge_vh_);
+  }
+
+  lws_context_creation_info mirror{};
+  mirror.vhost_name = "mirror";
+  mirror.port = options_.mirror_port;
+  mirror.iface = options_.mirror_bind.c_str();
+  mirror.protocols = MirrorServer::protocols();
+  mirror_vh_ = lws_create_vhost(context_.get(), &mirror);
+  if (mirror_vh_ == nullptr) {
+    log::info("could not listen on {}:{} for the mirror", options_.mirror_bind, options_.mirror_port);
+    return false;
+  }
+  const int mirror_port = lws_get_vhost_listen_port(mirror_vh_);
+
+  // The process contract: one line each on stdout, flushed (tests wait for them).
+  fmt::print("wirelab-relay: listening on {}://{}:{}\n", options_.tls() ? "https" : "http", options_.bind, port);
+  fmt::print("wirelab-relay: mirror on ws://{}:{}/mirror\n", options_.mirror_bind, mirror_port);
+  std::fflush(stdout);
+  actual_port_ = port;
+  return true;
+}
+
+void Relay::on_tick(lws_sorted_usec_list_t* sul) {
+  reinterpret_cast<Tick*>(sul)->relay->housekeeping();
+}
+
+void Relay::housekeeping() {
+  const std::int64_t now = now_us();
+  inner_->tick(now);
+  if (now - last_flush_us_ >= 1'000'000) {
+    hub_.flush_capture();
+    last_flush_us_ = now;
+  }
+  lws_sul_schedule(context_.get(), 0, &tick_.sul, on_tick, 250 * LWS_US_PER_MS);
+}
+
+void Relay::begin_shutdown() {
+  stopping_ = true;
+  log::info("stopping: close 1001 to {} WebSockets, answering {} held polls", inner_->websockets(),
+            inner_->held_polls());
+  inner_->say_goodbye();
+  mirror_->say_goodbye();
+}
+
+bool Relay::drained() const {
+  return inner_->websockets() == 0 && inner_->held_polls() == 0 && mirror_->size() == 0 && tap_->drained();
+}
+
+int Relay::run() {
+  if (!create_context()) return 1;
+  if (!options_.capture.empty()) {
+    log::info("WARNING: --capture {}: every mirror event is written to this file, chat text included{}",
+              options_.capture, options_.redact ? " (redacted: no payload bytes)" : "");
+    if (std::string why = hub_.open_capture(options_.capture); !why.empty()) {
+      log::info("{}", why);
+      return 1;
+    }
+  }
+  log::info("ready: tap {}, tls {}, mirror payload limit {} bytes{}", options_.tap ? "on" : "off",
+            options_.tls() ? "on" : "off", options_.mirror_max_payload, options_.redact ? ", redacted" : "");
+  lws_sul_schedule(context_.get(), 0, &tick_.sul, on_tick, 250 * LWS_US_PER_MS);
+  if (on_listening) on_listening(actual_port_);
+
+  while (!stop_requested()) {
+    if (lws_service(context_.get(), 0) < 0) break;
+  }
+  begin_shutdown();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (!drained() && std::chrono::steady_clock::now() < deadline) {
+    if (lws_service(context_.get(), 0) < 0) break;
+  }
+  if (on_stopping) on_stopping();
+  hub_.flush_capture();
+  lws_sul_cancel(&tick_.sul);
+  context_.reset();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace relay

@@ -1,0 +1,107 @@
+// relay::Relay: the process's one application object. It owns the lws context
+// (edge, inner and mirror vhosts), the chat service, the long-poll sessions,
+// the mirror hub and the metrics; lws callbacks find it through the context's
+// user pointer (Relay::of) and translate lws events into calls on the parts
+// (STYLE 14). Everything runs on the one lws service thread; the only
+// cross-thread entry is request_stop() (signals).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <libwebsockets.h>
+
+#include "relay/chat/service.h"
+#include "relay/clock.h"
+#include "relay/connections.h"
+#include "relay/lws_handles.h"
+#include "relay/metrics.h"
+#include "relay/mirror_hub.h"
+#include "relay/options.h"
+#include "relay/poll/sessions.h"
+
+namespace relay {
+
+class EdgeTap;
+class InnerServer;
+class MirrorServer;
+
+class Relay {
+ public:
+  explicit Relay(Options options);
+  ~Relay();
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  // Creates the context, prints the listening lines, serves until a stop is
+  // requested, says goodbye (close 1001, held polls answered). Returns the exit code.
+  int run();
+  // Safe from a signal handler or another thread.
+  static void request_stop();
+  static bool stop_requested();
+
+  static Relay& of(lws* wsi);
+
+  // Hooks for main.cpp: after the listening lines (with the chat port), and
+  // after the goodbye, before the context goes (e.g. start and stop --demo).
+  std::function<void(int port)> on_listening;
+  std::function<void()> on_stopping;
+
+  // The parts, for the callbacks (all on the service thread).
+  const Options& options() const { return options_; }
+  const Clock& clock() const { return clock_; }
+  std::int64_t now_us() const { return clock_.now_us(); }
+  Metrics& metrics() { return metrics_; }
+  Connections& connections() { return connections_; }
+  MirrorHub& hub() { return hub_; }
+  chat::Service& chat() { return chat_; }
+  poll::Sessions& polls() { return polls_; }
+  EdgeTap& tap() { return *tap_; }
+  InnerServer& inner() { return *inner_; }
+  MirrorServer& mirror() { return *mirror_; }
+  lws_context* context() const { return context_.get(); }
+  lws_vhost* inner_vhost() const { return inner_vh_; }
+  lws_vhost* edge_vhost() const { return edge_vh_; }
+  bool stopping() const { return stopping_; }
+
+  Gauges gauges();
+  void publish(wire::EventBody body) { hub_.publish(std::move(body)); }
+  // A violation: counted in the metrics and published as a `violation` event.
+  void violation(std::uint64_t conn, const std::string& rule, const std::string& action);
+
+ private:
+  bool create_context();
+  void housekeeping();
+  static void on_tick(lws_sorted_usec_list_t* sul);
+  void begin_shutdown();
+  bool drained() const;
+
+  Options options_;
+  Clock clock_;
+  Metrics metrics_;
+  Connections connections_;
+  MirrorHub hub_;
+  chat::Service chat_;
+  poll::Sessions polls_;
+  std::unique_ptr<EdgeTap> tap_;
+  std::unique_ptr<InnerServer> inner_;
+  std::unique_ptr<MirrorServer> mirror_;
+  ContextPtr context_;
+  lws_vhost* edge_vh_ = nullptr;
+  lws_vhost* inner_vh_ = nullptr;
+  lws_vhost* mirror_vh_ = nullptr;
+  lws_retry_bo_t keepalive_{};
+  struct Tick {
+    lws_sorted_usec_list_t sul;   // first member: the sul callback gets its address
+    Relay* relay;
+  } tick_{};
+  std::int64_t last_flush_us_ = 0;
+  int actual_port_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace relay

@@ -1,0 +1,104 @@
+// MirrorHub: bounded per-subscriber queues with `dropped`, --redact and
+// --mirror-max-payload shaping, hello first. Pure (no lws).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "relay/mirror_hub.h"
+
+namespace relay {
+namespace {
+
+wire::Frame frame_with_payload(std::size_t n) {
+  wire::Frame f;
+  f.conn = 1;
+  f.payload_len = n;
+  f.header = {0x81, 0x7e, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+  f.payload.assign(n, 0x41);
+  return f;
+}
+
+std::vector<nlohmann::json> drain(MirrorHub& hub, MirrorHub::SubscriberId id) {
+  std::vector<nlohmann::json> out;
+  std::string text;
+  while (hub.pop(id, text)) out.push_back(nlohmann::json::parse(text));
+  return out;
+}
+
+TEST(MirrorHub, HelloFirstThenOnlyNewEvents) {
+  Clock clock;
+  MirrorHub hub(MirrorConfig{}, clock);
+  hub.publish(wire::Open{1, wire::Transport::tcp});   // nobody listening: not kept
+  int wakes = 0;
+  auto id = hub.subscribe([&] { ++wakes; });
+  hub.publish(wire::Open{2, wire::Transport::tls});
+  auto events = drain(hub, id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0]["kind"], "hello");
+  EXPECT_EQ(events[1]["kind"], "open");
+  EXPECT_EQ(events[1]["conn"], 2);
+  EXPECT_EQ(events[1]["seq"], 2) << "seq counts every event the relay produced";
+  EXPECT_GE(wakes, 1);
+}
+
+TEST(MirrorHub, SlowSubscriberGetsDroppedWithTheCount) {
+  Clock clock;
+  MirrorConfig config;
+  config.max_events = 10;
+  MirrorHub hub(config, clock);
+  auto id = hub.subscribe([] {});
+  for (int i = 0; i < 100; ++i) hub.publish(wire::Open{static_cast<std::uint64_t>(i + 1), wire::Transport::tcp});
+  auto first = drain(hub, id);
+  // hello + 9 opens fit; 91 were missed; the dropped notice comes once there is room.
+  ASSERT_EQ(first.size(), 11u) << "queue of 10, then the dropped notice when drained";
+  EXPECT_EQ(first.back()["kind"], "dropped");
+  EXPECT_EQ(first.back()["count"], 91) << "should have missed 100 - 9 events";
+  EXPECT_EQ(hub.dropped_total(), 91u);
+  hub.publish(wire::Open{500, wire::Transport::tcp});
+  auto next = drain(hub, id);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0]["conn"], 500);
+}
+
+TEST(MirrorHub, MaxPayloadTruncatesAndKeepsTheLength) {
+  Clock clock;
+  MirrorConfig config;
+  config.max_payload = 16;
+  MirrorHub hub(config, clock);
+  auto id = hub.subscribe([] {});
+  hub.publish(frame_with_payload(300));
+  auto events = drain(hub, id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1]["payload_len"], 300);
+  EXPECT_EQ(events[1]["truncated"], true);
+  EXPECT_EQ(events[1]["payload"], "QUFBQUFBQUFBQUFBQUFBQQ==") << "16 bytes of 'A'";
+}
+
+TEST(MirrorHub, RedactKeepsHeaderAndLengthButNoPayloadOrBody) {
+  Clock clock;
+  MirrorConfig config;
+  config.redact = true;
+  MirrorHub hub(config, clock);
+  auto id = hub.subscribe([] {});
+  hub.publish(frame_with_payload(5));
+  wire::Http h;
+  h.conn = 1;
+  h.start_line = "POST /poll/send?session=x HTTP/1.1";
+  const std::string msg = "POST /poll/send?session=x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+  h.bytes.assign(msg.begin(), msg.end());
+  h.body_len = 5;
+  hub.publish(h);
+  auto events = drain(hub, id);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1]["payload"], "");
+  EXPECT_EQ(events[1]["truncated"], true);
+  EXPECT_EQ(events[1]["payload_len"], 5);
+  EXPECT_EQ(events[1]["header"], "gX4ABQ==");
+  EXPECT_EQ(events[2]["body_len"], 5);
+  EXPECT_EQ(events[2]["truncated"], true);
+  const std::string head = "POST /poll/send?session=x HTTP/1.1\r\nContent-Length: 5\r\n\r\n";
+  EXPECT_EQ(events[2]["bytes"].get<std::string>().size(), (head.size() + 2) / 3 * 4) << "the head only";
+}
+
+}  // namespace
+}  // namespace relay

@@ -1,0 +1,83 @@
+// TapStream: units -> events with the connection id, the verdict for an
+// unmasked client frame (only the bytes before it go on), and the first
+// close frame deciding the `close` event. Pure (no lws).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <variant>
+
+#include "relay/tap_stream.h"
+#include "wire/frame.h"
+
+namespace relay {
+namespace {
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+const std::string kUpgrade =
+    "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+const std::string k101 =
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+struct Upgraded {
+  Metrics metrics;
+  TapStream tap{12, 64 * 1024, metrics};
+  std::vector<wire::EventBody> events;
+  Upgraded() {
+    tap.client_bytes(bytes_of(kUpgrade), events);
+    tap.server_bytes(bytes_of(k101), events);
+  }
+};
+
+TEST(TapStream, HandshakeBecomesTwoHttpEventsWithTheConnId) {
+  Upgraded u;
+  ASSERT_EQ(u.events.size(), 2u);
+  const auto* req = std::get_if<wire::Http>(&u.events[0]);
+  const auto* resp = std::get_if<wire::Http>(&u.events[1]);
+  ASSERT_NE(req, nullptr);
+  ASSERT_NE(resp, nullptr);
+  EXPECT_EQ(req->conn, 12u);
+  EXPECT_EQ(req->start_line, "GET /echo HTTP/1.1");
+  EXPECT_EQ(std::string(req->bytes.begin(), req->bytes.end()), kUpgrade) << "the exact request bytes";
+  EXPECT_TRUE(u.tap.websocket());
+}
+
+// RFC 6455 5.7: masked "Hello" (key 37 fa 21 3d) passes; then an unmasked one in
+// the same chunk: only the masked frame's 11 bytes may be forwarded.
+TEST(TapStream, UnmaskedClientFrameStopsForwardingAtItsFirstByte) {
+  Upgraded u;
+  u.events.clear();
+  const std::string masked = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
+  const std::string unmasked = "\x81\x05Hello";
+  TapVerdict v = u.tap.client_bytes(bytes_of(masked + unmasked), u.events);
+  EXPECT_TRUE(v.close);
+  EXPECT_EQ(v.forward, masked.size()) << "should forward the 11 bytes before the unmasked frame";
+  EXPECT_EQ(v.close_code, 1002);
+  EXPECT_EQ(v.rule, "RFC 6455 5.1: client frames must be masked");
+  ASSERT_EQ(u.events.size(), 2u) << "both frames get their frame event";
+  const auto* f = std::get_if<wire::Frame>(&u.events[1]);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(f->masked);
+  EXPECT_TRUE(u.tap.at_server_frame_boundary());
+}
+
+TEST(TapStream, FirstCloseFrameIsTheClients) {
+  Upgraded u;
+  wire::MaskingKey key{1, 2, 3, 4};
+  const std::uint8_t payload[] = {0x03, 0xe8, 'b', 'y', 'e'};   // 1000 "bye"
+  wire::Bytes frame = wire::encode_client_frame(wire::Opcode::close, payload, key);
+  u.tap.client_bytes(frame, u.events);
+  const std::uint8_t reply[] = {0x03, 0xe8};
+  u.tap.server_bytes(wire::encode_server_frame(wire::Opcode::close, reply), u.events);
+  ASSERT_TRUE(u.tap.first_close().has_value());
+  EXPECT_EQ(u.tap.first_close()->by, wire::ClosedBy::client);
+  EXPECT_EQ(u.tap.first_close()->code, std::optional<std::uint16_t>(1000));
+  EXPECT_EQ(u.tap.first_close()->reason, "bye");
+}
+
+}  // namespace
+}  // namespace relay

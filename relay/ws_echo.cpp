@@ -1,0 +1,30 @@
+// /echo over WebSocket: every text and binary message comes back as it was
+// (labs and conformance tests use it). One message per WRITEABLE.
+#include <cstring>
+#include <vector>
+
+#include "relay/inner_server.h"
+#include "relay/relay.h"
+
+namespace relay {
+
+int InnerServer::echo_writeable(InnerSession& s) {
+  if (s.echo_out.empty()) return 0;
+  auto [binary, payload] = std::move(s.echo_out.front());
+  s.echo_out.pop_front();
+  s.echo_bytes -= payload.size();
+  std::vector<unsigned char> buf(LWS_PRE + payload.size());
+  std::memcpy(buf.data() + LWS_PRE, payload.data(), payload.size());
+  if (lws_write(s.wsi, buf.data() + LWS_PRE, payload.size(), binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT) < 0) {
+    return -1;
+  }
+  relay_.metrics().message(Carrier::websocket, wire::Direction::s2c, payload.size());
+  if (s.rx_paused && s.echo_bytes < 256 * 1024) {
+    lws_rx_flow_control(s.wsi, 1);
+    s.rx_paused = false;
+  }
+  if (!s.echo_out.empty()) lws_callback_on_writable(s.wsi);
+  return 0;
+}
+
+}  // namespace relay
