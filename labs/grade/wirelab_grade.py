@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""wirelab-grade: compile a lab's grader with your code and run it. See labs/README.md.
+
+  wirelab-grade start N                 create labs/NN-name/code/ from starter/ (your work goes there)
+  wirelab-grade N                       grade lab N from its code/ folder, and re-check labs 1..N-1
+  wirelab-grade all                     grade every lab from its code/ folder
+  wirelab-grade N --code DIR            grade lab N's part from DIR alone; earlier labs it uses come from
+                                        --deps code (their code/ folders, the default) or --deps solution
+
+The graders are compiled once (by the project's CMake build, or here on first use in the student pack)
+and linked with your .cpp files by one compiler command, so grading takes seconds.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent          # labs/grade
+BASE_FLAGS = ["-std=c++20", "-g", "-O1", "-fno-omit-frame-pointer"]
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
+STUDENT_WARNINGS = ["-Wall", "-Wextra"]
+
+
+class Lab:
+    def __init__(self, folder: Path):
+        meta = json.loads((folder / "lab.json").read_text())
+        self.dir = folder
+        self.name = folder.name                  # "01-upgrade"
+        self.number = int(meta["number"])
+        self.title = meta.get("title", self.name)
+        self.deps = [int(d) for d in meta.get("deps", [])]
+        self.libs = list(meta.get("libs", []))
+        self.points = int(meta.get("points", 0))
+        self.timeout_ms = int(meta.get("timeout_ms", 5000))
+
+
+def load_labs(labs_dir: Path) -> dict:
+    labs = {}
+    for manifest in sorted(labs_dir.glob("[0-9][0-9]-*/lab.json")):
+        lab = Lab(manifest.parent)
+        labs[lab.number] = lab
+    return labs
+
+
+def with_deps(labs: dict, numbers) -> list:
+    """The labs in `numbers` plus every lab they use, in order."""
+    seen, todo = set(), list(numbers)
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        if n not in labs:
+            sys.exit(f"wirelab-grade: lab {n} does not exist (labs: {', '.join(map(str, sorted(labs)))})")
+        seen.add(n)
+        todo.extend(labs[n].deps)
+    return sorted(seen)
+
+
+def start(lab: Lab, quiet=False) -> Path:
+    code = lab.dir / "code"
+    if code.exists():
+        if not quiet:
+            print(f"{code} already exists: your work is there; nothing changed.")
+        return code
+    shutil.copytree(lab.dir / "starter", code)
+    print(f"Created {code}/ from starter/: write your code there (starter/ stays as it was).")
+    return code
+
+
+def sources(folder: Path) -> list:
+    # main.cpp is the student's own program (lab 4's server); the grader brings its own main.
+    files = sorted(str(p) for p in folder.glob("*.cpp") if p.name != "main.cpp")
+    if not files:
+        sys.exit(f"wirelab-grade: no .cpp files in {folder}")
+    return files
+
+
+def compile_cached(cxx, flags, labs_dir: Path, graders) -> tuple:
+    """Student pack: compile the harness and the graders once into labs/.cache/<hash>/."""
+    flags = [f for f in flags if f != "-O1"] + ["-O0"]  # GoogleTest code compiles twice as fast unoptimised
+    harness_src = sorted((HERE).glob("*.cpp"))
+    inputs = list(harness_src) + sorted((HERE / "include").rglob("*.h")) + sorted(HERE.glob("*.h"))
+    for lab in graders:
+        inputs += sorted((lab.dir / "grader").glob("*.cpp")) + sorted((lab.dir / "include").glob("*.h"))
+    digest = hashlib.sha256(" ".join([cxx] + flags).encode())
+    for f in inputs:
+        digest.update(str(f.relative_to(labs_dir)).encode())
+        digest.update(f.read_bytes())
+    cache = labs_dir / ".cache" / digest.hexdigest()[:16]
+    objects = {}
+    jobs = []  # (source, object, extra flags)
+    for src in harness_src:
+        jobs.append((src, cache / f"grade-{src.stem}.o", ["-DGRADE_LAB=0"]))
+    for lab in graders:
+        includes = [f"-I{labs_dir / lab.dir.name / 'include'}"]
+        for d in lab.deps:
+            dep = next(labs_dir.glob(f"{d:02d}-*"))
+            includes.append(f"-I{dep / 'include'}")
+        for src in sorted((lab.dir / "grader").glob("*.cpp")):
+            jobs.append((src, cache / f"lab{lab.number:02d}-{src.stem}.o",
+                         [f"-DGRADE_LAB={lab.number}", f'-DGRADE_LAB_NAME="{lab.name}"'] + includes))
+    if not cache.exists():
+        print(f"Building the graders once (cached in {cache.relative_to(labs_dir.parent)}) ...", flush=True)
+        tmp = Path(tempfile.mkdtemp(prefix="build-", dir=_mkdir(labs_dir / ".cache")))
+        running = []
+        for src, obj, extra in jobs:
+            cmd = [cxx] + flags + extra + [f"-I{HERE / 'include'}", "-c", str(src), "-o", str(tmp / obj.name)]
+            running.append((cmd, subprocess.Popen(cmd)))
+            if len(running) >= (os.cpu_count() or 2):
+                _wait_ok(running.pop(0))
+        while running:
+            _wait_ok(running.pop(0))
+        try:
+            tmp.rename(cache)
+        except OSError:  # another run built it meanwhile
+            shutil.rmtree(tmp, ignore_errors=True)
+    harness = [str(obj) for src, obj, extra in jobs if obj.name.startswith("grade-")]
+    for lab in graders:
+        objects[lab.number] = [str(obj) for src, obj, extra in jobs if obj.name.startswith(f"lab{lab.number:02d}-")]
+    return harness, objects
+
+
+def _mkdir(p: Path) -> Path:
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def _wait_ok(job):
+    cmd, proc = job
+    if proc.wait() != 0:
+        sys.exit("wirelab-grade: building the grader failed: " + shlex.join(cmd))
+
+
+def fail_to_compile(lab: Lab, output: str, json_path):
+    lines = output.strip().splitlines()
+    shown = lines[:40] + ([f"... ({len(lines) - 40} more lines)"] if len(lines) > 40 else [])
+    print("\n".join(shown))
+    print("\nYour code did not compile: fix the first error above, then grade again.")
+    last = f"Lab {lab.number}: 0/{lab.points}"
+    print(last)
+    if json_path:
+        Path(json_path).write_text(json.dumps({
+            "score": 0, "output": last, "visibility": "visible", "stdout_visibility": "visible",
+            "tests": [{"name": f"Lab {lab.number} · compile", "score": 0, "max_score": lab.points,
+                       "status": "failed", "output": "\n".join(shown), "visibility": "visible"}]}, indent=2) + "\n")
+    return 1
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="wirelab-grade", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("lab", help="a lab number, 'all', or 'start'")
+    ap.add_argument("number", nargs="?", help="with 'start': the lab to start")
+    ap.add_argument("--code", help="grade lab LAB's part from this folder alone")
+    ap.add_argument("--deps", choices=["code", "solution"], default="code",
+                    help="with --code: where the earlier labs this lab uses come from (default: code)")
+    ap.add_argument("--json", help="write Gradescope's results.json here")
+    ap.add_argument("--only", help="run only this test (Suite.Name or Suite)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="show every step, also of passed tests")
+    ap.add_argument("--seed", help="seed for the random inputs (default: fixed)")
+    ap.add_argument("--no-sanitize", action="store_true", help="build without ASan/UBSan (faster, less help)")
+    ap.add_argument("--keep", action="store_true", help="keep the built grader program and print its path")
+    ap.add_argument("--config", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+
+    config = json.loads(Path(a.config).read_text()) if a.config else None
+    labs_dir = Path(config["labs_dir"]) if config else HERE.parent
+    labs = load_labs(labs_dir)
+    if not labs:
+        sys.exit(f"wirelab-grade: no labs found in {labs_dir}")
+
+    if a.lab == "start":
+        if not a.number or not a.number.isdigit() or int(a.number) not in labs:
+            sys.exit("wirelab-grade: say which lab to start, e.g. `wirelab-grade start 1`")
+        start(labs[int(a.number)])
+        return 0
+
+    if a.lab == "all":
+        if a.code:
+            sys.exit("wirelab-grade: --code grades one lab; give its number")
+        primary, graded = 0, sorted(labs)
+    elif a.lab.isdigit() and int(a.lab) in labs:
+        primary = int(a.lab)
+        graded = [primary] if a.code else [n for n in sorted(labs) if n <= primary]
+    else:
+        sys.exit(f"wirelab-grade: no lab {a.lab!r} (labs: {', '.join(map(str, sorted(labs)))}, or all)")
+
+    # Whose code is compiled for each lab.
+    code_dirs = {}
+    for n in with_deps(labs, graded):
+        lab = labs[n]
+        if a.code and n == primary:
+            code_dirs[n] = Path(a.code).resolve()
+        elif a.code and a.deps == "solution":
+            code_dirs[n] = lab.dir / "solution"
+        else:
+            code_dirs[n] = start(lab, quiet=True)
+    for n, d in code_dirs.items():
+        if not d.is_dir():
+            sys.exit(f"wirelab-grade: {d} is not a folder")
+
+    cxx = config["cxx"] if config else os.environ.get("CXX", "g++")
+    sanitize = (config and config.get("sanitize")) or not a.no_sanitize
+    flags = BASE_FLAGS + (SANITIZE if sanitize else [])
+    includes = [f"-I{labs[n].dir / 'include'}" for n in sorted(code_dirs)]
+    if config:
+        harness = [config["harness"]]
+        grader_libs = {n: [config["graders"][str(n)]] for n in graded}
+    else:
+        harness, grader_libs = compile_cached(cxx, flags, labs_dir, [labs[n] for n in graded])
+    libs = sorted({lib for n in code_dirs for lib in labs[n].libs} | {lib for n in graded for lib in labs[n].libs})
+
+    workdir = Path(tempfile.mkdtemp(prefix="wirelab-grade-"))
+    program = workdir / "grader"
+    # The reference code of earlier labs is compiled once by the build: link its objects (faster).
+    prebuilt = (config or {}).get("solutions", {})
+    student = []
+    for n in sorted(code_dirs):
+        objects = prebuilt.get(str(n)) if code_dirs[n] == labs[n].dir / "solution" and n != primary else None
+        student += objects if objects and all(Path(o).exists() for o in objects) else sources(code_dirs[n])
+    link = ["-Wl,--whole-archive"] + [f for n in graded for f in grader_libs[n]] + ["-Wl,--no-whole-archive"]
+    cmd = ([cxx] + flags + STUDENT_WARNINGS + includes + student + link + harness + ["-lgtest"] +
+           [f"-l{lib}" for lib in libs] + ["-lpthread", "-o", str(program)])
+    where = ", ".join(f"lab {n}: {_short(code_dirs[n])}" for n in sorted(code_dirs))
+    print(f"Compiling your code ({where}) ...", flush=True)
+    if a.verbose:
+        print(shlex.join(cmd))
+    t0 = time.monotonic()
+    built = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    t1 = time.monotonic()
+    if built.returncode != 0:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return fail_to_compile(labs[primary or max(graded)], built.stdout, a.json)
+    if built.stdout.strip():
+        print(built.stdout.rstrip())  # warnings: worth reading
+    print(f"Compiled in {t1 - t0:.1f} s. Running the tests (each in its own process, "
+          f"{labs[graded[-1]].timeout_ms / 1000:g} s limit each).", flush=True)
+
+    rerun = "wirelab-grade " + a.lab
+    if a.code:
+        rerun += f" --code {shlex.quote(a.code)} --deps {a.deps}"
+    run = [str(program), "--primary", str(primary), "--rerun", rerun]
+    for n in graded:
+        run += ["--title", f"{n}={labs[n].title}", "--timeout", f"{n}={labs[n].timeout_ms}"]
+    for opt, val in (("--json", a.json), ("--only", a.only), ("--seed", a.seed)):
+        if val:
+            run += [opt, val]
+    if a.verbose:
+        run.append("-v")
+    env = dict(os.environ)
+    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+    result = subprocess.run(run, env=env)
+    if a.keep:
+        print(f"(kept the grader program: {program})")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return result.returncode
+
+
+def _short(p: Path) -> str:
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

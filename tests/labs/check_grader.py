@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Graders of the graders (labs/FRAMEWORK.md): run wirelab-grade on a lab's solution, its starter or a
+planted bug, and check that the grader tells right from wrong and that its results.json is valid.
+
+  check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect full
+  check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect zero
+  check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect planted --patch P.patch
+"""
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+VISIBILITY = {"visible", "hidden", "after_due_date", "after_published"}
+
+
+def fail(msg: str, transcript: str = "") -> None:
+    if transcript:
+        print("---- transcript ----\n" + transcript + "---- end ----")
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def validate_results(doc: dict) -> list:
+    """Gradescope's results.json: the fields we promise, with the right types; returns problems."""
+    problems = []
+    if not isinstance(doc.get("score"), (int, float)):
+        problems.append("score is not a number")
+    tests = doc.get("tests")
+    if not isinstance(tests, list) or not tests:
+        return problems + ["tests is not a non-empty list"]
+    total = 0
+    for i, t in enumerate(tests):
+        where = f"tests[{i}] ({t.get('name')!r})"
+        for key, kind in (("name", str), ("output", str), ("status", str), ("visibility", str)):
+            if not isinstance(t.get(key), kind):
+                problems.append(f"{where}.{key} is not a {kind.__name__}")
+        for key in ("score", "max_score"):
+            if not isinstance(t.get(key), (int, float)):
+                problems.append(f"{where}.{key} is not a number")
+        if t.get("status") not in ("passed", "failed"):
+            problems.append(f"{where}.status is {t.get('status')!r}")
+        if t.get("visibility") not in VISIBILITY:
+            problems.append(f"{where}.visibility is {t.get('visibility')!r}")
+        if t.get("status") == "passed" and t.get("score") != t.get("max_score"):
+            problems.append(f"{where} passed without full points")
+        if t.get("status") == "failed" and t.get("score") != 0:
+            problems.append(f"{where} failed with points")
+        total += t.get("score", 0) if isinstance(t.get("score"), (int, float)) else 0
+    if isinstance(doc.get("score"), (int, float)) and doc["score"] != total:
+        problems.append(f"score {doc['score']} is not the sum of the tests' scores {total}")
+    return problems
+
+
+def grade(grade_cmd: str, number: int, code: Path, workdir: Path):
+    results = workdir / "results.json"
+    cmd = [grade_cmd, str(number), "--code", str(code), "--deps", "solution", "--json", str(results)]
+    print("$ " + " ".join(cmd), flush=True)
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    seconds = time.monotonic() - t0
+    print(f"(graded in {seconds:.1f} s, exit code {proc.returncode})")
+    if not results.exists():
+        fail("wirelab-grade wrote no results.json", proc.stdout)
+    doc = json.loads(results.read_text())
+    problems = validate_results(doc)
+    if problems:
+        fail("results.json is not valid: " + "; ".join(problems), proc.stdout)
+    return proc.stdout, doc
+
+
+def normalise(transcript: str, code: Path) -> str:
+    """The transcript without what changes from run to run or compiler to compiler: everything before
+    the first lab (compile command, warnings, timing) and the temp folder's name."""
+    out = []
+    started = False
+    for line in transcript.splitlines():
+        started = started or line.startswith("Lab ")
+        if started:
+            out.append(line.replace(str(code), "CODE"))
+    return "\n".join(out) + "\n"
+
+
+def check_golden(golden: Path, text: str, update: bool) -> None:
+    if update:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text)
+        print(f"wrote {golden}")
+        return
+    want = golden.read_text()
+    if text != want:
+        import difflib
+        diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True), str(golden), "this run"))
+        fail(f"the transcript differs from the golden one ({golden}); if the change is intended, re-run with "
+             f"--update-golden:\n{diff}")
+    print(f"OK: the transcript equals {golden}")
+
+
+def read_planted(patch: Path) -> dict:
+    spec = {"planted": "", "must-fail": [], "hint-has": []}
+    for line in patch.read_text().splitlines():
+        if line.startswith("--- "):
+            break
+        m = re.match(r"^(planted|must-fail|hint-has):\s*(.*)$", line)
+        if m:
+            if m.group(1) == "planted":
+                spec["planted"] = m.group(2)
+            else:
+                spec[m.group(1)].append(m.group(2))
+    if not spec["planted"] or not spec["must-fail"] or not spec["hint-has"]:
+        fail(f"{patch}: needs 'planted:', 'must-fail:' and 'hint-has:' lines before the diff")
+    return spec
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--grade", required=True, help="the wirelab-grade launcher of a build folder")
+    ap.add_argument("--lab", required=True, type=Path, help="labs/NN-name")
+    ap.add_argument("--expect", required=True, choices=["full", "zero", "planted", "nocompile"])
+    ap.add_argument("--patch", type=Path)
+    ap.add_argument("--golden", type=Path, help="the whole transcript must equal this file (timings and "
+                    "temp paths aside); with --update-golden, write it")
+    ap.add_argument("--update-golden", action="store_true")
+    a = ap.parse_args()
+
+    meta = json.loads((a.lab / "lab.json").read_text())
+    number, points = int(meta["number"]), int(meta["points"])
+    last_line = re.compile(rf"^Lab {number}: (\d+)/(\d+)$")
+    with tempfile.TemporaryDirectory(prefix="check-grader-") as tmp:
+        work = Path(tmp)
+        if a.expect == "full":
+            code = a.lab / "solution"
+        elif a.expect == "zero":
+            code = a.lab / "starter"
+        elif a.expect == "nocompile":
+            code = work / "code"
+            shutil.copytree(a.lab / "starter", code)
+            first = sorted(code.glob("*.cpp"))[0]
+            first.write_text(first.read_text() + "\nthis line is not C++\n")
+        else:
+            spec = read_planted(a.patch)
+            code = work / "code"
+            shutil.copytree(a.lab / "solution", code)
+            patched = subprocess.run(["patch", "-p1", "--quiet", "--no-backup-if-mismatch", "-d", str(code),
+                                      "-i", str(a.patch.resolve())], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+            if patched.returncode != 0:
+                fail(f"{a.patch.name} does not apply to {a.lab}/solution:\n{patched.stdout}")
+        transcript, doc = grade(a.grade, number, code, work)
+        if a.golden:
+            check_golden(a.golden, normalise(transcript, code), a.update_golden)
+        lines = transcript.rstrip().splitlines()
+        m = last_line.match(lines[-1]) if lines else None
+        if not m:
+            fail(f"the transcript's last line is not 'Lab {number}: score/max'", transcript)
+        score, max_score = int(m.group(1)), int(m.group(2))
+        if max_score != points:
+            fail(f"the grader's maximum is {max_score} but {a.lab}/lab.json says points = {points}", transcript)
+        if score != doc["score"]:
+            fail(f"the transcript says {score} but results.json says {doc['score']}", transcript)
+        tests = {t["name"].split(" · ", 1)[1]: t for t in doc["tests"] if " · " in t["name"]}
+
+        if a.expect == "nocompile":
+            if score != 0 or "compile" not in tests or "not C++" not in tests["compile"]["output"]:
+                fail("a submission that does not compile must score 0 with a 'compile' test showing the error",
+                     transcript)
+            print(f"OK: code that does not compile scores 0/{points}, and the compiler's error is in results.json")
+        elif a.expect == "full":
+            if score != points or any(t["status"] != "passed" for t in doc["tests"]):
+                fail(f"the solution scored {score}/{points}", transcript)
+            print(f"OK: the solution scores {score}/{points}; results.json is valid ({len(doc['tests'])} tests)")
+        elif a.expect == "zero":
+            if "compile" in tests:
+                fail("the starter does not compile", transcript)
+            if score != 0:
+                passed = [n for n, t in tests.items() if t["status"] == "passed"]
+                fail(f"the starter scored {score}/{points} (it passes {', '.join(passed)})", transcript)
+            print(f"OK: the starter compiles and scores 0/{points}")
+        else:
+            if score >= points:
+                fail(f"planted bug not caught ({spec['planted']}): full marks", transcript)
+            failing = {}
+            for name in spec["must-fail"]:
+                t = tests.get(name)
+                if t is None:
+                    fail(f"{a.patch.name}: no test called {name}", transcript)
+                if t["status"] != "failed":
+                    fail(f"planted bug ({spec['planted']}): {name} should fail but passed", transcript)
+                failing[name] = t["output"]
+            for words in spec["hint-has"]:
+                if not any(words.lower() in out.lower() for out in failing.values()):
+                    fail(f"planted bug ({spec['planted']}): no failure of {', '.join(failing)} mentions "
+                         f"{words!r}; the student would not learn what is wrong", transcript)
+            print(f"OK: planted bug caught ({spec['planted']}): {score}/{points}; "
+                  f"{', '.join(failing)} failed with a hint naming {', '.join(map(repr, spec['hint-has']))}")
+            for name, out in failing.items():
+                print(f"--- {name}\n{out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
