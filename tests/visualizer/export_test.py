@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Export from the visualizer: the capture it saves reads back as the same
+events, and its pcapng (written through wire) opens in Wireshark's tshark
+as HTTP and WebSocket: a real peer checks our bytes.
+Re-run: xvfb-run -a wirelab-visualizer --replay CAPTURE --screenshot x.png --frames 1 \\
+          --save-capture out.jsonl --export-pcapng out.pcapng
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--visualizer", required=True)
+    ap.add_argument("--synthetic", required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    capture = os.path.join(args.out, "export-source.jsonl")
+    subprocess.run([args.synthetic, capture], check=True, timeout=60)
+    saved = os.path.join(args.out, "export-saved.jsonl")
+    pcap = os.path.join(args.out, "export.pcapng")
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")   # GL driver, see screenshot_test.py
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", args.visualizer, "--replay", capture, "--size", "1280x720",
+           "--screenshot", os.path.join(args.out, "export.png"), "--frames", "1",
+           "--save-capture", saved, "--export-pcapng", pcap]
+    print("$ " + " ".join(cmd), flush=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env)
+    if r.returncode != 0:
+        print(f"✗ exit {r.returncode}\n{r.stderr}")
+        return 1
+    failed = False
+    with open(capture, encoding="utf-8") as a, open(saved, encoding="utf-8") as b:
+        src = [json.loads(l) for l in a if l.strip()]
+        out = [json.loads(l) for l in b if l.strip()]
+    if src != out:
+        print(f"✗ saved capture should equal the replayed one: {len(src)} vs {len(out)} events")
+        for i, (x, y) in enumerate(zip(src, out)):
+            if x != y:
+                print(f"  first difference at line {i + 1}:\n  expected {x}\n  actual   {y}")
+                break
+        failed = True
+    else:
+        print(f"✓ saved capture equals the source ({len(out)} events)")
+    if shutil.which("tshark") is None:
+        print("tshark not installed: pcapng not checked by a peer")
+        return 1 if failed else 0
+    t = subprocess.run(["tshark", "-r", pcap, "-Y", "websocket", "-T", "fields", "-e", "websocket.opcode"],
+                       capture_output=True, text=True, timeout=120)
+    frames = [l for l in t.stdout.splitlines() if l.strip()]
+    src_frames = sum(1 for e in src if e["kind"] == "frame")
+    if t.returncode != 0 or len(frames) != src_frames:
+        print(f"✗ tshark should have decoded {src_frames} WebSocket frames, but decoded {len(frames)}\n{t.stderr}")
+        failed = True
+    else:
+        print(f"✓ tshark decodes all {src_frames} WebSocket frames of the exported pcapng")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+// Feeds without GL: the replay clock keeps the capture's timing, steps and
+// seeks; the inbox is bounded and ordered across threads; the live feed
+// connects to a real WebSocket server (python websockets) on loopback,
+// holds events in step mode and reconnects when the server drops it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "feeds/live.h"
+#include "feeds/replay.h"
+#include "model/inbox.h"
+#include "synthetic_capture.h"
+#include "wire/capture.h"
+
+namespace viz {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(VizReplay, KeepsTheCapturesOwnTiming) {
+  const auto events = testing::synthetic_chat();   // one event every 250 ms from t=0
+  ReplayFeed replay(events, "synthetic");
+  Model m;
+  replay.update(0.0, m);
+  EXPECT_EQ(m.size(), 1u) << "at t=0 only the hello is due";
+  replay.update(0.6, m);
+  EXPECT_EQ(m.size(), 3u) << "after 0.6 s: events at 0, 250 and 500 ms";
+  replay.set_speed(2.0);
+  replay.update(0.5, m);   // 1.0 s more capture time: up to 1600 ms
+  EXPECT_EQ(m.size(), 7u) << "at 2x, 0.5 s of wall time is 1 s of capture";
+  replay.set_paused(true);
+  replay.update(10.0, m);
+  EXPECT_EQ(m.size(), 7u) << "nothing is revealed while paused";
+}
+
+TEST(VizReplay, ClampsSpeedToQuarterAndEightTimes) {
+  ReplayFeed replay(testing::synthetic_chat(), "synthetic");
+  replay.set_speed(100.0);
+  EXPECT_EQ(replay.speed(), 8.0);
+  replay.set_speed(0.01);
+  EXPECT_EQ(replay.speed(), 0.25);
+}
+
+TEST(VizReplay, StepsForwardAndBackOneEventAtATime) {
+  const auto events = testing::synthetic_chat();
+  ReplayFeed replay(events, "synthetic");
+  replay.set_paused(true);
+  Model m;
+  for (std::size_t i = 0; i < 5; ++i) {
+    auto seq = replay.step_forward(m);
+    ASSERT_TRUE(seq.has_value());
+    EXPECT_EQ(*seq, events[i].seq);
+  }
+  EXPECT_EQ(m.size(), 5u);
+  const auto gen = m.generation();
+  EXPECT_TRUE(replay.step_back(m));
+  EXPECT_EQ(m.size(), 4u) << "step back un-reveals the newest event";
+  EXPECT_NE(m.generation(), gen) << "the model was rebuilt (it is append-only)";
+  EXPECT_EQ(m.back().seq(), events[3].seq);
+  EXPECT_EQ(replay.clock_us(), events[3].t_us) << "the clock follows the revealed event";
+}
+
+TEST(VizReplay, SeeksAnywhereAndFinishes) {
+  const auto events = testing::synthetic_chat();
+  ReplayFeed replay(events, "synthetic");
+  Model m;
+  replay.seek(events.size(), m);
+  EXPECT_TRUE(replay.finished());
+  EXPECT_EQ(m.size(), events.size());
+  EXPECT_FALSE(replay.step_forward(m).has_value());
+  replay.seek(10, m);
+  EXPECT_EQ(m.size(), 10u);
+  EXPECT_EQ(replay.waiting(), events.size() - 10);
+  replay.seek(0, m);
+  EXPECT_TRUE(m.empty());
+  EXPECT_FALSE(replay.step_back(m));
+}
+
+TEST(VizInbox, RefusesBeyondItsBoundAndCounts) {
+  Inbox inbox(3);
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    wire::Event e;
+    e.seq = i;
+    inbox.push(e);
+  }
+  EXPECT_EQ(inbox.waiting(), 3u);
+  EXPECT_EQ(inbox.refused(), 2u) << "nothing is dropped silently (DESIGN 4)";
+  std::vector<wire::Event> out;
+  EXPECT_EQ(inbox.take(out, 2), 2u);
+  EXPECT_EQ(out[0].seq, 0u);
+  EXPECT_EQ(out[1].seq, 1u);
+}
+
+TEST(VizInbox, HandsOverInOrderAcrossThreads) {
+  Inbox inbox;
+  constexpr std::uint64_t n = 50'000;
+  std::thread producer([&] {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      wire::Event e;
+      e.seq = i;
+      inbox.push(std::move(e));
+    }
+  });
+  std::vector<wire::Event> got;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (got.size() < n && std::chrono::steady_clock::now() < deadline) inbox.take(got, 1000);
+  producer.join();
+  ASSERT_EQ(got.size(), n);
+  for (std::uint64_t i = 0; i < n; ++i) ASSERT_EQ(got[i].seq, i) << "out of order at " << i;
+}
+
+TEST(VizMirrorUrl, ParsesWsUrlsAndRefusesOthers) {
+  auto u = parse_ws_url("ws://127.0.0.1:7682/mirror");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "127.0.0.1");
+  EXPECT_EQ(u->port, 7682);
+  EXPECT_EQ(u->path, "/mirror");
+  auto d = parse_ws_url("ws://localhost");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->port, 80);
+  EXPECT_EQ(d->path, "/");
+  EXPECT_FALSE(parse_ws_url("http://127.0.0.1:7682/mirror"));
+  EXPECT_FALSE(parse_ws_url("ws://127.0.0.1:99999/mirror"));
+  EXPECT_FALSE(parse_ws_url("ws://:7682/"));
+}
+
+// A real WebSocket server (python websockets) serving a capture, then closing.
+class MirrorStub {
+ public:
+  explicit MirrorStub(const std::string& capture) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    const std::string script = std::string(WIRELAB_SOURCE_DIR) + "/tests/visualizer/support/mirror_stub.py";
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], 1);
+      close(fds[0]);
+      close(fds[1]);
+      execl("/usr/bin/python3", "python3", script.c_str(), capture.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+    if (out_ && std::fscanf(out_, "%d", &port_) != 1) port_ = 0;
+  }
+  ~MirrorStub() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_) fclose(out_);
+  }
+  int port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  int port_ = 0;
+};
+
+// Waits (bounded) until cond() holds, driving the feed once per 10 ms like the UI thread would.
+template <class Cond>
+bool drive_until(LiveFeed& feed, Model& m, Cond cond, std::chrono::seconds limit = 20s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    feed.update(0.01, m);
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+TEST(VizLiveFeed, ReceivesHoldsInStepModeAndReconnects) {
+  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "needs /usr/bin/python3 with websockets";
+  const std::string capture = ::testing::TempDir() + "viz_feeds_test_capture.jsonl";
+  ASSERT_TRUE(testing::write_synthetic_capture(capture));
+  const auto events = testing::synthetic_chat();
+  MirrorStub stub(capture);
+  ASSERT_GT(stub.port(), 0) << "mirror stub did not start (python3-websockets installed?)";
+  const std::string url = "ws://127.0.0.1:" + std::to_string(stub.port()) + "/mirror";
+  LiveFeed feed(url, *parse_ws_url(url));
+  Model m;
+  ASSERT_TRUE(drive_until(feed, m, [&] { return m.size() >= events.size(); }))
+      << "should have had " << events.size() << " events, but had " << m.size() << " (" << feed.state() << ")";
+  for (std::size_t i = 0; i < events.size(); ++i) ASSERT_EQ(m.at(i).seq(), events[i].seq);
+
+  // The stub closed us after the capture: the client reconnects, gets a new
+  // hello with seq 0 (a "restarted relay"), and the model starts afresh.
+  // Paused, the events queue instead ("N new").
+  feed.set_paused(true);
+  ASSERT_TRUE(drive_until(feed, m, [&] { return feed.waiting() >= events.size(); }))
+      << "held " << feed.waiting() << " events; client state " << feed.state() << ", connects " << feed.client().connects();
+  EXPECT_GE(feed.client().connects(), 2u) << "reconnected after the server closed the mirror";
+  EXPECT_EQ(m.size(), events.size()) << "nothing revealed while paused";
+  auto seq = feed.step_forward(m);
+  ASSERT_TRUE(seq.has_value());
+  EXPECT_EQ(*seq, 0u);
+  EXPECT_EQ(m.size(), 1u) << "a hello going back to seq 0 means a new relay session: fresh model";
+  EXPECT_EQ(feed.waiting(), events.size() - 1);
+}
+
+}  // namespace
+}  // namespace viz

@@ -1,0 +1,276 @@
+// The shell's chrome: the scene tabs (top), the feed status and playback
+// controls (bottom), the help overlay, blackout, the "no relay" offer and
+// toasts. Everything is sized from the current fonts, so it scales with
+// the display scale.
+#include <algorithm>
+#include <cstdio>
+
+#include "app/shell.h"
+#include "feeds/live.h"
+#include "feeds/replay.h"
+#include "ui/widgets.h"
+
+namespace viz {
+namespace {
+constexpr ImGuiWindowFlags kBarFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                       ImGuiWindowFlags_NoScrollWithMouse;
+
+std::string with_commas(std::uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
+void badge(const char* text, const ImVec4& fill, const ImVec4& fg) {
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const ImVec2 size(ts.x + st.FramePadding.x * 2, ImGui::GetFrameHeight());
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), Theme::u32(fill), size.y * 0.5f);
+  dl->AddText(ImVec2(p.x + st.FramePadding.x, p.y + st.FramePadding.y), Theme::u32(fg), text);
+  ImGui::Dummy(size);
+}
+}  // namespace
+
+void Shell::draw_top_bar(float height) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const Theme& th = current_theme();
+  ImGui::SetNextWindowPos(vp->Pos);
+  ImGui::SetNextWindowSize(ImVec2(vp->Size.x, height));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, th.panel);
+  ImGui::Begin("##top", nullptr, kBarFlags);
+  // Full titles when they fit; else only the active tab keeps its title.
+  float full = 0.0f;
+  for (const auto& sc : scenes_) full += ImGui::CalcTextSize(sc->title()).x + ImGui::GetFontSize() * 3.0f;
+  const bool compact = full > ImGui::GetContentRegionAvail().x * 0.8f;
+  for (std::size_t i = 0; i < scenes_.size(); ++i) {
+    char label[96];
+    if (compact && i != current_) std::snprintf(label, sizeof label, "%zu", i + 1);
+    else std::snprintf(label, sizeof label, "%zu  %s", i + 1, scenes_[i]->title());
+    const bool active = i == current_;
+    if (active) {
+      ImGui::PushStyleColor(ImGuiCol_Button, th.accent);
+      ImGui::PushStyleColor(ImGuiCol_ButtonHovered, th.accent);
+      ImGui::PushStyleColor(ImGuiCol_Text, th.on_kind);
+      ImGui::PushFont(fonts_.bold);
+    }
+    if (ImGui::Button(label)) current_ = i;
+    if (active) {
+      ImGui::PopFont();
+      ImGui::PopStyleColor(3);
+    }
+    ImGui::SameLine();
+  }
+  // Right: feed health at a glance.
+  std::string status;
+  ImVec4 colour = th.text_dim;
+  if (feed_) {
+    status = feed_->source();
+    colour = feed_->ok() ? th.ok : th.warn;
+  } else {
+    status = "snapshot";
+  }
+  status = (feed_ && feed_->live() ? "● " : "■ ") + status;
+  const float room = ImGui::GetWindowContentRegionMax().x - ImGui::GetCursorPosX();
+  status = fit_text(status, room);
+  const float w = ImGui::CalcTextSize(status.c_str()).x;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
+  ImGui::AlignTextToFramePadding();
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  ImGui::TextUnformatted(status.c_str());
+  ImGui::PopStyleColor();
+  ImGui::End();
+  ImGui::PopStyleColor();
+}
+
+void Shell::draw_playback_controls() {
+  const Theme& th = current_theme();
+  const bool paused = feed_->paused();
+  if (ImGui::Button("◀")) commands_.push_back(Playback{PlaybackOp::step_back});
+  ImGui::SameLine();
+  if (ImGui::Button(paused ? "▶ play" : "‖ pause")) commands_.push_back(Playback{PlaybackOp::toggle});
+  ImGui::SameLine();
+  if (ImGui::Button("▶|")) commands_.push_back(Playback{PlaybackOp::step_forward});
+  ImGui::SameLine();
+  if (replay_) {
+    char speed[32];
+    std::snprintf(speed, sizeof speed, "%gx", replay_->speed());
+    if (ImGui::Button("−")) commands_.push_back(Playback{PlaybackOp::set_speed, replay_->speed() / 2});
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(speed);
+    ImGui::SameLine();
+    if (ImGui::Button("+")) commands_.push_back(Playback{PlaybackOp::set_speed, replay_->speed() * 2});
+    ImGui::SameLine();
+    int pos = static_cast<int>(replay_->position());
+    ImGui::SetNextItemWidth(fonts_.px(300.0f));
+    if (ImGui::SliderInt("##seek", &pos, 0, static_cast<int>(replay_->total()), "%d"))
+      commands_.push_back(Playback{PlaybackOp::seek_index, static_cast<double>(pos)});
+    ImGui::SameLine();
+  }
+  const std::size_t waiting = feed_->waiting();
+  if (paused && waiting > 0) {
+    char text[48];
+    std::snprintf(text, sizeof text, live_ ? "%s new" : "%s to go", with_commas(waiting).c_str());
+    badge(text, th.accent, th.on_kind);
+    ImGui::SameLine();
+  }
+  const bool following = !paused && !selection_.seq;
+  if (ImGui::Button(following ? "following latest" : "follow latest (L)")) commands_.push_back(Playback{PlaybackOp::follow_latest});
+}
+
+void Shell::draw_status_bar(float y, float height) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const Theme& th = current_theme();
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x, y));
+  ImGui::SetNextWindowSize(ImVec2(vp->Size.x, height));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, th.panel);
+  ImGui::Begin("##status", nullptr, kBarFlags);
+  if (feed_) {
+    draw_playback_controls();
+    ImGui::SameLine(0, fonts_.px(24.0f));
+    ImGui::AlignTextToFramePadding();
+    ImGui::PushStyleColor(ImGuiCol_Text, feed_->ok() ? th.text : th.warn);
+    ImGui::TextUnformatted(feed_->state().c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine(0, fonts_.px(24.0f));
+  }
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("%s events", with_commas(model_.size()).c_str());
+  const std::uint64_t lost = model_.dropped() + (feed_ ? feed_->lost() : 0);
+  if (model_.evicted() > 0) {
+    ImGui::SameLine();
+    ImGui::TextColored(th.text_dim, "· %s oldest evicted", with_commas(model_.evicted()).c_str());
+  }
+  ImGui::SameLine();
+  ImGui::TextColored(lost ? th.warn : th.text_dim, "· dropped %s", with_commas(lost).c_str());
+  // Export from the UI (also keys S and E); the path shows in a toast.
+  const float buttons_w = ImGui::CalcTextSize("save (S)pcapng (E)H help").x + ImGui::GetStyle().FramePadding.x * 4 +
+                          ImGui::GetStyle().ItemSpacing.x * 3;
+  const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;   // end of the last item on this line
+  if (ImGui::GetWindowContentRegionMax().x - used > buttons_w + fonts_.px(40)) {
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - buttons_w);
+    if (ImGui::Button("save (S)")) save_capture();
+    ImGui::SameLine();
+    if (ImGui::Button("pcapng (E)")) export_pcapng();
+  }
+  const char* hint = "H help";
+  ImGui::SameLine();
+  const float hint_x = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint).x;
+  if (hint_x > ImGui::GetCursorPosX()) {
+    ImGui::SameLine(hint_x);
+    ImGui::TextColored(th.text_dim, "%s", hint);
+  }
+  ImGui::End();
+  ImGui::PopStyleColor();
+}
+
+void Shell::draw_help_overlay() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const Theme& th = current_theme();
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.5f), 0, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowBgAlpha(1.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fonts_.px(32), fonts_.px(24)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, fonts_.px(3));
+  ImGui::PushStyleColor(ImGuiCol_Border, th.accent);
+  ImGui::Begin("##help", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PushFont(fonts_.title);
+  ImGui::TextUnformatted("Presenter keys");
+  ImGui::PopFont();
+  static const char* keys[][2] = {
+      {"→  Space  PgDn  N", "next event (pauses: step mode)"},
+      {"←  PgUp  P  Backspace", "previous event"},
+      {"Enter", "play / pause"},
+      {"L  End", "follow latest (leave step mode)"},
+      {"1 – 5", "scenes"},
+      {"B  .", "blackout"},
+      {"F", "fullscreen"},
+      {"+  −", "display scale (fonts rebuilt)"},
+      {"T", "theme: dark → light → high contrast"},
+      {"[  ]", "replay speed ½× / 2×"},
+      {"S  E", "save capture · export pcapng"},
+      {"H  ?  Esc", "this help"},
+  };
+  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+    for (const auto& k : keys) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::PushFont(fonts_.bold);
+      ImGui::TextColored(th.accent, "%s", k[0]);
+      ImGui::PopFont();
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(k[1]);
+    }
+    ImGui::EndTable();
+  }
+  ImGui::TextColored(th.text_dim, "theme %s · scale %gx", theme_id_name(theme_id_), static_cast<double>(scale_));
+  ImGui::End();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar(2);
+}
+
+void Shell::draw_blackout() {
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  dl->AddRectFilled(vp->Pos, ImVec2(vp->Pos.x + vp->Size.x, vp->Pos.y + vp->Size.y), IM_COL32_BLACK);
+}
+
+void Shell::draw_no_relay_offer() {
+  if (!live_ || !model_.empty() || live_->unconnected_for() < 1.0) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const Theme& th = current_theme();
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.45f), 0, ImVec2(0.5f, 0.5f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fonts_.px(32), fonts_.px(24)));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, th.panel_alt);
+  ImGui::Begin("##norelay", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PushFont(fonts_.heading);
+  ImGui::Text("No relay at %s", options_.connect_url.c_str());
+  ImGui::PopFont();
+  ImGui::TextColored(th.text_dim, "%s. Still trying; start one with:", live_->state().c_str());
+  ImGui::PushFont(fonts_.mono);
+  ImGui::TextColored(th.accent, "  wirelab-relay --demo");
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(0, fonts_.px(8)));
+  if (bundled_.empty()) {
+    ImGui::TextColored(th.warn, "No bundled captures found (fixtures/captures/*.jsonl).");
+  } else {
+    ImGui::TextUnformatted("Or replay a bundled capture:");
+    for (const auto& path : bundled_) {
+      const std::string label = "▶  " + file_name(path);
+      if (ImGui::Button(label.c_str())) {
+        std::string error;
+        if (!start_replay(path, error)) toast(error, true);
+        break;
+      }
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+}
+
+void Shell::toast(std::string message, bool error) {
+  toast_ = std::move(message);
+  toast_error_ = error;
+  toast_until_ = time_ + 6.0;
+}
+
+void Shell::draw_toast() {
+  if (toast_.empty() || time_ > toast_until_) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const Theme& th = current_theme();
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y - fonts_.px(90)), 0, ImVec2(0.5f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, toast_error_ ? th.bad : th.accent);
+  ImGui::PushStyleColor(ImGuiCol_Text, th.on_kind);
+  ImGui::Begin("##toast", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoInputs);
+  ImGui::PushFont(fonts_.bold);
+  ImGui::TextUnformatted(toast_.c_str());
+  ImGui::PopFont();
+  ImGui::End();
+  ImGui::PopStyleColor(2);
+}
+
+}  // namespace viz

@@ -1,0 +1,43 @@
+// Command-line options of wirelab-visualizer (visualizer/README.md lists them).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ui/theme.h"
+
+namespace viz {
+
+inline constexpr const char* kDefaultMirrorUrl = "ws://127.0.0.1:7682/mirror";
+
+struct Options {
+  std::string connect_url = kDefaultMirrorUrl;
+  bool connect_given = false;            // --connect was passed explicitly
+  std::string replay_file;               // --replay FILE
+  std::string screenshot;                // --screenshot OUT.png: render and exit
+  std::string scene = "conversation";    // --scene
+  int frames = 60;                       // --frames N (screenshot/bench)
+  std::optional<std::uint64_t> select;   // --select SEQ
+  int width = 1920, height = 1080;       // --size WxH
+  ThemeId theme = ThemeId::dark;         // --theme
+  float scale = 1.0f;                    // --scale 1..3
+  double speed = 1.0;                    // --speed 0.25..8 (replay)
+  bool fullscreen = false;               // --fullscreen
+  bool paused = false;                   // --paused: start in step mode
+  std::string save_capture;               // --save-capture FILE: after loading, write what the model holds (headless too)
+  std::string export_pcapng;             // --export-pcapng FILE: the same as pcapng through wire
+  bool show_help = false;                // --show-help: start with the help overlay (slides, screenshots)
+  std::size_t max_events = 200'000;      // --max-events
+  std::string wait_for;                  // --wait-for CHAT_EVENT (live screenshot: e.g. "paired")
+  double timeout_s = 30.0;               // --timeout: give up waiting (exit 3)
+  int bench_frames = 0;                  // --bench-frames N: print frame-time statistics and exit
+  std::size_t bench_events = 0;          // --bench-events N: load N events (the capture repeated)
+  double bench_ingest = 0.0;             // --bench-ingest RATE: stream the capture at RATE events/s while rendering
+};
+
+// Parses argv; on --help or an error prints and returns the exit code to use.
+std::optional<int> parse_options(int argc, char** argv, Options& out);
+
+}  // namespace viz

@@ -1,0 +1,103 @@
+// The shell's state between frames: the model, the feed, the scene list,
+// the selection, theme, fonts and presenter state. main.cpp drives it phase
+// by phase; scenes never see it (they get a SceneContext).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/options.h"
+#include "app/window.h"
+#include "feeds/feed.h"
+#include "model/inbox.h"
+#include "model/model.h"
+#include "scenes/scene.h"
+#include "ui/fonts.h"
+#include "ui/theme.h"
+
+namespace viz {
+
+class ReplayFeed;
+class LiveFeed;
+
+class Shell {
+ public:
+  Shell(const Options& options, Window& window);
+  ~Shell();
+
+  // Fonts, style, theme, scenes and the first feed. false + error when it cannot start.
+  bool init(std::string& error);
+  // Between frames (before ImGui::NewFrame): applies a pending display-scale change.
+  void before_frame();
+  // One frame of UI; dt is fixed in headless mode.
+  void frame(float dt);
+
+  Model& model() { return model_; }
+  Feed* feed() { return feed_.get(); }
+  const Theme& current_theme() const { return theme(theme_id_); }
+  bool headless() const { return headless_; }
+  // --wait-for: a `chat` event with this name has been appended.
+  bool saw_chat_event(const std::string& name) const;
+  // Loads a capture and shows it whole (screenshots, benchmarks): no timing, everything at once.
+  bool load_capture_whole(const std::string& path, std::size_t repeat_to, std::string& error);
+  void select(std::uint64_t seq);
+  // Writes what the model holds: a capture (JSON lines, hello first) or pcapng through wire.
+  bool save_capture_to(const std::string& path, std::string& error) const;
+  bool export_pcapng_to(const std::string& path, std::string& error) const;
+  // --bench-ingest: the live feed's inbox (a producer pushes into it) and the events to push.
+  Inbox* bench_inbox();
+  const std::vector<wire::Event>& bench_source() const { return bench_source_; }
+
+ private:
+  // feeds
+  void start_live(const std::string& url);
+  bool start_replay(const std::string& path, std::string& error);
+  // input and commands
+  void handle_keys();
+  void apply(const Command& c);
+  void next_event();
+  void previous_event();
+  void follow_latest();
+  void set_scale(float s);
+  // chrome (chrome.cpp)
+  void draw_top_bar(float height);
+  void draw_status_bar(float y, float height);
+  void draw_playback_controls();
+  void draw_help_overlay();
+  void draw_blackout();
+  void draw_no_relay_offer();
+  void draw_toast();
+  // export (export.cpp)
+  void save_capture();
+  void export_pcapng();
+  std::vector<wire::Event> events_for_export() const;
+  void toast(std::string message, bool error = false);
+
+  Options options_;
+  Window& window_;
+  bool headless_;
+  Model model_;
+  std::unique_ptr<Feed> feed_;
+  ReplayFeed* replay_ = nullptr;   // feed_ when replaying
+  LiveFeed* live_ = nullptr;       // feed_ when live
+  std::vector<std::unique_ptr<Scene>> scenes_;
+  std::size_t current_ = 0;
+  Selection selection_;
+  std::vector<Command> commands_;
+  ThemeId theme_id_;
+  Fonts fonts_;
+  ImGuiStyle base_style_;          // sizes at 1x, before ScaleAllSizes
+  float scale_ = 1.0f, pending_scale_ = 0.0f;
+  double time_ = 0.0;
+  bool help_ = false, blackout_ = false;
+  std::vector<std::string> bundled_;
+  std::string toast_;
+  bool toast_error_ = false;
+  double toast_until_ = 0.0;
+  std::vector<wire::Event> bench_source_;
+};
+
+}  // namespace viz

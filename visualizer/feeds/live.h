@@ -1,0 +1,59 @@
+// The live feed: the mirror client's events, handed over through the Inbox.
+// While paused (step mode) new events queue here and the status bar shows
+// "N new"; Right reveals them one at a time. A `hello` whose seq goes back
+// means the relay restarted: the model starts afresh.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "feeds/feed.h"
+#include "feeds/mirror_client.h"
+#include "model/inbox.h"
+
+namespace viz {
+
+class LiveFeed final : public Feed {
+ public:
+  // Events taken from the inbox per frame at most (keeps a frame under budget at 100k events/s).
+  static constexpr std::size_t kMaxPerFrame = 20'000;
+  static constexpr std::size_t kMaxHeld = 200'000;   // queued while paused; beyond: oldest dropped, counted
+
+  LiveFeed(const std::string& url, WsUrl parsed);
+  ~LiveFeed() override;
+
+  void update(double dt, Model& model) override;
+  std::optional<std::uint64_t> step_forward(Model& model) override;
+  bool step_back(Model&) override { return false; }
+  void set_paused(bool paused) override { paused_ = paused; }
+  bool paused() const override { return paused_; }
+  bool live() const override { return true; }
+  std::size_t waiting() const override { return held_.size(); }
+  std::string source() const override { return "live " + url_; }
+  std::string state() const override;
+  bool ok() const override { return client_->state() == MirrorState::connected; }
+  std::uint64_t lost() const override { return held_dropped_ + inbox_.refused(); }
+
+  const MirrorClient& client() const { return *client_; }
+  Inbox& inbox() { return inbox_; }   // tests and benchmarks push straight in
+  // Seconds the feed has waited without ever connecting (0 once connected).
+  double unconnected_for() const { return client_->connects() ? 0.0 : unconnected_s_; }
+
+ private:
+  void append(wire::Event e, Model& model);
+
+  std::string url_;
+  Inbox inbox_;
+  std::unique_ptr<MirrorClient> client_;
+  std::deque<wire::Event> held_;
+  std::vector<wire::Event> batch_;
+  std::uint64_t held_dropped_ = 0;
+  std::optional<std::uint64_t> last_seq_;
+  double unconnected_s_ = 0.0;
+  bool paused_ = false;
+};
+
+}  // namespace viz

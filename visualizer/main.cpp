@@ -1,0 +1,191 @@
+// wirelab-visualizer: the classroom visualizer (issue 4). A linear shell,
+// commented by phase (STYLE 15): options -> window -> shell (fonts, theme,
+// scenes, feed) -> frame loop -> exit. Headless runs (--screenshot,
+// --bench-frames) use a hidden window and a fixed time step, so two runs give
+// identical pixels.
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "app/options.h"
+#include "app/shell.h"
+#include "app/window.h"
+#include "backends/imgui_impl_glfw.h"
+#include "backends/imgui_impl_opengl3.h"
+#include "feeds/live.h"
+#include "model/inbox.h"
+#include "imgui.h"
+
+namespace {
+
+constexpr float kFixedDt = 1.0f / 60.0f;
+using Clock = std::chrono::steady_clock;
+
+// Headless frames see no mouse and no keys: the picture depends on the data only.
+void neutralise_input() {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  for (bool& b : io.MouseDown) b = false;
+  io.MouseWheel = io.MouseWheelH = 0.0f;
+}
+
+// Builds ImGui's draw lists (CPU) then rasterises them (GL: llvmpipe under Xvfb, also CPU).
+void render(const viz::Theme& theme, GLFWwindow* window) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window, &w, &h);
+  glViewport(0, 0, w, h);
+  glClearColor(theme.background.x, theme.background.y, theme.background.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+// Whole frames (build + rasterise + glFinish) and the UI-only part (ImGui and our code on the CPU).
+void print_frame_stats(std::vector<double> ms, std::vector<double> ui, std::size_t events, const char* scene) {
+  std::sort(ms.begin(), ms.end());
+  std::sort(ui.begin(), ui.end());
+  const auto at = [](const std::vector<double>& v, double q) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+  };
+  std::printf("scene=%s events=%zu frames=%zu median_ms=%.2f p95_ms=%.2f max_ms=%.2f ui_median_ms=%.2f ui_max_ms=%.2f\n",
+              scene, events, ms.size(), at(ms, 0.5), at(ms, 0.95), ms.back(), at(ui, 0.5), ui.back());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Phase 1: options.
+  viz::Options options;
+  if (auto code = viz::parse_options(argc, argv, options)) return *code;
+  const bool headless = !options.screenshot.empty() || options.bench_frames > 0;
+
+  // Phase 2: window, GL context and ImGui backends (hidden when headless).
+  viz::Window window(options.width, options.height, !headless, options.fullscreen && !headless, "wirelab visualizer");
+  if (!window.ok()) {
+    std::fprintf(stderr, "wirelab-visualizer: %s\n", window.error().c_str());
+    return 1;
+  }
+
+  // Phase 3: the shell: fonts at the display scale, theme, scenes, the first feed.
+  viz::Shell shell(options, window);
+  std::string error;
+  if (!shell.init(error)) {
+    std::fprintf(stderr, "wirelab-visualizer: %s\n", error.c_str());
+    return 2;
+  }
+
+  // Phase 4 (live screenshot only): run in real time until the awaited chat event arrives.
+  const auto started = Clock::now();
+  auto last = started;
+  double ui_ms = 0.0;   // the last frame's CPU time in ImGui and our code, without rasterising
+  auto one_frame = [&](float dt) {
+    glfwPollEvents();
+    shell.before_frame();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    if (headless) neutralise_input();
+    ImGui::GetIO().DeltaTime = dt;
+    const auto t0 = Clock::now();
+    ImGui::NewFrame();
+    shell.frame(dt);
+    ImGui::Render();
+    ui_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    render(shell.current_theme(), window.handle());
+  };
+  if (headless && !options.wait_for.empty()) {
+    while (!shell.saw_chat_event(options.wait_for)) {
+      if (std::chrono::duration<double>(Clock::now() - started).count() > options.timeout_s) {
+        std::fprintf(stderr, "wirelab-visualizer: no \"%s\" chat event within %.0f s (feed: %s)\n", options.wait_for.c_str(),
+                     options.timeout_s, shell.feed() ? shell.feed()->state().c_str() : "none");
+        return 3;
+      }
+      one_frame(kFixedDt);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (options.select) shell.select(*options.select);
+  }
+
+  // Phase 5: the frame loop. Headless: exactly N frames at a fixed step, then the PNG or the figures.
+  if (options.bench_frames > 0 && options.bench_ingest > 0) {
+    // Ingest while drawing: a producer streams events at the asked rate into the live path.
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> pushed{0};
+    viz::Inbox* inbox = shell.bench_inbox();
+    const auto& source = shell.bench_source();
+    std::thread producer([&] {
+      const auto t0 = Clock::now();
+      std::uint64_t seq = 0;
+      while (!stop) {
+        const double due = std::chrono::duration<double>(Clock::now() - t0).count() * options.bench_ingest;
+        while (static_cast<double>(seq) < due) {
+          wire::Event e = source[seq % source.size()];
+          e.seq = seq++;
+          if (std::holds_alternative<wire::Hello>(e.body) && seq > 1) continue;
+          inbox->push(std::move(e));
+          pushed = seq;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    });
+    std::vector<double> ms, ui;
+    const auto t0 = Clock::now();
+    for (int i = 0; i < options.bench_frames; ++i) {
+      const auto f0 = Clock::now();
+      one_frame(kFixedDt);
+      glFinish();
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - f0).count());
+      ui.push_back(ui_ms);
+    }
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    stop = true;
+    producer.join();
+    std::printf("ingest: offered %.0f events/s, model took %llu events in %.2f s (%.0f events/s)\n", options.bench_ingest,
+                static_cast<unsigned long long>(shell.model().ingested()), secs,
+                static_cast<double>(shell.model().ingested()) / secs);
+    print_frame_stats(std::move(ms), std::move(ui), shell.model().size(), options.scene.c_str());
+    return 0;
+  }
+  if (options.bench_frames > 0) {
+    std::vector<double> ms, ui;
+    for (int i = 0; i < options.frames; ++i) one_frame(kFixedDt);   // warm-up: caches, first layout
+    for (int i = 0; i < options.bench_frames; ++i) {
+      const auto t0 = Clock::now();
+      one_frame(kFixedDt);
+      glFinish();
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      ui.push_back(ui_ms);
+    }
+    print_frame_stats(std::move(ms), std::move(ui), shell.model().size(), options.scene.c_str());
+    return 0;
+  }
+  if (headless) {
+    for (int i = 0; i < options.frames; ++i) one_frame(kFixedDt);
+    if ((!options.save_capture.empty() && !shell.save_capture_to(options.save_capture, error)) ||
+        (!options.export_pcapng.empty() && !shell.export_pcapng_to(options.export_pcapng, error))) {
+      std::fprintf(stderr, "wirelab-visualizer: %s\n", error.c_str());
+      return 1;
+    }
+    if (!window.save_png(options.screenshot, error)) {
+      std::fprintf(stderr, "wirelab-visualizer: %s\n", error.c_str());
+      return 1;
+    }
+    std::printf("wrote %s (%dx%d, scene %s, %zu events)\n", options.screenshot.c_str(), options.width, options.height,
+                options.scene.c_str(), shell.model().size());
+    return 0;
+  }
+  while (!window.should_close()) {
+    const auto now = Clock::now();
+    const float dt = std::clamp(std::chrono::duration<float>(now - last).count(), 1e-4f, 0.1f);
+    last = now;
+    one_frame(dt);
+    glfwSwapBuffers(window.handle());
+  }
+
+  // Phase 6: exit. The shell (and a live feed's worker) goes first, then the window.
+  return 0;
+}

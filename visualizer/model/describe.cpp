@@ -1,0 +1,187 @@
+// Descriptions built from the decoded fields (never re-parsing bytes).
+#include "model/describe.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <cstdio>
+
+#include "wire/close_code.h"
+
+namespace viz {
+
+std::string preview_text(const wire::Bytes& bytes, std::size_t max_chars) {
+  std::string out;
+  std::size_t chars = 0, i = 0;
+  while (i < bytes.size()) {
+    if (chars == max_chars) return out + "…";
+    const std::uint8_t b = bytes[i];
+    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    bool valid = len > 0 && i + len <= bytes.size();
+    for (std::size_t k = 1; valid && k < len; ++k) valid = (bytes[i + k] & 0xC0) == 0x80;
+    if (!valid) {
+      out += "\xEF\xBF\xBD";   // U+FFFD
+      ++i;
+    } else if (len == 1 && (b < 0x20 || b == 0x7F)) {
+      out += "\xC2\xB7";       // a middle dot for control bytes
+      ++i;
+    } else {
+      out.append(reinterpret_cast<const char*>(&bytes[i]), len);
+      i += len;
+    }
+    ++chars;
+  }
+  return out;
+}
+
+namespace {
+
+std::string status_of(const std::string& start_line) {
+  // "HTTP/1.1 101 Switching Protocols" -> "101 Switching Protocols"
+  auto sp = start_line.find(' ');
+  return sp == std::string::npos ? start_line : start_line.substr(sp + 1);
+}
+
+std::string request_of(const std::string& start_line, bool short_form) {
+  // "GET /chat HTTP/1.1" -> "GET /chat"
+  auto sp = start_line.rfind(' ');
+  std::string s = sp == std::string::npos ? start_line : start_line.substr(0, sp);
+  if (short_form) {
+    auto q = s.find('?');
+    if (q != std::string::npos) s = s.substr(0, q) + "?…";
+  }
+  return s;
+}
+
+std::string close_text(const Entry& e) {
+  const auto& p = e.payload_clear;
+  if (p.size() < 2) return "close (no code)";
+  const auto code = static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+  return "close " + wire::close_code_name(code);
+}
+
+}  // namespace
+
+std::string describe(const Entry& e, std::size_t max_preview) {
+  char buf[160];
+  const auto& body = e.event.body;
+  if (const auto* h = e.http()) {
+    std::string s = h->dir == wire::Direction::c2s ? request_of(h->start_line, false) : status_of(h->start_line);
+    if (h->body_len > 0) {
+      std::snprintf(buf, sizeof buf, " · %llu B body", static_cast<unsigned long long>(h->body_len));
+      s += buf;
+    }
+    return s;
+  }
+  if (const auto* f = e.frame()) {
+    const auto op = static_cast<wire::Opcode>(f->opcode & 0x0F);
+    std::string s;
+    if (op == wire::Opcode::close) {
+      s = close_text(e);
+    } else {
+      s = wire::opcode_name(op);
+      if (op == wire::Opcode::continuation) s += std::string(" (") + wire::opcode_name(e.message_opcode) + ")";
+    }
+    if (!f->fin) s += " FIN=0";
+    if (f->rsv & 0x4) s += " · compressed";
+    std::snprintf(buf, sizeof buf, " · %llu B", static_cast<unsigned long long>(f->payload_len));
+    s += buf;
+    s += f->masked ? " · masked" : (f->dir == wire::Direction::c2s ? " · UNMASKED" : "");
+    if (e.message_opcode == wire::Opcode::text && op != wire::Opcode::close) {
+      const wire::Bytes& shown = e.inflated ? *e.inflated : e.payload_clear;
+      if (!(f->rsv & 0x4) || e.inflated) s += " “" + preview_text(shown, max_preview) + "”";
+    }
+    return s;
+  }
+  if (const auto* v = std::get_if<wire::Violation>(&body)) return "⚠ " + v->rule + " → " + v->action;
+  if (const auto* r = std::get_if<wire::Raw>(&body)) {
+    std::snprintf(buf, sizeof buf, "raw %zu B: ", r->bytes.size());
+    return buf + r->why;
+  }
+  if (const auto* o = std::get_if<wire::Open>(&body)) {
+    std::snprintf(buf, sizeof buf, "#%llu opened (%s)", static_cast<unsigned long long>(o->conn),
+                  o->transport == wire::Transport::tls ? "TLS" : "TCP");
+    return buf;
+  }
+  if (const auto* c = std::get_if<wire::Close>(&body)) {
+    std::snprintf(buf, sizeof buf, "#%llu closed by %s", static_cast<unsigned long long>(c->conn),
+                  c->by == wire::ClosedBy::client ? "client" : "relay");
+    std::string s = buf;
+    if (c->code) s += " · " + wire::close_code_name(*c->code);
+    return s;
+  }
+  if (const auto* ch = e.chat()) {
+    if (ch->event == "paired") return ch->who + " paired with " + ch->peer;
+    if (ch->event == "said") return ch->who + " said something" + (ch->peer.empty() ? "" : " to " + ch->peer);
+    std::string s = ch->who + " " + ch->event;
+    if (!ch->peer.empty()) s += " (" + ch->peer + ")";
+    return s;
+  }
+  if (const auto* hello = std::get_if<wire::Hello>(&body)) {
+    return "hello: " + hello->relay + (hello->tap ? "" : " · tap off") + (hello->deterministic ? " · deterministic" : "");
+  }
+  if (const auto* d = std::get_if<wire::Dropped>(&body)) {
+    std::snprintf(buf, sizeof buf, "dropped %llu events (this viewer was too slow)", static_cast<unsigned long long>(d->count));
+    return buf;
+  }
+  return wire::kind_name(body);
+}
+
+std::string arrow_label(const Entry& e, std::size_t max_preview) {
+  if (const auto* h = e.http()) {
+    std::string s = h->dir == wire::Direction::c2s ? request_of(h->start_line, true) : status_of(h->start_line);
+    // A body worth seeing (a long-poll answer carrying chat messages): its first characters.
+    if (h->body_len > 0) {
+      static constexpr std::uint8_t crlf2[] = {'\r', '\n', '\r', '\n'};
+      auto end = std::search(h->bytes.begin(), h->bytes.end(), std::begin(crlf2), std::end(crlf2));
+      if (end != h->bytes.end()) s += " " + preview_text(wire::Bytes(end + 4, h->bytes.end()), max_preview);
+    }
+    return s;
+  }
+  if (const auto* f = e.frame()) {
+    const auto op = static_cast<wire::Opcode>(f->opcode & 0x0F);
+    if (op == wire::Opcode::close) return close_text(e);
+    std::string s = wire::opcode_name(op);
+    if (!f->fin) s += " FIN=0";
+    if (e.message_opcode == wire::Opcode::text && !(f->rsv & 0x4))
+      s += " “" + preview_text(e.payload_clear, max_preview) + "”";
+    else if (f->rsv & 0x4)
+      s += " (compressed)";
+    else if (op == wire::Opcode::binary)
+      s += " " + std::to_string(f->payload_len) + " B";
+    return s;
+  }
+  return describe(e, max_preview);
+}
+
+bool contains_ci(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() &&
+           std::tolower(static_cast<unsigned char>(hay[i + k])) == std::tolower(static_cast<unsigned char>(needle[k])))
+      ++k;
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+
+bool passes(const ListFilter& f, const Entry& e) {
+  if (f.violations_only && !e.violation) return false;
+  bool shown = false;
+  switch (e.kind) {
+    case UnitKind::text:
+    case UnitKind::binary: shown = f.data; break;
+    case UnitKind::control:
+    case UnitKind::close: shown = f.control; break;
+    case UnitKind::http: shown = f.http; break;
+    case UnitKind::raw:
+    case UnitKind::violation: shown = true; break;   // always worth seeing
+    case UnitKind::meta: shown = f.events; break;
+  }
+  if (!shown) return false;
+  return f.search.empty() || contains_ci(describe(e, 200), f.search);
+}
+
+}  // namespace viz

@@ -1,0 +1,92 @@
+// The model's derivations that keep state across events: permessage-deflate
+// inflation per connection and direction (RFC 7692), long-poll sessions tying
+// a stranger's several connections together, and the session id read from
+// the /poll/open answer.
+#include <algorithm>
+
+#include "model/model.h"
+#include "model/model_state.h"
+
+namespace viz {
+
+// The string value of a top-level "name" in a small JSON body (the /poll/open
+// answer {"session":"..."}); "" when absent. Not a JSON parser: ids are hex.
+std::string json_string_field(const wire::Bytes& bytes, const std::string& name) {
+  const std::string text(bytes.begin(), bytes.end());
+  const std::string key = "\"" + name + "\"";
+  auto k = text.find(key);
+  if (k == std::string::npos) return {};
+  auto q1 = text.find('"', text.find(':', k + key.size()));
+  if (q1 == std::string::npos) return {};
+  auto q2 = text.find('"', q1 + 1);
+  return q2 == std::string::npos ? std::string() : text.substr(q1 + 1, q2 - q1 - 1);
+}
+
+
+// RFC 7692 6: rsv1 on a message's first frame marks it compressed; the last
+// frame of the message gets the whole inflated message. A truncated payload
+// cannot be inflated and breaks the window, so that direction stops inflating.
+void Model::inflate(Entry& e, const wire::Frame& f, DeriveConn& pc, int d, const std::string& extensions) {
+  if (!pc.deflate_ready) {
+    pc.deflate_ready = true;
+    auto params = wire::parse_permessage_deflate(extensions);
+    if (params && *params) {
+      pc.inflater[0] = wire::PerMessageInflater::for_direction(**params, wire::Direction::c2s, limits_.max_clear_payload * 16);
+      pc.inflater[1] = wire::PerMessageInflater::for_direction(**params, wire::Direction::s2c, limits_.max_clear_payload * 16);
+    }
+  }
+  if (!pc.inflater[d]) return;
+  const auto op = static_cast<wire::Opcode>(f.opcode & 0x0F);
+  if (wire::is_control(op)) return;   // 5.5: control frames are never compressed
+  if (op != wire::Opcode::continuation) {
+    pc.in_compressed[d] = (f.rsv & 0x4) != 0;
+    pc.compressed[d].clear();
+  }
+  if (!pc.in_compressed[d]) return;
+  if (f.truncated) {
+    pc.inflater[d].reset();   // the window is lost with the missing bytes
+    pc.in_compressed[d] = false;
+    return;
+  }
+  pc.compressed[d].insert(pc.compressed[d].end(), e.payload_clear.begin(), e.payload_clear.end());
+  if (!f.fin) return;
+  auto out = pc.inflater[d]->inflate_message(pc.compressed[d]);
+  if (out) {
+    wire::Bytes clear = std::move(out).value();
+    if (clear.size() > limits_.max_clear_payload) clear.resize(limits_.max_clear_payload);
+    e.inflated = std::move(clear);
+  }
+  pc.compressed[d].clear();
+  pc.in_compressed[d] = false;
+}
+
+// Ties a connection to a long-poll session; every connection of the session
+// then carries the session's stranger (from whichever connection learnt it).
+// Cost per call is constant: names flow once, from the session to its waiting connections.
+void Model::join_session(const std::string& session, std::uint64_t conn_id) {
+  auto& cs = derive_->conn_session[conn_id];
+  auto& sess = derive_->sessions[session];
+  if (cs != session) {
+    if (!cs.empty()) {
+      if (auto old = derive_->sessions.find(cs); old != derive_->sessions.end() && --old->second.refs == 0)
+        derive_->sessions.erase(old);
+    }
+    cs = session;
+    ++sess.refs;
+  }
+  ConnView& cv = conns_[conn_id];
+  if (!cv.stranger.empty() && sess.stranger.empty()) {
+    sess.stranger = cv.stranger;
+    for (auto c : sess.unnamed) {
+      if (auto it = conns_.find(c); it != conns_.end() && it->second.stranger.empty()) it->second.stranger = sess.stranger;
+    }
+    sess.unnamed.clear();
+  } else if (cv.stranger.empty() && !sess.stranger.empty()) {
+    cv.stranger = sess.stranger;
+  } else if (cv.stranger.empty() && sess.unnamed.size() < 64 &&
+             std::find(sess.unnamed.begin(), sess.unnamed.end(), conn_id) == sess.unnamed.end()) {
+    sess.unnamed.push_back(conn_id);
+  }
+}
+
+}  // namespace viz

@@ -1,0 +1,351 @@
+// Scene 3, Frame anatomy (issue 4 §3.3): RFC 6455 5.2's bit diagram filled
+// with the selected frame's actual bits, every field linked to its bytes in a
+// hex view (hover either and both light up), the decoded values with a help
+// marker citing the RFC, and the payload: text, hex, a close code's name, or
+// the inflated text of a permessage-deflate frame (RSV1, RFC 7692).
+// With nothing selected it shows the latest client text frame.
+// The field layout comes from teach/frame_layout.h (tested without GL).
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "scenes/frame_anatomy.h"
+#include "ui/widgets.h"
+#include "wire/close_code.h"
+
+namespace viz::frame_anatomy {
+
+ImVec4 field_color(const Theme& t, FieldId id) {
+  switch (id) {
+    case FieldId::fin: return t.lane_a;
+    case FieldId::rsv1:
+    case FieldId::rsv2:
+    case FieldId::rsv3: return t.meta;
+    case FieldId::opcode: return t.http;
+    case FieldId::mask: return t.control;
+    case FieldId::payload_len:
+    case FieldId::extended_len_16:
+    case FieldId::extended_len_64: return t.binary_frame;
+    case FieldId::masking_key: return t.close;
+    case FieldId::payload: return t.text_frame;
+  }
+  return t.meta;
+}
+
+const char* short_name(FieldId id) {
+  switch (id) {
+    case FieldId::fin: return "FIN";
+    case FieldId::rsv1: return "R1";
+    case FieldId::rsv2: return "R2";
+    case FieldId::rsv3: return "R3";
+    case FieldId::opcode: return "opcode";
+    case FieldId::mask: return "M";
+    case FieldId::payload_len: return "len";
+    case FieldId::extended_len_16: return "ext len";
+    case FieldId::extended_len_64: return "ext len";
+    case FieldId::masking_key: return "key";
+    case FieldId::payload: return "payload";
+  }
+  return "";
+}
+
+namespace {
+bool latest_client_text(const Entry& e) {
+  const wire::Frame* f = e.frame();
+  return f && f->dir == wire::Direction::c2s && e.header && e.message_opcode == wire::Opcode::text;
+}
+bool any_frame(const Entry& e) { return e.frame() != nullptr && e.header.has_value(); }
+}  // namespace
+
+const Entry* FrameAnatomyScene::pick(const SceneContext& ctx, bool& is_default) {
+  is_default = false;
+  if (const Entry* e = ctx.selected(); e && e->frame() && e->header) return e;
+  is_default = true;
+  if (cached_version_ != ctx.model.version()) {   // scan once per model change, not per frame
+    cached_version_ = ctx.model.version();
+    auto i = ctx.model.last_index_where(&latest_client_text);
+    if (!i) i = ctx.model.last_index_where(&any_frame);
+    cached_default_ = i ? std::optional<std::uint64_t>(ctx.model.at(*i).seq()) : std::nullopt;
+  }
+  return cached_default_ ? ctx.model.by_seq(*cached_default_) : nullptr;
+}
+
+bool FrameAnatomyScene::field_lit(const std::vector<FrameField>& fields, std::size_t k) const {
+  if (hovered_field_ == static_cast<int>(k)) return true;
+  return hovered_byte_ >= 0 && fields[k].covers_byte(static_cast<std::size_t>(hovered_byte_));
+}
+
+bool FrameAnatomyScene::byte_lit(const std::vector<FrameField>& fields, std::size_t i) const {
+  if (hovered_byte_ == static_cast<int>(i)) return true;
+  return hovered_field_ >= 0 && static_cast<std::size_t>(hovered_field_) < fields.size() &&
+         fields[static_cast<std::size_t>(hovered_field_)].covers_byte(i);
+}
+
+void FrameAnatomyScene::draw(SceneContext& ctx) {
+  next_field_ = -1;
+  next_byte_ = -1;
+  bool is_default = false;
+  const Entry* e = pick(ctx, is_default);
+  if (e == nullptr) {
+    heading(ctx, "Frame anatomy (RFC 6455 5.2)");
+    ImGui::PushFont(ctx.fonts.heading);
+    text_wrapped_colored(ctx.theme.text_dim, "No WebSocket frames yet. Start a chat (or replay a capture): "
+                                             "the first frame will be taken apart here, bit by bit.");
+    ImGui::PopFont();
+    return;
+  }
+  const wire::Frame& f = *e->frame();
+  const wire::FrameHeader& h = *e->header;
+  const std::vector<FrameField> fields = teach::frame_layout(h, f.header);
+
+  // Title line: which frame, which way, what kind.
+  kind_chip(ctx, e->kind);
+  ImGui::PushFont(ctx.fonts.heading);
+  const ConnView* cv = ctx.model.conn(f.conn);
+  ImGui::Text("Frame #%llu   conn #%llu   %s   %s, %llu bytes", static_cast<unsigned long long>(e->seq()),
+              static_cast<unsigned long long>(f.conn),
+              f.dir == wire::Direction::c2s ? "client \xe2\x86\x92 relay" : "relay \xe2\x86\x92 client",
+              wire::opcode_name(h.opcode), static_cast<unsigned long long>(h.payload_len));
+  ImGui::PopFont();
+  if (is_default) default_note(ctx, "the latest frame a client sent");
+  if (e->violation) {
+    std::string action = "The relay must fail the connection";
+    if (cv && cv->close_code) action += ": closed with " + wire::close_code_name(*cv->close_code);
+    violation_banner(ctx, e->violation_rule.empty() ? "This frame breaks a rule of RFC 6455" : e->violation_rule.c_str(),
+                     action.c_str());
+  }
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
+  draw_bits(ctx, fields, f.header.size());
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
+
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float left_w = std::min(avail * 0.40f, ctx.fonts.px(760.0f));
+  ImGui::BeginChild("hex", ImVec2(left_w, 0), false);
+  draw_hex(ctx, *e, fields);
+  ImGui::EndChild();
+  ImGui::SameLine(0, ctx.fonts.px(24.0f));
+  ImGui::BeginChild("fields", ImVec2(0, 0), false);
+  draw_fields(ctx, fields);
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+  draw_payload(ctx, *e);
+  ImGui::EndChild();
+
+  hovered_field_ = next_field_;
+  hovered_byte_ = next_byte_;
+  ctx.selection.hovered_field = hovered_field_;
+}
+
+// 5.2's diagram: 32 bits a row, numbered as in the RFC, each field a coloured span.
+void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameField>& fields, std::size_t header_len) {
+  const Theme& t = ctx.theme;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float cell = std::min(avail / 32.0f, ctx.fonts.px(58.0f));
+  const float bit_h = ctx.fonts.px(FontSizes::mono_big) + ctx.fonts.px(10.0f);
+  const float label_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(6.0f);
+  const float num_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(2.0f);
+  const std::size_t header_bits = header_len * 8;
+  const std::size_t rows = (header_bits + 31) / 32;
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+
+  // Bit numbers over the first row as in the RFC's diagram: tens, then units.
+  ImGui::PushFont(ctx.fonts.body);
+  for (int b = 0; b < 32; ++b) {
+    char num[4];
+    if (b % 10 == 0) {
+      std::snprintf(num, sizeof num, "%d", b / 10);
+      dl->AddText(ImVec2(origin.x + static_cast<float>(b) * cell + ctx.fonts.px(2.0f), origin.y), Theme::u32(t.text_dim),
+                  num);
+    }
+    std::snprintf(num, sizeof num, "%d", b % 10);
+    const ImVec2 ts = ImGui::CalcTextSize(num);
+    dl->AddText(ImVec2(origin.x + static_cast<float>(b) * cell + (cell - ts.x) * 0.5f, origin.y + num_h),
+                Theme::u32(t.text_dim), num);
+  }
+  ImGui::PopFont();
+  origin.y += 2 * num_h;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    const FrameField& fld = fields[k];
+    if (fld.id == FieldId::payload) continue;
+    const bool lit = field_lit(fields, k);
+    const ImVec4 col = field_color(t, fld.id);
+    // A field may wrap over rows: draw one span per row.
+    std::size_t b = fld.bit_begin;
+    const std::size_t end = std::min(fld.bit_begin + fld.bit_count, header_bits);
+    bool first_span = true;
+    while (b < end) {
+      const std::size_t row = b / 32;
+      const std::size_t row_end = std::min(end, (row + 1) * 32);
+      const float y = origin.y + static_cast<float>(row) * (bit_h + label_h);
+      const ImVec2 p0(origin.x + static_cast<float>(b % 32) * cell, y);
+      const ImVec2 p1(origin.x + static_cast<float>((row_end - 1) % 32 + 1) * cell, y + bit_h);
+      dl->AddRectFilled(p0, p1, Theme::u32(col, lit ? 1.0f : 0.30f), ctx.fonts.px(4.0f));
+      dl->AddRect(p0, p1, Theme::u32(lit ? t.accent : t.border), ctx.fonts.px(4.0f), 0,
+                  ctx.fonts.px(lit ? 4.0f : 1.5f));
+      // The bits themselves, big.
+      ImGui::PushFont(ctx.fonts.mono_big);
+      for (std::size_t bit = b; bit < row_end; ++bit) {
+        const char s[2] = {fld.bits[bit - fld.bit_begin], 0};
+        const ImVec2 ts = ImGui::CalcTextSize(s);
+        dl->AddText(ImVec2(origin.x + static_cast<float>(bit % 32) * cell + (cell - ts.x) * 0.5f,
+                           y + (bit_h - ts.y) * 0.5f),
+                    Theme::u32(lit ? t.on_kind : t.text), s);
+      }
+      ImGui::PopFont();
+      // The field's name under its span (short form when it does not fit).
+      const float span_w = p1.x - p0.x;
+      const std::string cont = std::string(fld.name) + " (cont.)";
+      const char* name = first_span ? fld.name : cont.c_str();
+      ImVec2 ns = ImGui::CalcTextSize(name);
+      if (ns.x > span_w - 4.0f) {
+        name = first_span ? short_name(fld.id) : "(cont.)";
+        ns = ImGui::CalcTextSize(name);
+      }
+      if (ns.x <= span_w + 8.0f) {
+        dl->AddText(ImVec2(p0.x + (span_w - ns.x) * 0.5f, y + bit_h + ctx.fonts.px(2.0f)),
+                    Theme::u32(lit ? t.accent : t.text), name);
+      }
+      if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y + label_h) {
+        next_field_ = static_cast<int>(k);
+      }
+      first_span = false;
+      b = row_end;
+    }
+  }
+  // Where the header ends, the payload begins: a dashed-looking span to the row's end.
+  const auto payload = std::find_if(fields.begin(), fields.end(), [](const FrameField& f) { return f.id == FieldId::payload; });
+  if (payload != fields.end() && header_bits % 32 != 0) {
+    const std::size_t row = header_bits / 32;
+    const float y = origin.y + static_cast<float>(row) * (bit_h + label_h);
+    const ImVec2 p0(origin.x + static_cast<float>(header_bits % 32) * cell, y);
+    const ImVec2 p1(origin.x + 32.0f * cell, y + bit_h);
+    const std::size_t k = static_cast<std::size_t>(payload - fields.begin());
+    const bool lit = field_lit(fields, k);
+    dl->AddRectFilled(p0, p1, Theme::u32(field_color(t, FieldId::payload), lit ? 0.9f : 0.18f), ctx.fonts.px(4.0f));
+    dl->AddRect(p0, p1, Theme::u32(lit ? t.accent : t.border), ctx.fonts.px(4.0f), 0, ctx.fonts.px(lit ? 4.0f : 1.5f));
+    char label[64];
+    std::snprintf(label, sizeof label, "Payload Data: %s \xe2\x86\x92", payload->value.c_str());
+    const ImVec2 ls = ImGui::CalcTextSize(label);
+    if (ls.x < p1.x - p0.x) {
+      dl->AddText(ImVec2(p0.x + (p1.x - p0.x - ls.x) * 0.5f, y + (bit_h - ls.y) * 0.5f), Theme::u32(lit ? t.on_kind : t.text),
+                  label);
+    }
+    if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y) next_field_ = static_cast<int>(k);
+  }
+  ImGui::Dummy(ImVec2(32.0f * cell, 2 * num_h + static_cast<float>(rows) * (bit_h + label_h)));
+}
+
+// The frame's bytes, 8 a row; each byte tinted with its field's colour.
+void FrameAnatomyScene::draw_hex(SceneContext& ctx, const Entry& e, const std::vector<FrameField>& fields) {
+  const Theme& t = ctx.theme;
+  const wire::Frame& f = *e.frame();
+  heading(ctx, "Bytes on the wire");
+  const std::size_t shown_payload = std::min<std::size_t>(f.payload.size(), 40);
+  const std::size_t total = f.header.size() + shown_payload;
+  ImGui::PushFont(ctx.fonts.mono_big);
+  const ImVec2 cs = ImGui::CalcTextSize("00");
+  const float cw = cs.x + ctx.fonts.px(14.0f), ch = cs.y + ctx.fonts.px(10.0f);
+  const ImVec2 off = ImGui::CalcTextSize("000 ");
+  // 8 bytes a row when they fit (the RFC's diagram is 4 bytes wide: 8 keeps rows aligned to it), else 4.
+  const std::size_t per_row = off.x + 8.0f * cw <= ImGui::GetContentRegionAvail().x ? 8 : 4;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  for (std::size_t i = 0; i < total; ++i) {
+    const std::size_t row = i / per_row, col = i % per_row;
+    const float y = origin.y + static_cast<float>(row) * ch;
+    if (col == 0) {
+      char o[24];
+      std::snprintf(o, sizeof o, "%3zu", i);
+      dl->AddText(ctx.fonts.mono, ctx.fonts.px(FontSizes::mono), ImVec2(origin.x, y + ctx.fonts.px(9.0f)),
+                  Theme::u32(t.text_dim), o);
+    }
+    const std::uint8_t byte = i < f.header.size() ? f.header[i] : f.payload[i - f.header.size()];
+    // The field this byte belongs to: the first covering it (byte 0 holds FIN..opcode).
+    FieldId id = FieldId::payload;
+    for (const FrameField& fld : fields) {
+      if (fld.covers_byte(i)) {
+        id = fld.id;
+        break;
+      }
+    }
+    const bool lit = byte_lit(fields, i);
+    const ImVec2 p0(origin.x + off.x + static_cast<float>(col) * cw, y);
+    const ImVec2 p1(p0.x + cw - ctx.fonts.px(4.0f), y + ch - ctx.fonts.px(4.0f));
+    dl->AddRectFilled(p0, p1, Theme::u32(field_color(t, id), lit ? 1.0f : 0.30f), ctx.fonts.px(3.0f));
+    if (lit) dl->AddRect(p0, p1, Theme::u32(t.accent), ctx.fonts.px(3.0f), 0, ctx.fonts.px(3.0f));
+    char hx[4];
+    std::snprintf(hx, sizeof hx, "%02x", static_cast<unsigned>(byte));
+    dl->AddText(ImVec2(p0.x + ctx.fonts.px(7.0f), y + ctx.fonts.px(3.0f)), Theme::u32(lit ? t.on_kind : t.text), hx);
+    if (i + 1 == f.header.size() && col + 1 < per_row) {   // a rule between header and payload
+      dl->AddLine(ImVec2(p1.x + ctx.fonts.px(2.0f), y - ctx.fonts.px(2.0f)), ImVec2(p1.x + ctx.fonts.px(2.0f), p1.y + ctx.fonts.px(2.0f)),
+                  Theme::u32(t.text), ctx.fonts.px(3.0f));
+    }
+    if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y) next_byte_ = static_cast<int>(i);
+  }
+  const std::size_t rows = (total + per_row - 1) / per_row;
+  ImGui::Dummy(ImVec2(off.x + static_cast<float>(per_row) * cw, static_cast<float>(rows) * ch));
+  ImGui::PopFont();
+  if (f.payload_len > shown_payload) {
+    ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+    ImGui::Text("\xe2\x80\xa6 %llu more payload bytes", static_cast<unsigned long long>(f.payload_len - shown_payload));
+    ImGui::PopStyleColor();
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+  ImGui::TextWrapped("Header: %zu bytes. Hover a byte or a field: both light up.", f.header.size());
+  ImGui::PopStyleColor();
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
+  draw_reading(ctx, f, fields);
+}
+
+// Decoded values, one row a field, each with its RFC section.
+void FrameAnatomyScene::draw_fields(SceneContext& ctx, const std::vector<FrameField>& fields) {
+  const Theme& t = ctx.theme;
+  heading(ctx, "Fields, decoded");
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("fields", 3, flags)) return;
+  ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthStretch, 1.7f);
+  ImGui::TableSetupColumn("Bits", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    const FrameField& fld = fields[k];
+    ImGui::TableNextRow();
+    if (field_lit(fields, k)) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, Theme::u32(t.selection_bg));
+    ImGui::TableSetColumnIndex(0);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float sw = ctx.fonts.px(14.0f);
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + ctx.fonts.px(4.0f)),
+                                              ImVec2(p.x + sw, p.y + ctx.fonts.px(20.0f)),
+                                              Theme::u32(field_color(t, fld.id)), ctx.fonts.px(3.0f));
+    ImGui::Dummy(ImVec2(sw, 1.0f));
+    ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(k));
+    ImGui::Selectable(fld.name, false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap);
+    if (ImGui::IsItemHovered()) next_field_ = static_cast<int>(k);
+    ImGui::PopID();
+    std::string help = std::string(fld.rfc) + ": " + fld.help;
+    help_marker(ctx, help.c_str());
+    ImGui::TableSetColumnIndex(1);
+    ImGui::PushFont(ctx.fonts.mono);
+    if (fld.id == FieldId::payload) {
+      ImGui::TextUnformatted("\xe2\x80\x94");
+    } else if (fld.bits.size() > 16) {
+      ImGui::Text("%zu bits", fld.bits.size());
+    } else {
+      ImGui::TextUnformatted(fld.bits.c_str());
+    }
+    ImGui::PopFont();
+    ImGui::TableSetColumnIndex(2);
+    ImGui::TextWrapped("%s", fld.value.c_str());
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace viz::frame_anatomy
+
+namespace viz {
+WIRELAB_REGISTER_SCENE(3, []() -> std::unique_ptr<Scene> { return std::make_unique<frame_anatomy::FrameAnatomyScene>(); });
+}  // namespace viz

@@ -1,0 +1,323 @@
+// Scene 4, Masking (issue 4 §3.4): the selected client frame's payload
+// unmasked one byte at a time, clear[i] = masked[i] XOR key[i mod 4], with
+// each key byte in its own colour; step and play (driven only by dt);
+// masked and clear text side by side; and why masking exists: not
+// encryption, but protection of intermediaries from cache poisoning
+// (RFC 6455 10.3). With nothing selected it shows the latest client text frame.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "scenes/scene.h"
+#include "teach/masking.h"
+#include "ui/widgets.h"
+#include "wire/close_code.h"
+
+namespace viz {
+namespace {
+
+bool client_text_frame(const Entry& e) {
+  const wire::Frame* f = e.frame();
+  return f && f->dir == wire::Direction::c2s && f->masked && e.header && e.message_opcode == wire::Opcode::text &&
+         !f->payload.empty();
+}
+
+// One colour per key byte, so "key byte i mod 4" can be followed by eye.
+ImVec4 key_color(const Theme& t, std::size_t k) {
+  switch (k % 4) {
+    case 0: return t.lane_a;
+    case 1: return t.http;
+    case 2: return t.text_frame;
+    default: return t.close;
+  }
+}
+
+constexpr std::size_t kMaxBytes = 4096;   // bytes the animation walks through at most
+
+char printable(std::uint8_t b) { return b >= 0x20 && b < 0x7f ? static_cast<char>(b) : '.'; }
+
+class MaskingScene final : public Scene {
+ public:
+  const char* id() const override { return "masking"; }
+  const char* title() const override { return "Masking"; }
+  void draw(SceneContext& ctx) override;
+
+ private:
+  const Entry* pick(SceneContext& ctx, bool& is_default, std::string& why);
+  void draw_key(SceneContext& ctx, const wire::MaskingKey& key);
+  void draw_grid(SceneContext& ctx, const std::vector<teach::MaskStep>& steps, std::uint64_t payload_len);
+  void draw_controls(SceneContext& ctx);
+  void draw_side_by_side(SceneContext& ctx, const std::vector<teach::MaskStep>& steps);
+  void draw_why(SceneContext& ctx);
+
+  teach::MaskingPlayer player_;
+  std::optional<std::uint64_t> shown_seq_;
+  std::uint64_t cached_version_ = ~std::uint64_t{0};
+  std::optional<std::uint64_t> cached_default_;
+};
+
+const Entry* MaskingScene::pick(SceneContext& ctx, bool& is_default, std::string& why) {
+  is_default = false;
+  if (const Entry* e = ctx.selected(); e && e->frame() && e->header) {
+    const wire::Frame& f = *e->frame();
+    if (f.dir == wire::Direction::c2s) return e;   // masked or (a violation) not
+    why = "The selected frame went relay \xe2\x86\x92 client: server frames are never masked (RFC 6455 5.1).";
+  }
+  is_default = true;
+  if (cached_version_ != ctx.model.version()) {
+    cached_version_ = ctx.model.version();
+    const auto i = ctx.model.last_index_where(&client_text_frame);
+    cached_default_ = i ? std::optional<std::uint64_t>(ctx.model.at(*i).seq()) : std::nullopt;
+  }
+  return cached_default_ ? ctx.model.by_seq(*cached_default_) : nullptr;
+}
+
+void MaskingScene::draw(SceneContext& ctx) {
+  const Theme& t = ctx.theme;
+  bool is_default = false;
+  std::string why;
+  const Entry* e = pick(ctx, is_default, why);
+  if (e == nullptr) {
+    heading(ctx, "Masking (RFC 6455 5.3)");
+    ImGui::PushFont(ctx.fonts.heading);
+    text_wrapped_colored(t.text_dim, "No client frames yet. Every frame a client sends is masked; "
+                                     "send a chat message and it will be unmasked here, byte by byte.");
+    ImGui::PopFont();
+    draw_why(ctx);
+    return;
+  }
+  const wire::Frame& f = *e->frame();
+  if (!shown_seq_ || *shown_seq_ != e->seq()) {
+    shown_seq_ = e->seq();
+    player_.reset(std::min<std::size_t>(f.payload.size(), kMaxBytes));
+  }
+  player_.advance(ctx.dt);
+
+  ImGui::PushFont(ctx.fonts.heading);
+  ImGui::Text("Frame #%llu   conn #%llu   client \xe2\x86\x92 relay   %llu payload bytes",
+              static_cast<unsigned long long>(e->seq()), static_cast<unsigned long long>(f.conn),
+              static_cast<unsigned long long>(f.payload_len));
+  ImGui::PopFont();
+  if (!why.empty()) text_wrapped_colored(t.text_dim, why.c_str());
+  if (is_default) default_note(ctx, "the latest text frame a client sent");
+
+  if (!f.masked) {
+    // 5.1: the relay enforces what libwebsockets 4.1 lets through.
+    const ConnView* cv = ctx.model.conn(f.conn);
+    std::string action = "A server MUST close the connection: status 1002 (protocol error).";
+    if (cv && cv->close_code) action = "The relay closed the connection: " + wire::close_code_name(*cv->close_code);
+    violation_banner(ctx, "RFC 6455 5.1 broken: this client frame is NOT masked (MASK = 0, no masking key)",
+                     action.c_str());
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
+    heading(ctx, "What crossed the wire: the payload exactly as the script wrote it");
+    std::string text, hex;
+    for (std::size_t i = 0; i < f.payload.size() && i < 64; ++i) {
+      text.push_back(printable(f.payload[i]));
+      char b[4];
+      std::snprintf(b, sizeof b, "%02x ", static_cast<unsigned>(f.payload[i]));
+      hex += b;
+    }
+    ImGui::PushFont(ctx.fonts.mono_big);
+    ImGui::TextColored(t.bad, "%s", text.c_str());
+    ImGui::PopFont();
+    ImGui::PushFont(ctx.fonts.mono);
+    ImGui::TextWrapped("%s", hex.c_str());
+    ImGui::PopFont();
+    text_wrapped_colored(t.text_dim, "No key, no XOR: every proxy on the path reads the bytes the sender chose. "
+                                     "That is what masking prevents (below).");
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(12.0f)));
+    draw_why(ctx);
+    return;
+  }
+  const wire::MaskingKey& key = e->header->masking_key;
+  const std::vector<teach::MaskStep> steps = teach::mask_steps(f.payload, key, kMaxBytes);
+
+  draw_key(ctx, key);
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+  draw_grid(ctx, steps, f.payload_len);
+  draw_controls(ctx);
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+  const float w = ImGui::GetContentRegionAvail().x;
+  ImGui::BeginChild("texts", ImVec2(w * 0.48f, 0), false);
+  draw_side_by_side(ctx, steps);
+  ImGui::EndChild();
+  ImGui::SameLine(0, ctx.fonts.px(24.0f));
+  ImGui::BeginChild("why", ImVec2(0, 0), false);
+  draw_why(ctx);
+  ImGui::EndChild();
+}
+
+// The 4 key bytes, big, each in its colour.
+void MaskingScene::draw_key(SceneContext& ctx, const wire::MaskingKey& key) {
+  const Theme& t = ctx.theme;
+  ImGui::PushFont(ctx.fonts.heading);
+  ImGui::TextUnformatted("Masking key (from the frame header):");
+  ImGui::PopFont();
+  help_marker(ctx, "RFC 6455 5.3: 4 bytes the client picks at random for every frame, sent in the clear "
+                   "right after the length. Byte i of the payload is XORed with key byte i mod 4.");
+  ImGui::SameLine(0, ctx.fonts.px(20.0f));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::PushFont(ctx.fonts.mono_big);
+  const ImVec2 ts = ImGui::CalcTextSize("00");
+  const float pad = ctx.fonts.px(10.0f);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const ImVec2 size(ts.x + 2 * pad, ts.y + pad);
+    dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), Theme::u32(key_color(t, k)), ctx.fonts.px(6.0f));
+    char hx[4];
+    std::snprintf(hx, sizeof hx, "%02x", static_cast<unsigned>(key[k]));
+    dl->AddText(ImVec2(p.x + pad, p.y + pad * 0.5f), Theme::u32(t.on_kind), hx);
+    ImGui::Dummy(size);
+    ImGui::SameLine(0, ctx.fonts.px(8.0f));
+  }
+  ImGui::PopFont();
+  ImGui::SameLine(0, ctx.fonts.px(40.0f));
+  ImGui::PushFont(ctx.fonts.heading);
+  ImGui::TextUnformatted("clear[i] = masked[i] XOR key[i mod 4]");
+  ImGui::PopFont();
+}
+
+// Rows of columns: masked byte, key byte (coloured), XOR result, character.
+// Two rows of 16 bytes are in view: the row being unmasked and the one before.
+void MaskingScene::draw_grid(SceneContext& ctx, const std::vector<teach::MaskStep>& steps, std::uint64_t payload_len) {
+  const Theme& t = ctx.theme;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::PushFont(ctx.fonts.mono_big);
+  const ImVec2 cs = ImGui::CalcTextSize("00");
+  ImGui::PushFont(ctx.fonts.body);
+  const float label_w = ImGui::CalcTextSize("XOR key   ").x;
+  ImGui::PopFont();
+  const float avail = ImGui::GetContentRegionAvail().x - label_w;
+  constexpr std::size_t per_row = 16, rows_in_view = 2;
+  const float cw = std::min(avail / static_cast<float>(per_row), cs.x * 2.2f);
+  const float rh = cs.y + ctx.fonts.px(8.0f);
+  const float block_h = 4 * rh + ctx.fonts.px(16.0f);
+  const char* labels[4] = {"masked", "XOR key", "= clear", "char"};
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const std::size_t done = player_.done();
+  const float pulse = player_.fraction();
+  const std::size_t current_row = std::min(done, steps.empty() ? 0 : steps.size() - 1) / per_row;
+  const std::size_t first_row = current_row > 0 ? current_row - 1 : 0;
+  const std::size_t total_rows = (steps.size() + per_row - 1) / per_row;
+  const std::size_t rows = std::min(rows_in_view, total_rows - std::min(first_row, total_rows));
+  const float text_dy = (rh - cs.y) * 0.5f;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float y0 = origin.y + static_cast<float>(r) * block_h;
+    for (int l = 0; l < 4; ++l) {
+      dl->AddText(ctx.fonts.body, ctx.fonts.px(FontSizes::body),
+                  ImVec2(origin.x, y0 + static_cast<float>(l) * rh + ctx.fonts.px(10.0f)), Theme::u32(t.text_dim),
+                  labels[l]);
+    }
+    for (std::size_t c = 0; c < per_row; ++c) {
+      const std::size_t i = (first_row + r) * per_row + c;
+      if (i >= steps.size()) break;
+      const teach::MaskStep& s = steps[i];
+      const float x = origin.x + label_w + static_cast<float>(c) * cw;
+      const bool is_done = i < done;
+      const float tx = x + (cw - ctx.fonts.px(6.0f) - cs.x) * 0.5f;
+      if (i == done) {   // the byte being unmasked now: an outline that pulses with the animation
+        dl->AddRect(ImVec2(x - 3, y0 - 3), ImVec2(x + cw - 3, y0 + 4 * rh + 3), Theme::u32(t.accent), ctx.fonts.px(4.0f),
+                    0, ctx.fonts.px(player_.playing() ? 2.0f + 3.0f * pulse : 4.0f));
+      }
+      char b[4];
+      std::snprintf(b, sizeof b, "%02x", static_cast<unsigned>(s.masked));
+      dl->AddText(ImVec2(tx, y0 + text_dy), Theme::u32(t.text), b);
+      const ImVec2 k0(x, y0 + rh), k1(x + cw - ctx.fonts.px(6.0f), y0 + 2 * rh - ctx.fonts.px(2.0f));
+      dl->AddRectFilled(k0, k1, Theme::u32(key_color(t, s.key_index)), ctx.fonts.px(3.0f));
+      std::snprintf(b, sizeof b, "%02x", static_cast<unsigned>(s.key_byte));
+      dl->AddText(ImVec2(tx, y0 + rh + text_dy - ctx.fonts.px(1.0f)), Theme::u32(t.on_kind), b);
+      if (is_done) {
+        std::snprintf(b, sizeof b, "%02x", static_cast<unsigned>(s.clear));
+        dl->AddText(ImVec2(tx, y0 + 2 * rh + text_dy), Theme::u32(t.ok), b);
+        const char ch[2] = {printable(s.clear), 0};
+        const ImVec2 chs = ImGui::CalcTextSize(ch);
+        dl->AddText(ImVec2(x + (cw - ctx.fonts.px(6.0f) - chs.x) * 0.5f, y0 + 3 * rh + text_dy), Theme::u32(t.text), ch);
+      } else {
+        dl->AddText(ImVec2(tx, y0 + 2 * rh + text_dy), Theme::u32(t.text_dim), "\xc2\xb7\xc2\xb7");
+      }
+    }
+  }
+  ImGui::Dummy(ImVec2(label_w + per_row * cw, static_cast<float>(rows_in_view) * block_h));
+  ImGui::PopFont();
+  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+  ImGui::Text("Bytes %zu\xe2\x80\x93%zu of %llu in view.", first_row * per_row,
+              std::min(steps.size(), (first_row + rows) * per_row) - (steps.empty() ? 0 : 1),
+              static_cast<unsigned long long>(payload_len));
+  ImGui::PopStyleColor();
+}
+
+void MaskingScene::draw_controls(SceneContext& ctx) {
+  const ImVec2 pad(ctx.fonts.px(14.0f), ctx.fonts.px(8.0f));
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, pad);
+  if (ImGui::Button(player_.playing() ? "Pause" : "Play")) player_.toggle();
+  ImGui::SameLine();
+  if (ImGui::Button("\xe2\x97\x80 Step back")) player_.step_back();
+  ImGui::SameLine();
+  if (ImGui::Button("Step \xe2\x96\xb6")) player_.step_forward();
+  ImGui::SameLine();
+  if (ImGui::Button("Show all")) player_.show_all();
+  ImGui::SameLine();
+  if (ImGui::Button("Restart")) player_.reset(player_.total());
+  ImGui::SameLine(0, ctx.fonts.px(30.0f));
+  float speed = player_.speed();
+  ImGui::SetNextItemWidth(ctx.fonts.px(260.0f));
+  if (ImGui::SliderFloat("bytes / s", &speed, 0.5f, 16.0f, "%.1f")) player_.set_speed(speed);
+  ImGui::SameLine(0, ctx.fonts.px(30.0f));
+  ImGui::Text("%zu / %zu unmasked", player_.done(), player_.total());
+  ImGui::PopStyleVar();
+}
+
+// What a snooper sees vs what the relay reads after XOR.
+void MaskingScene::draw_side_by_side(SceneContext& ctx, const std::vector<teach::MaskStep>& steps) {
+  const Theme& t = ctx.theme;
+  heading(ctx, "On the wire vs after unmasking");
+  std::string masked, clear;
+  constexpr std::size_t max_chars = 96;
+  for (const teach::MaskStep& s : steps) {
+    if (s.index >= max_chars) break;
+    masked.push_back(printable(s.masked));
+    clear.push_back(s.index < player_.done() ? printable(s.clear) : ' ');
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+  ImGui::TextUnformatted("Masked (as sent):");
+  ImGui::PopStyleColor();
+  ImGui::PushFont(ctx.fonts.mono_big);
+  ImGui::TextWrapped("%s", masked.c_str());
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+  ImGui::TextUnformatted("Clear (masked XOR key):");
+  ImGui::PopStyleColor();
+  ImGui::PushFont(ctx.fonts.mono_big);
+  ImGui::PushStyleColor(ImGuiCol_Text, t.ok);
+  ImGui::TextWrapped("%s", clear.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void MaskingScene::draw_why(SceneContext& ctx) {
+  const Theme& t = ctx.theme;
+  heading(ctx, "Masking is not encryption");
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextWrapped("The key travels in the same frame, in the clear: anyone on the path can XOR it back, "
+                     "exactly as this scene does. Use TLS (wss://) for secrecy.");
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
+  ImGui::PushFont(ctx.fonts.bold);
+  ImGui::TextUnformatted("Why it exists (RFC 6455 10.3)");
+  ImGui::PopFont();
+  ImGui::TextWrapped("A script in a browser chooses what it sends. Unmasked, it could write bytes that look like "
+                     "an HTTP request to a proxy or cache between the browser and the server, and poison that "
+                     "cache for everyone behind it. The browser, not the script, picks a fresh random key for "
+                     "every frame, so the attacker cannot predict a single byte on the wire.");
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
+  text_wrapped_colored(t.text_dim, "Client \xe2\x86\x92 server frames MUST be masked; server \xe2\x86\x92 client "
+                                   "frames MUST NOT be (5.1). A server that gets an unmasked frame closes with 1002.");
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace
+
+WIRELAB_REGISTER_SCENE(4, []() -> std::unique_ptr<Scene> { return std::make_unique<MaskingScene>(); });
+
+}  // namespace viz

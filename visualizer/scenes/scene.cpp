@@ -1,0 +1,36 @@
+// The Scene base (owns the window) and the one scene list.
+#include "scenes/scene.h"
+
+#include <algorithm>
+
+namespace viz {
+
+void Scene::show(SceneContext& ctx, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+  if (ImGui::Begin(id(), nullptr, flags)) draw(ctx);
+  ImGui::End();
+  ImGui::PopStyleVar();
+}
+
+namespace {
+std::vector<SceneEntry>& scene_list() {
+  static std::vector<SceneEntry> list;   // function-local: safe from static-initialisation order
+  return list;
+}
+}  // namespace
+
+bool register_scene(int key, SceneFactory make) {
+  auto& list = scene_list();
+  list.push_back(SceneEntry{key, make});
+  std::sort(list.begin(), list.end(), [](const SceneEntry& a, const SceneEntry& b) { return a.key < b.key; });
+  return true;
+}
+
+const std::vector<SceneEntry>& registered_scenes() { return scene_list(); }
+
+}  // namespace viz

@@ -1,0 +1,30 @@
+// Small drawing helpers every scene shares, so the same idea looks the same
+// everywhere: a help marker citing an RFC section (STYLE 17), a heading, a
+// coloured chip for a unit kind, a violation banner that stands out.
+#pragma once
+
+#include <string>
+
+#include "imgui.h"
+
+#include "model/model.h"
+#include "scenes/scene.h"
+
+namespace viz {
+
+// "(?)" after the previous item; hovering shows `text` (e.g. "RFC 6455 5.2: ...").
+void help_marker(const SceneContext& ctx, const char* text);
+// A heading line in the heading font with a rule under it.
+void heading(const SceneContext& ctx, const char* text);
+// A filled rounded label in the kind's colour ("HTTP", "text", ...), same line as the next item.
+void kind_chip(const SceneContext& ctx, UnitKind kind, const char* label = nullptr);
+// A full-width red banner with a white bold line: use it wherever a violation is shown.
+void violation_banner(const SceneContext& ctx, const char* rule, const char* action);
+// Text wrapped at the window edge in the body font and a colour.
+void text_wrapped_colored(const ImVec4& color, const char* text);
+// `text` cut at a UTF-8 boundary and ended with "…" so it fits `width` in the current font.
+std::string fit_text(const std::string& text, float width);
+// "No unit selected: showing <what>" in dim text, so the room knows why.
+void default_note(const SceneContext& ctx, const char* what);
+
+}  // namespace viz
