@@ -50,11 +50,16 @@ int main(int argc, char** argv) {
 #ifdef WIRELAB_HAVE_DEMO
     std::unique_ptr<relay::demo::Demo> demo;
     if (options.demo) {
-      relay.on_listening = [&demo, &options](int port) {
+      relay.on_listening = [&demo, &options, &relay](int port) {
         relay::demo::Options d;
         d.port = static_cast<std::uint16_t>(port);
         d.deterministic = options.deterministic;
         d.tls = options.tls();
+        d.rounds = options.demo_rounds;
+        relay::MirrorHub& hub = relay.hub();
+        const bool capturing = !options.capture.empty();   // a capture file is an audience too
+        d.audience = [&hub, capturing] { return capturing || hub.subscribers_any_thread() > 0; };
+        d.audience_wait = std::chrono::milliseconds(static_cast<long>(options.demo_wait_secs * 1000));
         sigset_t block, old;
         sigemptyset(&block);
         sigaddset(&block, SIGINT);

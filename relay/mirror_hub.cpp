@@ -128,10 +128,14 @@ MirrorHub::SubscriberId MirrorHub::subscribe(std::function<void()> wake) {
   if (snapshot_) hello.connections = snapshot_();
   s.wake = std::move(wake);
   push(s, std::make_shared<const std::string>(wire::to_json_line(wire::Event{seq_, clock_.now_us(), hello})));
+  subscriber_count_.store(subscribers_.size(), std::memory_order_relaxed);
   return id;
 }
 
-void MirrorHub::unsubscribe(SubscriberId id) { subscribers_.erase(id); }
+void MirrorHub::unsubscribe(SubscriberId id) {
+  subscribers_.erase(id);
+  subscriber_count_.store(subscribers_.size(), std::memory_order_relaxed);
+}
 
 bool MirrorHub::pop(SubscriberId id, std::string& out) {
   auto it = subscribers_.find(id);

@@ -9,6 +9,7 @@
 // writes the queued texts).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -59,6 +60,8 @@ class MirrorHub {
   bool pending(SubscriberId id) const;
 
   std::size_t subscribers() const { return subscribers_.size(); }
+  // The same count, safe to read from any thread (the demo waits on it).
+  std::size_t subscribers_any_thread() const { return subscriber_count_.load(std::memory_order_relaxed); }
   std::uint64_t dropped_total() const { return dropped_total_; }
   std::uint64_t published() const { return seq_; }
   const MirrorConfig& config() const { return config_; }
@@ -84,6 +87,7 @@ class MirrorHub {
   std::uint64_t next_subscriber_ = 1;
   std::uint64_t dropped_total_ = 0;
   std::map<SubscriberId, Subscriber> subscribers_;
+  std::atomic<std::size_t> subscriber_count_{0};
   std::unique_ptr<std::ofstream> capture_;
   bool capture_failed_ = false;
 };

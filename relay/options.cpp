@@ -38,6 +38,11 @@ ParsedOptions parse_options(int argc, char** argv) {
                "Serve the chat without the byte tap (for measurement): no http/frame events, and unmasked "
                "client frames are NOT closed with 1002 (libwebsockets 4.1 accepts them)");
   app.add_flag("--demo", o.demo, "Start two scripted strangers (one WebSocket, one long-polling) after listening");
+  app.add_option("--demo-rounds", o.demo_rounds, "Demo rounds before both strangers leave (0 = until stopped)")
+      ->capture_default_str();
+  app.add_option("--demo-wait", o.demo_wait_secs,
+                 "Seconds the demo waits for a first mirror subscriber, so a visualizer sees its first byte")
+      ->capture_default_str();
   app.add_flag("--deterministic", o.deterministic,
                "Fixed labels seed, demo key/masks/timing: two runs' captures differ only in t_us");
   app.add_option("--capture", o.capture, "Write every mirror event to FILE (JSON lines). Chat text is written too!");

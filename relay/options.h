@@ -19,6 +19,8 @@ struct Options {
   // Modes
   bool tap = true;                       // false: --no-tap (no frame events, no 1002 for unmasked frames)
   bool demo = false;
+  std::size_t demo_rounds = 0;        // 0 = until stopped
+  double demo_wait_secs = 5;          // wait this long for a first mirror subscriber before the demo starts
   bool deterministic = false;
   std::string capture;                   // "" = no capture file (the default)
   bool redact = false;

@@ -61,7 +61,7 @@ Relay::Relay(Options options)
       connections_(options_.max_conns_per_addr),
       hub_(mirror_config(options_), clock_),
       chat_(chat_limits(options_), label_seed(options_), options_.deterministic),
-      polls_(poll::SessionLimits{std::int64_t{options_.poll_expiry_secs} * 1'000'000, 10'000}),
+      polls_(poll::SessionLimits{std::int64_t{options_.poll_expiry_secs} * 1'000'000, 10'000, options_.deterministic}),
       tap_(std::make_unique<EdgeTap>(*this)),
       inner_(std::make_unique<InnerServer>(*this)),
       mirror_(std::make_unique<MirrorServer>(*this)) {

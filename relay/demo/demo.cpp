@@ -8,7 +8,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -52,6 +51,11 @@ struct Demo::Impl {
   void run() {
     KeySource keys(options.deterministic);      // Sec-WebSocket-Key and mask keys
     KeySource pacing(false);                    // pauses when not deterministic (unused when it is)
+    try {
+      wait_for_audience();
+    } catch (const Stopped&) {
+      return;
+    }
     while (!stopping.load()) {
       try {
         play(keys, pacing);
@@ -68,6 +72,12 @@ struct Demo::Impl {
         return;
       }
     }
+  }
+
+  void wait_for_audience() {
+    if (!options.audience) return;
+    const auto until = Clock::now() + options.audience_wait;
+    while (!options.audience() && Clock::now() < until) pause(milliseconds(50));
   }
 
   // A finds first, then B: A waits, both get `paired`.
@@ -156,21 +166,8 @@ struct Demo::Impl {
   }
 };
 
-namespace {
-// Until the relay has a flag for it, WIRELAB_DEMO_ROUNDS=N limits a demo whose
-// options say 0 (scripts/make-fixtures uses it for a capture that ends cleanly).
-Options with_rounds_from_env(Options o) {
-  if (o.rounds != 0) return o;
-  if (const char* v = std::getenv("WIRELAB_DEMO_ROUNDS")) {
-    char* end = nullptr;
-    const unsigned long n = std::strtoul(v, &end, 10);
-    if (end != v && *end == '\0' && n > 0 && n < 1000) o.rounds = n;
-  }
-  return o;
-}
-}  // namespace
 
-Demo::Demo(Options options) : impl_(std::make_unique<Impl>(with_rounds_from_env(options))) {}
+Demo::Demo(Options options) : impl_(std::make_unique<Impl>(options)) {}
 
 Demo::~Demo() { stop(); }
 

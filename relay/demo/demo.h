@@ -10,8 +10,10 @@
 // captures differ only in t_us (and in what the relay itself randomises).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace relay::demo {
@@ -21,6 +23,11 @@ struct Options {
   bool deterministic = false;
   bool tls = false;               // the port speaks TLS: the strangers use wss:// and https:// (no certificate check)
   std::size_t rounds = 0;         // 0: chat until stop(); N: N rounds, then both leave and hang up
+  // Before the first byte, wait (at most audience_wait) until audience() says
+  // someone watches, so a visualizer started with the relay sees the demo's
+  // very first Upgrade. audience() is called from the demo's thread.
+  std::function<bool()> audience;
+  std::chrono::milliseconds audience_wait{0};
 };
 
 class Demo {          // two scripted strangers in their own thread; blocking sockets to 127.0.0.1

@@ -31,10 +31,24 @@ std::string random_session_id() {
 
 Sessions::Sessions(SessionLimits limits) : limits_(limits) {}
 
+std::string Sessions::next_id() {
+  if (!limits_.deterministic) return random_session_id();
+  // splitmix64, twice per id: a fixed sequence, the same in every run.
+  auto next = [this] {
+    std::uint64_t z = (deterministic_state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  const std::uint64_t hi = next();
+  const std::uint64_t lo = next();
+  return fmt::format("{:016x}{:016x}", hi, lo);
+}
+
 const Session* Sessions::open(chat::ParticipantId participant, std::int64_t now_us) {
   if (sessions_.size() >= limits_.max_sessions) return nullptr;
-  std::string id = random_session_id();
-  while (sessions_.count(id) != 0) id = random_session_id();   // 2^-128: for form's sake
+  std::string id = next_id();
+  while (sessions_.count(id) != 0) id = next_id();   // 2^-128: for form's sake
   Session s{id, participant, now_us, now_us};
   return &sessions_.emplace(std::move(id), std::move(s)).first->second;
 }

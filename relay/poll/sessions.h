@@ -38,6 +38,9 @@ struct Session {
 struct SessionLimits {
   std::int64_t expiry_us = 60'000'000;    // ended after this long without a recv
   std::size_t max_sessions = 10'000;      // open() beyond this -> nullptr (answer 503)
+  // --deterministic: ids from a fixed-seed PRNG so two demo captures match.
+  // Such ids are guessable: only for classroom replays and tests, never by default.
+  bool deterministic = false;
 };
 
 class Sessions {
@@ -66,8 +69,11 @@ class Sessions {
   static std::string not_found_body(std::string_view id);
 
  private:
+  std::string next_id();
+
   SessionLimits limits_;
   std::map<std::string, Session, std::less<>> sessions_;
+  std::uint64_t deterministic_state_ = 0x77697265'6c616221;   // "wirelab!"
 };
 
 // 128 bits from the OS CSPRNG (getrandom), as 32 lowercase hex digits.

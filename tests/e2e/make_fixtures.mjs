@@ -40,9 +40,8 @@ async function finish(relay, mirror, file) {
 async function demo() {
   const file = path.join(outDir, 'demo-deterministic.jsonl');
   fs.rmSync(file, { force: true });
-  process.env.WIRELAB_DEMO_ROUNDS = '1';   // the demo plays one round, then both strangers leave and hang up
-  const relay = await startRelay(['--demo', '--deterministic', '--capture', file]);
-  delete process.env.WIRELAB_DEMO_ROUNDS;
+  // One round, then both strangers leave and hang up.
+  const relay = await startRelay(['--demo', '--demo-rounds', '1', '--deterministic', '--capture', file]);
   const mirror = await subscribeMirror(relay.mirrorUrl);
   // The end of the script: A's close 1000 "bye" (7.1.2), then B's connections close.
   await mirror.waitEvent('the demo to finish (A closes 1000)', (e) => e.kind === 'close' && e.code === 1000, 60000);

@@ -128,3 +128,27 @@ TEST(PollSessions, DrainBatchIsAJsonArrayOfQueuedMessages) {
 
 }  // namespace
 }  // namespace relay::poll
+
+TEST(PollSessions, DeterministicIdsRepeatAcrossStores) {
+  relay::poll::SessionLimits limits;
+  limits.deterministic = true;
+  relay::poll::Sessions first(limits), second(limits);
+  const auto* a1 = first.open(1, 0);
+  const auto* a2 = first.open(2, 0);
+  const auto* b1 = second.open(1, 0);
+  ASSERT_NE(a1, nullptr);
+  ASSERT_NE(a2, nullptr);
+  ASSERT_NE(b1, nullptr);
+  EXPECT_EQ(a1->id, b1->id) << "--deterministic must give the same first id in every run";
+  EXPECT_NE(a1->id, a2->id) << "ids within one run must still differ";
+  EXPECT_TRUE(relay::poll::Sessions::is_well_formed(a1->id)) << "id: " << a1->id;
+}
+
+TEST(PollSessions, DefaultIdsComeFromTheOsAndDiffer) {
+  relay::poll::Sessions first, second;
+  const auto* a = first.open(1, 0);
+  const auto* b = second.open(1, 0);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(a->id, b->id) << "without --deterministic two stores must not repeat ids";
+}
