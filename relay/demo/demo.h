@@ -26,7 +26,7 @@ struct Options {
   // Before the first byte, wait (at most audience_wait) until audience() says
   // someone watches, so a visualizer started with the relay sees the demo's
   // very first Upgrade. audience() is called from the demo's thread.
-  std::function<bool()> audience;
+  std::function<bool()> audience{};
   std::chrono::milliseconds audience_wait{0};
 };
 
