@@ -10,44 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include "wire_test_support.h"
 #include "teach/frame_layout.h"
 #include "wire/frame.h"
 
-namespace {
-
-// "81 05 48" -> bytes (test inputs written the way the RFC prints them).
-wire::Bytes from_hex(std::string_view hex) {
-  wire::Bytes out;
-  int hi = -1;
-  for (char c : hex) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else continue;
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(hi * 16 + v));
-      hi = -1;
-    }
-  }
-  return out;
-}
-
-// Bytes as \xNN, cut at 64 with "…" (STYLE 18).
-[[maybe_unused]] std::string escape_bytes(std::span<const std::uint8_t> bytes) {
-  std::string s;
-  for (std::size_t i = 0; i < bytes.size() && i < 64; ++i) {
-    char b[5];
-    std::snprintf(b, sizeof b, "\\x%02x", static_cast<unsigned>(bytes[i]));
-    s += b;
-  }
-  if (bytes.size() > 64) s += "\xe2\x80\xa6";
-  return s;
-}
-
-}  // namespace
+using wire::test::escape_bytes;
+using wire::test::from_hex;
 
 namespace {
 
