@@ -51,7 +51,9 @@ std::string header_text(lws* wsi, lws_token_indexes token) {
   return out;
 }
 
-HttpReply json_error(int status, std::string body) {
+}  // namespace
+
+HttpReply json_reply(int status, std::string body) {
   HttpReply r;
   r.status = status;
   r.content_type = "application/json";
@@ -59,8 +61,6 @@ HttpReply json_error(int status, std::string body) {
   r.headers = {{"cache-control:", "no-store"}};
   return r;
 }
-
-}  // namespace
 
 InnerServer::InnerServer(Relay& relay) : relay_(relay) {}
 
@@ -226,9 +226,9 @@ int InnerServer::on_http(InnerSession& s, const char* uri) {
   HttpReply reply;
   if (rec != nullptr && rec->over_cap) {
     r.connections().note_rejected();
-    reply = json_error(503, R"({"error":"too_many_connections","detail":"too many connections from one address"})");
+    reply = json_reply(503, R"({"error":"too_many_connections","detail":"too many connections from one address"})");
   } else if (r.stopping()) {
-    reply = json_error(503, R"({"error":"shutting_down","detail":"the relay is stopping"})");
+    reply = json_reply(503, R"({"error":"shutting_down","detail":"the relay is stopping"})");
   } else if (method == LWSHUMETH_POST) {
     // Every POST body is read (BODY ... BODY_COMPLETION) before the answer.
     if (path == "/poll/open") s.body_kind = InnerSession::Body::poll_open;
@@ -241,7 +241,7 @@ int InnerServer::on_http(InnerSession& s, const char* uri) {
     }
     return 0;
   } else if (method != LWSHUMETH_GET && method != LWSHUMETH_HEAD) {
-    reply = json_error(405, R"({"error":"method_not_allowed"})");
+    reply = json_reply(405, R"({"error":"method_not_allowed"})");
   } else if (path == "/healthz") {
     reply.body = "ok\n";
     reply.headers = {{"cache-control:", "no-store"}};
@@ -257,7 +257,7 @@ int InnerServer::on_http(InnerSession& s, const char* uri) {
     else if (path.rfind("/static/", 0) == 0) name = path.substr(8);
     const web::Asset* a = name.empty() ? nullptr : web::find_asset(name);
     if (a == nullptr) {
-      reply = json_error(404, R"({"error":"not_found"})");
+      reply = json_reply(404, R"({"error":"not_found"})");
     } else {
       reply.content_type = std::string(a->content_type);
       reply.body.assign(reinterpret_cast<const char*>(a->data), a->size);
@@ -283,7 +283,7 @@ int InnerServer::on_body_complete(InnerSession& s) {
     case InnerSession::Body::poll_send: return poll_send(s);
     case InnerSession::Body::none: break;
   }
-  respond(s, json_error(404, R"({"error":"not_found"})"));
+  respond(s, json_reply(404, R"({"error":"not_found"})"));
   return 0;
 }
 

@@ -40,6 +40,9 @@ struct HttpReply {
   std::vector<std::pair<std::string, std::string>> headers;   // extra, e.g. cache-control
 };
 
+// A JSON answer that no cache may keep (errors, /poll/* replies).
+HttpReply json_reply(int status, std::string body);
+
 // One per inner connection (HTTP keep-alive requests, then maybe a WebSocket).
 struct InnerSession {
   std::uint64_t conn = 0;

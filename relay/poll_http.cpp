@@ -9,17 +9,6 @@
 #include "relay/relay.h"
 
 namespace relay {
-namespace {
-HttpReply json_reply(int status, std::string body) {
-  HttpReply r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  r.headers = {{"cache-control:", "no-store"}};
-  return r;
-}
-}  // namespace
-
 int InnerServer::poll_open(InnerSession& s) {
   Relay& r = relay_;
   pending_conn_ = s.conn;

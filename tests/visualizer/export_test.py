@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 
+from gl_process import gl_env
+
 
 def main() -> int:
     ap = argparse.ArgumentParser()
@@ -24,8 +26,7 @@ def main() -> int:
     subprocess.run([args.synthetic, capture], check=True, timeout=60)
     saved = os.path.join(args.out, "export-saved.jsonl")
     pcap = os.path.join(args.out, "export.pcapng")
-    env = dict(os.environ)
-    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")   # GL driver, see screenshot_test.py
+    env = gl_env()
     cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", args.visualizer, "--replay", capture, "--size", "1280x720",
            "--screenshot", os.path.join(args.out, "export.png"), "--frames", "1",
            "--save-capture", saved, "--export-pcapng", pcap]

@@ -16,17 +16,7 @@ import subprocess
 import sys
 import time
 
-def gl_env():
-    """Under ASan, the GL driver (Mesa llvmpipe, dlopened by GLFW and dlclosed at
-    exit) leaves leaks that LeakSanitizer reports as "<unknown module>" and that
-    no suppression can name: leak checking is off for the GL process only. Our
-    model, feeds and teaching logic are leak-checked by the GL-free tests."""
-    env = dict(os.environ)
-    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
-    return env
-
-
-GL_ERRORS = ("failed to compile", "failed to link", "glfw error")
+from gl_process import GL_ERRORS, gl_env
 
 
 def main() -> int:

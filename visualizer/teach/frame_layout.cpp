@@ -28,16 +28,6 @@ std::string bit_string(std::span<const std::uint8_t> bytes, std::size_t bit_begi
   return s;
 }
 
-std::string hex_bytes(std::span<const std::uint8_t> bytes) {
-  std::string s;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    char buf[4];
-    std::snprintf(buf, sizeof buf, i == 0 ? "%02x" : " %02x", static_cast<unsigned>(bytes[i]));
-    s += buf;
-  }
-  return s;
-}
-
 // Appends one field if the header holds all of its bits.
 void add(std::vector<FrameField>& out, std::span<const std::uint8_t> header, FieldId id, const char* name,
          std::size_t bit_begin, std::size_t bit_count, std::string value, const char* rfc, const char* help) {
@@ -58,6 +48,17 @@ void add(std::vector<FrameField>& out, std::span<const std::uint8_t> header, Fie
 const char* flag(bool b) { return b ? "1" : "0"; }
 
 }  // namespace
+
+std::string hex_bytes(std::span<const std::uint8_t> bytes) {
+  std::string s;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    char buf[4];
+    std::snprintf(buf, sizeof buf, i == 0 ? "%02x" : " %02x", static_cast<unsigned>(bytes[i]));
+    s += buf;
+  }
+  return s;
+}
+
 
 std::vector<FrameField> frame_layout(const wire::FrameHeader& h, std::span<const std::uint8_t> header) {
   std::vector<FrameField> out;

@@ -47,4 +47,7 @@ std::vector<FrameField> frame_layout(const wire::FrameHeader& h, std::span<const
 // Reads bit_count (<= 64) bits starting at bit_begin (MSB first); bits past the end read as 0.
 std::uint64_t read_bits(std::span<const std::uint8_t> bytes, std::size_t bit_begin, std::size_t bit_count);
 
+// Bytes as spaced lowercase hex, "37 fa 21 3d" (the masking key, the accept's SHA-1).
+std::string hex_bytes(std::span<const std::uint8_t> bytes);
+
 }  // namespace viz::teach

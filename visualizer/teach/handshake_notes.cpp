@@ -1,5 +1,6 @@
 // The Upgrade scene's content: header notes, the accept derivation, failures.
 #include "teach/handshake_notes.h"
+#include "teach/frame_layout.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -62,16 +63,6 @@ constexpr NoteRow kNotes[] = {
 
 constexpr HeaderNote kUnknown{"Ordinary HTTP, not part of the handshake.", "RFC 6455 4.1 (12)", false};
 
-std::string hex_spaced(const std::array<std::uint8_t, 20>& bytes) {
-  std::string s;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    char buf[4];
-    std::snprintf(buf, sizeof buf, i == 0 ? "%02x" : " %02x", static_cast<unsigned>(bytes[i]));
-    s += buf;
-  }
-  return s;
-}
-
 }  // namespace
 
 HeaderNote header_note(std::string_view name, wire::Direction dir, int status) {
@@ -113,7 +104,7 @@ AcceptDerivation derive_accept(std::optional<std::string_view> key, std::optiona
   d.key = std::string(*key);
   d.concatenated = d.key + std::string(wire::kWebSocketGuid);   // 4.2.2 (5.4): key + GUID, as ASCII
   d.sha1 = wire::sha1(std::string_view(d.concatenated));
-  d.sha1_hex = hex_spaced(d.sha1);
+  d.sha1_hex = hex_bytes(d.sha1);
   d.accept = wire::base64_encode(std::span<const std::uint8_t>(d.sha1));
   if (!response_accept) {
     d.verdict = AcceptDerivation::Verdict::no_response;

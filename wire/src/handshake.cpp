@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "http_message.h"
 #include "wire/base64.h"
 
 namespace wire {
@@ -33,31 +34,13 @@ std::string sec_websocket_accept(std::string_view key) {
   return base64_encode(sha1(joined));
 }
 
-// ---- small text helpers (RFC 7230 3.2.6 tokens, OWS) -------------------------------
+// ---- header lists; the token and OWS helpers are the HTTP parser's (http_message.h) ----
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower(x) == lower(y);
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// RFC 7230 3.2.6: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-bool is_tchar(char c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
+using detail::iequals;
+using detail::is_token;
+using detail::trim_ows;
 
 // Splits a #list on commas (outside quoted strings), trimmed, empty elements dropped (RFC 7230 7).
 std::vector<std::string_view> split_list(std::string_view value, char sep) {
@@ -74,7 +57,7 @@ std::vector<std::string_view> split_list(std::string_view value, char sep) {
       if (c == '"') quoted = !quoted;
       if (quoted || c != sep) continue;
     }
-    auto item = trim(value.substr(start, i - start));
+    auto item = trim_ows(value.substr(start, i - start));
     if (!item.empty() || sep == ';') out.push_back(item);
     start = i + 1;
   }
@@ -97,7 +80,7 @@ std::optional<std::string> joined_header(const std::vector<std::pair<std::string
     if (!iequals(n, name)) continue;
     if (out) *out += ", ";
     else out.emplace();
-    *out += trim(v);
+    *out += trim_ows(v);
   }
   return out;
 }
@@ -170,12 +153,12 @@ Result<std::vector<Extension>> parse_extension_list(std::string_view value) {
       const auto at = static_cast<std::size_t>(part.data() - value.data());
       ExtensionParam p;
       const auto eq = part.find('=');
-      const auto name = trim(part.substr(0, eq));
+      const auto name = trim_ows(part.substr(0, eq));
       // 9.1: extension-param = token [ "=" (token | quoted-string) ]
       if (!is_token(name)) return Error{"RFC 6455 9.1", "an extension parameter name must be a token", at};
       p.name = name;
       if (eq != std::string_view::npos) {
-        auto v = trim(part.substr(eq + 1));
+        auto v = trim_ows(part.substr(eq + 1));
         if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
           std::string unq;
           for (std::size_t j = 1; j + 1 < v.size(); ++j) {

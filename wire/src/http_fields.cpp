@@ -10,13 +10,6 @@ namespace wire {
 
 namespace {
 
-// RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-bool is_tchar(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  if (std::isalnum(u)) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
 
 // RFC 9112 2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT
 bool is_http_version(std::string_view s) {
@@ -24,11 +17,6 @@ bool is_http_version(std::string_view s) {
          s[6] == '.' && std::isdigit(static_cast<unsigned char>(s[7]));
 }
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
@@ -38,9 +26,25 @@ bool iequals(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+bool is_tchar(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (std::isalnum(u)) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
 }  // namespace detail
 
 using detail::iequals;
+using detail::is_token;
+using detail::trim_ows;
 
 bool is_request_line(std::string_view line) {
   // RFC 9112 3: request-line = method SP request-target SP HTTP-version

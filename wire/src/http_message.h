@@ -12,8 +12,15 @@
 
 namespace wire::detail {
 
+// The RFC 9110 text helpers every HTTP-shaped parser in wire/ shares
+// (http_fields.cpp defines them; handshake.cpp uses them too).
 // ASCII case-insensitive comparison (field names, RFC 9110 5.1).
 bool iequals(std::string_view a, std::string_view b);
+// Optional whitespace (SP / HTAB) trimmed from both ends (RFC 9110 5.6.3).
+std::string_view trim_ows(std::string_view s);
+// RFC 9110 5.6.2: token = 1*tchar.
+bool is_tchar(char c);
+bool is_token(std::string_view s);
 
 enum class BodyKind : std::uint8_t { none, length, chunked, until_close };
 enum class After : std::uint8_t { next, hold, switch_to_websocket, stop };
