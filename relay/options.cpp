@@ -49,6 +49,9 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_flag("--redact", o.redact,
                "Mirror and capture carry no payload bytes (payload empty, truncated=true; lengths, headers, "
                "mask keys kept)");
+  app.add_flag("--permessage-deflate", o.permessage_deflate,
+               "Offer permessage-deflate (RFC 7692) on /chat and /echo: frames then carry RSV1 and compressed "
+               "payloads (off by default, so the frames on screen stay readable)");
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate: serve https/wss on --port (see scripts/dev-cert)")
       ->check(CLI::ExistingFile);
   app.add_option("--tls-key", o.tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);

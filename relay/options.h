@@ -24,6 +24,7 @@ struct Options {
   bool deterministic = false;
   std::string capture;                   // "" = no capture file (the default)
   bool redact = false;
+  bool permessage_deflate = false;       // offer RFC 7692 on the inner vhost (frames then carry RSV1)
   std::string tls_cert, tls_key;
   // Mirror limits
   std::size_t mirror_max_payload = 64 * 1024;

@@ -134,6 +134,13 @@ bool Relay::create_context() {
   inner.vhost_name = "inner";
   inner.protocols = InnerServer::protocols();
   inner.retry_and_idle_policy = &keepalive_;
+  // RFC 7692: only on request, since compressed payloads hide the text the masking lesson unmasks.
+  static const lws_extension kDeflate[] = {
+      {"permessage-deflate", lws_extension_callback_pm_deflate,
+       "permessage-deflate; client_no_context_takeover; client_max_window_bits"},
+      {nullptr, nullptr, nullptr},
+  };
+  if (options_.permessage_deflate) inner.extensions = kDeflate;
   if (options_.tap) {
     inner.port = CONTEXT_PORT_NO_LISTEN_SERVER;
   } else {
@@ -232,8 +239,9 @@ int Relay::run() {
       return 1;
     }
   }
-  log::info("ready: tap {}, tls {}, mirror payload limit {} bytes{}", options_.tap ? "on" : "off",
-            options_.tls() ? "on" : "off", options_.mirror_max_payload, options_.redact ? ", redacted" : "");
+  log::info("ready: tap {}, tls {}, permessage-deflate {}, mirror payload limit {} bytes{}",
+            options_.tap ? "on" : "off", options_.tls() ? "on" : "off", options_.permessage_deflate ? "offered" : "off",
+            options_.mirror_max_payload, options_.redact ? ", redacted" : "");
   lws_sul_schedule(context_.get(), 0, &tick_.sul, on_tick, 250 * LWS_US_PER_MS);
   if (on_listening) on_listening(actual_port_);
 

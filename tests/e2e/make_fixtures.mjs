@@ -6,13 +6,17 @@
 //   chromium-session.jsonl    relay --deterministic --capture with two Chromium
 //                             pages (one WebSocket, one long-polling): a few
 //                             messages, a skip, a new pair, then both close.
-// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium ...]
+//   permessage-deflate.jsonl  relay --deterministic --permessage-deflate --capture
+//                             with two Chromium pages on WebSockets: Chromium
+//                             negotiates RFC 7692, so every data frame carries
+//                             RSV1 and a raw-deflate payload; then both close.
+// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate ...]
 import fs from 'node:fs';
 import path from 'node:path';
 import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor } from './lib.mjs';
 
 const outDir = path.resolve(process.argv[2] || 'fixtures/captures');
-const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium'];
+const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate'];
 fs.mkdirSync(outDir, { recursive: true });
 
 // Every connection that opened has closed: the capture ends cleanly.
@@ -93,8 +97,44 @@ async function chromium() {
   await finish(relay, mirror, file);
 }
 
+async function deflate() {
+  const file = path.join(outDir, 'permessage-deflate.jsonl');
+  fs.rmSync(file, { force: true });
+  const relay = await startRelay(['--deterministic', '--permessage-deflate', '--capture', file]);
+  const mirror = await subscribeMirror(relay.mirrorUrl);
+  const browser = await launchChromium();
+  try {
+    const a = await browser.open(relay.base + '/', { width: 1280, height: 800 });
+    const b = await browser.open(relay.base + '/', { width: 1280, height: 800 });
+    await waitState(a, 'start');
+    await waitState(b, 'start');
+    const talk = async (from, to, text) => {
+      await from.fill('#text', text);
+      await from.press('#text', 'Enter');
+      await waitTheirs(to, text);
+      await sleep(400);
+    };
+    await a.click('#find');
+    await waitState(a, 'waiting');
+    await b.click('#find');
+    await waitState(a, 'paired');
+    await waitState(b, 'paired');
+    // Repetition is what deflate removes: the second line's frame is much shorter than its text.
+    await talk(a, b, 'Compress me.');
+    await talk(b, a, 'ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha!');
+    await talk(a, b, 'The same words again, the same words again, the same words again.');
+    await talk(b, a, 'RSV1 says: this payload is compressed (RFC 7692).');
+    await a.close();
+    await b.close();
+  } finally {
+    await browser.close();
+  }
+  await finish(relay, mirror, file);
+}
+
 for (const w of which) {
   if (w === 'demo') await demo();
   else if (w === 'chromium') await chromium();
-  else throw new Error('unknown fixture ' + w + ' (demo | chromium)');
+  else if (w === 'deflate') await deflate();
+  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate)');
 }
