@@ -62,7 +62,11 @@ HttpReply json_reply(int status, std::string body) {
   return r;
 }
 
-InnerServer::InnerServer(Relay& relay) : relay_(relay) {}
+InnerServer::InnerServer(Relay& relay) : relay_(relay) {
+  relay_.hub().set_chat_snapshot([this](wire::Hello& hello) { fill_hello(hello); });
+}
+
+InnerServer::~InnerServer() { relay_.hub().set_chat_snapshot(nullptr); }
 
 const lws_protocols* InnerServer::protocols() { return kProtocols; }
 

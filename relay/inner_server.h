@@ -25,6 +25,7 @@
 #include <libwebsockets.h>
 
 #include "relay/chat/service.h"
+#include "wire/events.h"
 #include "wire/utf8.h"
 
 namespace relay {
@@ -55,6 +56,7 @@ struct InnerSession {
   std::string poll_session;                // /poll/send and /poll/recv: the ?session= value
   bool held = false;                       // a /poll/recv waiting for messages
   chat::ParticipantId held_for = 0;
+  chat::ParticipantId poll_participant = 0;  // whose /poll/* request came last on this connection
   std::int64_t held_until_us = 0;
   // WebSocket
   Route route = Route::none;
@@ -71,13 +73,20 @@ struct InnerSession {
 
 class InnerServer {
  public:
+  // Registers fill_hello() with the mirror hub (and removes it when destroyed).
   explicit InnerServer(Relay& relay);
+  ~InnerServer();
+  InnerServer(const InnerServer&) = delete;
+  InnerServer& operator=(const InnerServer&) = delete;
   static const lws_protocols* protocols();
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
 
   // Chat service hooks.
   void on_chat_ready(chat::ParticipantId id);
   void on_chat_note(const chat::ChatNote& note);
+  // The mirror's `hello`: who each open connection carries, and every
+  // participant with its transport, connection, pairing or room (ws_chat.cpp).
+  void fill_hello(wire::Hello& hello) const;
   // Shutdown: every WebSocket gets close 1001, every held poll its answer.
   void say_goodbye();
   std::size_t websockets() const { return websockets_; }

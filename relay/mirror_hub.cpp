@@ -19,11 +19,19 @@ void MirrorHub::set_snapshot(std::function<std::vector<wire::ConnectionInfo>()> 
   snapshot_ = std::move(snapshot);
 }
 
+void MirrorHub::set_chat_snapshot(std::function<void(wire::Hello&)> fill) { chat_snapshot_ = std::move(fill); }
+
+wire::Hello MirrorHub::make_hello() const {
+  wire::Hello hello = config_.hello;
+  if (snapshot_) hello.connections = snapshot_();
+  if (chat_snapshot_) chat_snapshot_(hello);
+  return hello;
+}
+
 std::string MirrorHub::open_capture(const std::string& path) {
   auto out = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
   if (!*out) return fmt::format("cannot open {} for writing", path);
-  wire::Hello hello = config_.hello;
-  if (snapshot_) hello.connections = snapshot_();
+  const wire::Hello hello = make_hello();
   wire::write_capture_line(*out, wire::Event{seq_, clock_.now_us(), hello});
   capture_ = std::move(out);
   return {};
@@ -124,8 +132,7 @@ void MirrorHub::miss(SubscriberId id, Subscriber& s) {
 MirrorHub::SubscriberId MirrorHub::subscribe(std::function<void()> wake) {
   SubscriberId id = next_subscriber_++;
   Subscriber& s = subscribers_[id];
-  wire::Hello hello = config_.hello;
-  if (snapshot_) hello.connections = snapshot_();
+  const wire::Hello hello = make_hello();
   s.wake = std::move(wake);
   push(s, std::make_shared<const std::string>(wire::to_json_line(wire::Event{seq_, clock_.now_us(), hello})));
   subscriber_count_.store(subscribers_.size(), std::memory_order_relaxed);

@@ -42,6 +42,9 @@ class MirrorHub {
 
   // Where `hello` gets its list of open connections.
   void set_snapshot(std::function<std::vector<wire::ConnectionInfo>()> snapshot);
+  // Then who is who: fills the connections' `who` and `participants` (the
+  // chat's part of the snapshot, InnerServer knows which conn carries whom).
+  void set_chat_snapshot(std::function<void(wire::Hello&)> fill);
   // Starts the capture file (`hello` first). Returns "" or why it failed.
   std::string open_capture(const std::string& path);
   void flush_capture();
@@ -74,6 +77,7 @@ class MirrorHub {
     std::uint64_t last_missed_seq = 0;
     std::function<void()> wake;
   };
+  wire::Hello make_hello() const;            // config_.hello plus both snapshots
   void shape(wire::EventBody& body) const;   // truncation and redaction
   bool room(const Subscriber& s, std::size_t bytes) const;
   void miss(SubscriberId id, Subscriber& s);
@@ -83,6 +87,7 @@ class MirrorHub {
   MirrorConfig config_;
   const Clock& clock_;
   std::function<std::vector<wire::ConnectionInfo>()> snapshot_;
+  std::function<void(wire::Hello&)> chat_snapshot_;
   std::uint64_t seq_ = 0;
   std::uint64_t next_subscriber_ = 1;
   std::uint64_t dropped_total_ = 0;

@@ -21,6 +21,7 @@ int InnerServer::poll_open(InnerSession& s) {
     return 0;
   }
   last_conn_[pid] = s.conn;
+  s.poll_participant = pid;
   log::detail("conn #{}: long-poll session opened, {} sessions", s.conn, r.polls().size());
   respond(s, json_reply(200, fmt::format(R"({{"session":"{}"}})", session->id)));
   return 0;
@@ -39,6 +40,7 @@ int InnerServer::poll_send(InnerSession& s) {
     return 0;
   }
   last_conn_[session->participant] = s.conn;
+  s.poll_participant = session->participant;
   r.metrics().message(Carrier::long_poll, wire::Direction::c2s, s.body.size());
   r.chat().receive(session->participant, s.body, r.now_us());
   s.body.clear();
@@ -59,6 +61,7 @@ int InnerServer::poll_recv(InnerSession& s) {
   const chat::ParticipantId pid = session->participant;
   r.polls().touch_recv(s.poll_session, r.now_us());
   last_conn_[pid] = s.conn;
+  s.poll_participant = pid;
   // One held recv per session: an older one is answered now.
   if (auto it = held_.find(pid); it != held_.end() && it->second != s.conn) {
     if (auto old = sessions_.find(it->second); old != sessions_.end()) {

@@ -41,4 +41,51 @@ void InnerServer::on_chat_note(const chat::ChatNote& note) {
   relay_.publish(std::move(ev));
 }
 
+namespace {
+
+wire::ChatState chat_state(chat::Place place) {
+  switch (place) {
+    case chat::Place::lobby: return wire::ChatState::lobby;
+    case chat::Place::waiting: return wire::ChatState::waiting;
+    case chat::Place::paired: return wire::ChatState::paired;
+    case chat::Place::room: return wire::ChatState::room;
+  }
+  return wire::ChatState::lobby;
+}
+
+}  // namespace
+
+// A late mirror subscriber learns here what earlier `chat` events said
+// (docs/mirror-protocol.md "hello"): labels, transports, pairs and rooms.
+// Labels are public already; never message text, never an address.
+void InnerServer::fill_hello(wire::Hello& hello) const {
+  const chat::Service& chat = relay_.chat();
+  for (wire::ConnectionInfo& c : hello.connections) {
+    const auto it = sessions_.find(c.conn);
+    if (it == sessions_.end()) continue;
+    const InnerSession& s = it->second;
+    const chat::ParticipantId pid = s.participant != 0 ? s.participant : s.poll_participant;
+    if (pid != 0) c.who = chat.label(pid);   // "" once that participant is gone
+  }
+  // A long-poll stranger's connection: the one holding its /poll/recv (open,
+  // where its next messages go), else the one of its latest request.
+  const auto conn_of = [this](chat::ParticipantId id) -> std::uint64_t {
+    for (const auto* m : {&ws_participants_, &held_, &last_conn_}) {
+      if (const auto it = m->find(id); it != m->end()) return it->second;
+    }
+    return 0;
+  };
+  for (const chat::ParticipantState& p : chat.snapshot()) {
+    wire::ParticipantInfo info;
+    info.who = p.label;
+    info.transport =
+        p.transport == chat::Transport::websocket ? wire::ChatTransport::websocket : wire::ChatTransport::long_poll;
+    info.conn = conn_of(p.id);
+    info.state = chat_state(p.place);
+    info.peer = p.peer;
+    info.room = p.room;
+    hello.participants.push_back(std::move(info));
+  }
+}
+
 }  // namespace relay

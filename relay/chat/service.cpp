@@ -294,6 +294,32 @@ Transport Service::transport(ParticipantId id) const {
 }
 
 std::size_t Service::participants() const { return impl_->people.size(); }
+
+std::vector<ParticipantState> Service::snapshot() const {
+  std::vector<ParticipantState> out;
+  out.reserve(impl_->people.size());
+  for (const auto& [id, p] : impl_->people) {
+    ParticipantState s;
+    s.id = id;
+    s.label = p.label;
+    s.transport = p.transport;
+    switch (p.where) {
+      case Where::idle: s.place = Place::lobby; break;
+      case Where::waiting: s.place = Place::waiting; break;
+      case Where::paired:
+        s.place = Place::paired;
+        s.peer = label(p.peer);
+        break;
+      case Where::in_room:
+        s.place = Place::room;
+        s.room = p.room;
+        break;
+    }
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const ParticipantState& a, const ParticipantState& b) { return a.id < b.id; });
+  return out;
+}
 const Limits& Service::limits() const { return impl_->limits; }
 const Service::Counters& Service::counters() const { return impl_->counters; }
 

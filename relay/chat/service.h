@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relay::chat {
 
@@ -45,6 +46,18 @@ struct ChatNote {
   ParticipantId who_id = 0;
   std::string event, who, peer;
   std::string room;                    // "" unless the event concerns a room
+};
+
+// Where a participant is now, for the mirror's `hello` snapshot (a late
+// subscriber learns what earlier `chat` events said). Labels only, never text.
+enum class Place : std::uint8_t { lobby, waiting, paired, room };
+struct ParticipantState {
+  ParticipantId id = 0;
+  std::string label;                   // "Stranger 7f3a"
+  Transport transport = Transport::websocket;
+  Place place = Place::lobby;
+  std::string peer;                    // the peer's label when paired, else ""
+  std::string room;                    // the room when in one, else ""
 };
 
 class Service {
@@ -82,6 +95,8 @@ class Service {
   const std::string& label(ParticipantId id) const;  // "Stranger 7f3a"; "" for unknown ids
   Transport transport(ParticipantId id) const;       // websocket for unknown ids
   std::size_t participants() const;
+  // Every participant, oldest first (ids ascending).
+  std::vector<ParticipantState> snapshot() const;
   const Limits& limits() const;
 
   struct Counters {

@@ -41,6 +41,21 @@ TEST(MirrorHub, HelloFirstThenOnlyNewEvents) {
   EXPECT_GE(wakes, 1);
 }
 
+TEST(MirrorHub, HelloCarriesTheChatSnapshot) {
+  Clock clock;
+  MirrorHub hub(MirrorConfig{}, clock);
+  hub.set_snapshot([] { return std::vector<wire::ConnectionInfo>{{3, wire::Transport::tcp, "websocket", 10}}; });
+  hub.set_chat_snapshot([](wire::Hello& hello) {
+    hello.connections.at(0).who = "Stranger 7f3a";
+    hello.participants.push_back({"Stranger 7f3a", wire::ChatTransport::websocket, 3, wire::ChatState::lobby, "", ""});
+  });
+  const auto events = drain(hub, hub.subscribe([] {}));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["connections"][0].value("who", ""), "Stranger 7f3a") << events[0].dump();
+  ASSERT_EQ(events[0]["participants"].size(), 1u) << events[0].dump();
+  EXPECT_EQ(events[0]["participants"][0]["state"], "lobby") << events[0].dump();
+}
+
 TEST(MirrorHub, SlowSubscriberGetsDroppedWithTheCount) {
   Clock clock;
   MirrorConfig config;

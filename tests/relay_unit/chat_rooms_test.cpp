@@ -110,5 +110,37 @@ TEST(ChatService, TypingInARoomReachesTheOthers) {
   EXPECT_TRUE(chat.drain(b).empty());
 }
 
+// The mirror's hello snapshot: where everyone is, as the notes said so far.
+TEST(ChatService, SnapshotListsEveryPlacePeerAndRoom) {
+  Chat chat;
+  const auto [a, b] = chat.pair();
+  const ParticipantId c = chat.join_quietly();
+  chat.send(c, R"({"type":"join","room":"cs101"})");
+  const ParticipantId d = chat.join_quietly();
+  chat.send(d, R"({"type":"find"})");
+  const ParticipantId e = chat.service.connect(Transport::long_poll);
+  const auto got = chat.service.snapshot();
+  ASSERT_EQ(got.size(), 5U);
+  const auto show = [](const ParticipantState& p) {
+    return p.label + " place=" + std::to_string(static_cast<int>(p.place)) + " peer=\"" + p.peer + "\" room=\"" +
+           p.room + "\"";
+  };
+  const ParticipantId order[] = {a, b, c, d, e};
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].id, order[i]) << "oldest first";
+    EXPECT_EQ(got[i].label, chat.service.label(order[i]));
+  }
+  EXPECT_TRUE(got[0].place == Place::paired && got[0].peer == chat.service.label(b)) << show(got[0]);
+  EXPECT_TRUE(got[1].place == Place::paired && got[1].peer == chat.service.label(a)) << show(got[1]);
+  EXPECT_TRUE(got[2].place == Place::room && got[2].room == "cs101" && got[2].peer.empty()) << show(got[2]);
+  EXPECT_TRUE(got[3].place == Place::waiting && got[3].peer.empty()) << show(got[3]);
+  EXPECT_TRUE(got[4].place == Place::lobby && got[4].transport == Transport::long_poll) << show(got[4]);
+  // a leaves: both back in the lobby.
+  chat.send(a, R"({"type":"leave"})");
+  const auto after = chat.service.snapshot();
+  EXPECT_TRUE(after[0].place == Place::lobby && after[0].peer.empty()) << show(after[0]);
+  EXPECT_TRUE(after[1].place == Place::lobby && after[1].peer.empty()) << show(after[1]);
+}
+
 }  // namespace
 }  // namespace relay::chat::testing

@@ -57,7 +57,8 @@ TEST(Events, EveryKindHasItsDocumentedFields) {
   };
   const std::vector<Case> cases = {
       {h, R"({"seq":0,"t_us":0,"kind":"hello","version":1,"relay":"wirelab-relay 0.1.0","tap":true,)"
-          R"("deterministic":true,"connections":[{"conn":3,"transport":"tls","state":"websocket","opened_t_us":1200}]})"},
+          R"("deterministic":true,"connections":[{"conn":3,"transport":"tls","state":"websocket","opened_t_us":1200}],)"
+          R"("participants":[]})"},
       {Open{3, Transport::tcp}, R"({"seq":0,"t_us":0,"kind":"open","conn":3,"transport":"tcp"})"},
       {Close{3, ClosedBy::client, 1000, "bye"},
        R"({"seq":0,"t_us":0,"kind":"close","conn":3,"by":"client","code":1000,"reason":"bye"})"},
@@ -107,6 +108,73 @@ TEST(Events, FrameRoundTripKeepsEveryField) {
   EXPECT_BYTES_EQ(f.payload, g.payload);
 }
 
+// hello's chat snapshot: one stranger per state, a connection that carries one.
+Hello hello_with_chat() {
+  Hello h;
+  h.relay = "r";
+  h.connections.push_back(ConnectionInfo{3, Transport::tcp, "websocket", 1200, "Stranger 7f3a"});
+  h.connections.push_back(ConnectionInfo{5, Transport::tcp, "http", 1300, ""});
+  h.participants = {
+      {"Stranger 7f3a", ChatTransport::websocket, 3, ChatState::paired, "Stranger 91c2", ""},
+      {"Stranger 91c2", ChatTransport::long_poll, 6, ChatState::paired, "Stranger 7f3a", ""},
+      {"Stranger 0001", ChatTransport::websocket, 7, ChatState::lobby, "", ""},
+      {"Stranger 0002", ChatTransport::long_poll, 8, ChatState::waiting, "", ""},
+      {"Stranger 0003", ChatTransport::websocket, 9, ChatState::room, "", "cs101"},
+  };
+  return h;
+}
+
+TEST(Events, HelloChatSnapshotIsTheDocumentedForm) {
+  EXPECT_EQ(to_json_line(ev(0, 0, hello_with_chat())),
+            R"({"seq":0,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,)"
+            R"("connections":[{"conn":3,"transport":"tcp","state":"websocket","opened_t_us":1200,"who":"Stranger 7f3a"},)"
+            R"({"conn":5,"transport":"tcp","state":"http","opened_t_us":1300}],)"
+            R"("participants":[{"who":"Stranger 7f3a","transport":"websocket","conn":3,"state":"paired","peer":"Stranger 91c2"},)"
+            R"({"who":"Stranger 91c2","transport":"long-poll","conn":6,"state":"paired","peer":"Stranger 7f3a"},)"
+            R"({"who":"Stranger 0001","transport":"websocket","conn":7,"state":"lobby"},)"
+            R"({"who":"Stranger 0002","transport":"long-poll","conn":8,"state":"waiting"},)"
+            R"({"who":"Stranger 0003","transport":"websocket","conn":9,"state":"room","room":"cs101"}]})");
+}
+
+TEST(Events, HelloChatSnapshotRoundTripKeepsEveryField) {
+  const Hello h = hello_with_chat();
+  const std::string line = to_json_line(ev(0, 0, h));
+  auto back = parse_event_line(line);
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  const Hello& g = std::get<Hello>(back->body);
+  ASSERT_EQ(g.connections.size(), h.connections.size());
+  for (std::size_t i = 0; i < h.connections.size(); ++i) {
+    EXPECT_EQ(g.connections[i].conn, h.connections[i].conn) << "connections[" << i << "]";
+    EXPECT_EQ(g.connections[i].who, h.connections[i].who) << "connections[" << i << "]";
+  }
+  ASSERT_EQ(g.participants.size(), h.participants.size());
+  for (std::size_t i = 0; i < h.participants.size(); ++i) {
+    SCOPED_TRACE("participants[" + std::to_string(i) + "]");
+    const ParticipantInfo& want = h.participants[i];
+    const ParticipantInfo& got = g.participants[i];
+    EXPECT_EQ(got.who, want.who);
+    EXPECT_EQ(chat_transport_name(got.transport), std::string(chat_transport_name(want.transport)));
+    EXPECT_EQ(got.conn, want.conn);
+    EXPECT_EQ(chat_state_name(got.state), std::string(chat_state_name(want.state)));
+    EXPECT_EQ(got.peer, want.peer);
+    EXPECT_EQ(got.room, want.room);
+  }
+  EXPECT_EQ(to_json_line(*back), line);
+  EXPECT_EQ(to_json(ev(0, 0, h)), nlohmann::json::parse(line));
+}
+
+TEST(Events, HelloWithoutChatSnapshotStillDecodes) {
+  // The v1 hello as first published (and as in captures made before the chat snapshot).
+  auto back = parse_event_line(
+      R"x({"seq":0,"t_us":0,"kind":"hello","version":1,"relay":"wirelab-relay 0.1.0 (libwebsockets 4.1.6)",)x"
+      R"("tap":true,"deterministic":true,"connections":[{"conn":3,"transport":"tcp","state":"websocket","opened_t_us":1200}]})");
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  const Hello& g = std::get<Hello>(back->body);
+  ASSERT_EQ(g.connections.size(), 1u);
+  EXPECT_EQ(g.connections[0].who, "") << "a connection without \"who\" carries nobody";
+  EXPECT_TRUE(g.participants.empty()) << "should have had 0 participants, but had " << g.participants.size();
+}
+
 TEST(Events, WireTextThatIsNotUtf8IsReplacedNotThrown) {
   Http h;
   h.start_line = "GET /\xff HTTP/1.1";
@@ -138,6 +206,36 @@ TEST(Events, BadLinesNameTheField) {
       {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,)"
        R"("connections":[{"conn":1,"transport":"tcp","state":"http"}]})",
        R"(field "connections[0]": field "opened_t_us": missing)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,)"
+       R"("connections":[{"conn":1,"transport":"tcp","state":"http","opened_t_us":0,"who":7}]})",
+       R"(field "connections[0]": field "who": must be a string)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,)"
+       R"("connections":[],"participants":{}})",
+       R"(field "participants": must be an array)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,)"
+       R"("connections":[],"participants":["Stranger 7f3a"]})",
+       R"(field "participants[0]": must be an object)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+       R"("participants":[{"who":null,"transport":"websocket","conn":3,"state":"lobby"}]})",
+       R"(field "participants[0]": field "who": must be a string)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+       R"("participants":[{"who":"S","transport":"tcp","conn":3,"state":"lobby"}]})",
+       R"(field "participants[0]": field "transport": must be "websocket" or "long-poll")"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+       R"("participants":[{"who":"S","transport":"websocket","conn":"3","state":"lobby"}]})",
+       R"(field "participants[0]": field "conn": must be an integer)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+       R"("participants":[{"who":"S","transport":"websocket","conn":3,"state":"chatting"}]})",
+       R"(field "participants[0]": field "state": must be "lobby", "waiting", "paired" or "room")"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+       R"("participants":[{"who":"S","transport":"websocket","conn":3,"state":"paired","peer":false}]})",
+       R"(field "participants[0]": field "peer": must be a string)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+       R"("participants":[{"who":"S","transport":"websocket","conn":3,"state":"paired"}]})",
+       R"(field "participants[0]": field "peer": missing)"},
+      {R"({"seq":1,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+       R"("participants":[{"who":"S","transport":"websocket","conn":3,"state":"room","room":7}]})",
+       R"(field "participants[0]": field "room": must be a string)"},
   };
   for (const auto& [line, expected] : cases) {
     SCOPED_TRACE(line);

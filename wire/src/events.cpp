@@ -36,6 +36,20 @@ std::string mask_key_hex(std::uint32_t key) {
   return out;
 }
 
+const char* chat_transport_name(ChatTransport t) {
+  return t == ChatTransport::websocket ? "websocket" : "long-poll";
+}
+
+const char* chat_state_name(ChatState s) {
+  switch (s) {
+    case ChatState::lobby: return "lobby";
+    case ChatState::waiting: return "waiting";
+    case ChatState::paired: return "paired";
+    case ChatState::room: return "room";
+  }
+  return "lobby";
+}
+
 namespace {
 
 using ojson = nlohmann::ordered_json;
@@ -56,10 +70,21 @@ struct Writer {
     j["deterministic"] = e.deterministic;
     J conns = J::array();
     for (const auto& c : e.connections) {
-      conns.push_back(J{{"conn", c.conn}, {"transport", transport_name(c.transport)},
-                            {"state", valid_utf8_or_replaced(c.state)}, {"opened_t_us", c.opened_t_us}});
+      J entry{{"conn", c.conn}, {"transport", transport_name(c.transport)},
+              {"state", valid_utf8_or_replaced(c.state)}, {"opened_t_us", c.opened_t_us}};
+      if (!c.who.empty()) entry["who"] = valid_utf8_or_replaced(c.who);
+      conns.push_back(std::move(entry));
     }
     j["connections"] = std::move(conns);
+    J people = J::array();
+    for (const auto& p : e.participants) {
+      J entry{{"who", valid_utf8_or_replaced(p.who)}, {"transport", chat_transport_name(p.transport)},
+              {"conn", p.conn}, {"state", chat_state_name(p.state)}};
+      if (!p.peer.empty()) entry["peer"] = valid_utf8_or_replaced(p.peer);
+      if (!p.room.empty()) entry["room"] = valid_utf8_or_replaced(p.room);
+      people.push_back(std::move(entry));
+    }
+    j["participants"] = std::move(people);
   }
   void operator()(const Open& e) const {
     j["conn"] = e.conn;

@@ -74,6 +74,11 @@ class Fields {
     fail(name, "must be a string");
     return {};
   }
+  // Added after the first draft of v1: absent means "".
+  std::string optional_string(const char* name) {
+    if (error_ || !j_.contains(name)) return {};
+    return string(name);
+  }
   Bytes bytes(const char* name) {
     const std::string text = string(name);
     if (error_) return {};
@@ -105,7 +110,52 @@ class Fields {
   std::optional<Error> error_;
 };
 
-Hello read_hello(Fields& f) {
+ParticipantInfo read_participant(Fields& f) {
+  ParticipantInfo p;
+  p.who = f.string("who");
+  const std::string transport = f.string("transport");
+  if (transport == "long-poll") p.transport = ChatTransport::long_poll;
+  else if (transport != "websocket" && !f.error()) f.fail("transport", "must be \"websocket\" or \"long-poll\"");
+  p.conn = f.u64("conn");
+  const std::string state = f.string("state");
+  if (state == "waiting") p.state = ChatState::waiting;
+  else if (state == "paired") p.state = ChatState::paired;
+  else if (state == "room") p.state = ChatState::room;
+  else if (state != "lobby" && !f.error()) f.fail("state", "must be \"lobby\", \"waiting\", \"paired\" or \"room\"");
+  p.peer = f.optional_string("peer");
+  p.room = f.optional_string("room");
+  // The state names its partner: a pair has a peer, a room a name.
+  if (p.state == ChatState::paired && p.peer.empty()) f.fail("peer", "missing (state is \"paired\")");
+  if (p.state == ChatState::room && p.room.empty()) f.fail("room", "missing (state is \"room\")");
+  return p;
+}
+
+// Added after the first draft of v1: a hello without "participants" has none.
+void read_participants(Fields& f, const json& j, Hello& e) {
+  if (f.error() || !j.contains("participants")) return;
+  const json& people = *j.find("participants");
+  if (!people.is_array()) {
+    f.fail("participants", "must be an array");
+    return;
+  }
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const json& p = people[i];
+    const std::string where = "participants[" + std::to_string(i) + "]";
+    if (!p.is_object()) {
+      f.fail(where, "must be an object");
+      return;
+    }
+    Fields pf(p);
+    ParticipantInfo info = read_participant(pf);
+    if (pf.error()) {
+      f.fail(where, pf.error()->reason);
+      return;
+    }
+    e.participants.push_back(std::move(info));
+  }
+}
+
+Hello read_hello(Fields& f, const json& j) {
   Hello e;
   e.version = f.bounded<int>("version", 1000000);
   e.relay = f.string("relay");
@@ -127,12 +177,14 @@ Hello read_hello(Fields& f) {
     info.transport = cf.transport();
     info.state = cf.string("state");
     info.opened_t_us = cf.i64("opened_t_us");
+    info.who = cf.optional_string("who");
     if (cf.error()) {
       f.fail(where, cf.error()->reason);
       return e;
     }
     e.connections.push_back(std::move(info));
   }
+  read_participants(f, j, e);
   return e;
 }
 
@@ -223,7 +275,7 @@ Result<Event> event_from_json(const nlohmann::json& j) {
   event.t_us = f.i64("t_us");
   const std::string kind = f.string("kind");
   if (f.error()) return *f.error();
-  if (kind == "hello") event.body = read_hello(f);
+  if (kind == "hello") event.body = read_hello(f, j);
   else if (kind == "open") event.body = Open{f.u64("conn"), f.transport()};
   else if (kind == "close") event.body = read_close(f);
   else if (kind == "http") event.body = read_http(f, j);

@@ -28,6 +28,19 @@ struct ConnectionInfo {
   Transport transport = Transport::tcp;
   std::string state;            // "http" before a 101, "websocket" after
   std::int64_t opened_t_us = 0;
+  std::string who{};            // the stranger this connection carries, "" when none (JSON: absent)
+};
+
+// One chat participant in `hello`'s snapshot: what the `chat` events said so far.
+enum class ChatTransport : std::uint8_t { websocket, long_poll };      // JSON "websocket" | "long-poll"
+enum class ChatState : std::uint8_t { lobby, waiting, paired, room };  // JSON "lobby" | "waiting" | "paired" | "room"
+struct ParticipantInfo {
+  std::string who;              // "Stranger 7f3a"
+  ChatTransport transport = ChatTransport::websocket;
+  std::uint64_t conn = 0;       // its WebSocket, or the connection of its held/latest poll request
+  ChatState state = ChatState::lobby;
+  std::string peer;             // the peer's label when paired, else "" (JSON: absent)
+  std::string room;             // the room's name when in one, else "" (JSON: absent)
 };
 
 struct Hello {
@@ -36,6 +49,7 @@ struct Hello {
   bool tap = true;
   bool deterministic = false;
   std::vector<ConnectionInfo> connections;
+  std::vector<ParticipantInfo> participants{};   // absent in older lines: read as empty
 };
 struct Open { std::uint64_t conn = 0; Transport transport = Transport::tcp; };
 struct Close {
@@ -98,5 +112,7 @@ Result<Event> event_from_json(const nlohmann::json& j);
 Result<Event> parse_event_line(std::string_view line);   // never throws
 
 std::string mask_key_hex(std::uint32_t key);    // "37fa213d"
+const char* chat_transport_name(ChatTransport t);   // "websocket" | "long-poll"
+const char* chat_state_name(ChatState s);           // "lobby" | "waiting" | "paired" | "room"
 
 }  // namespace wire
