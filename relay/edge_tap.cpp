@@ -125,9 +125,8 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
     c.tls_timeout_cleared = true;
   }
   if (c.enforcing) return 0;
-  std::vector<wire::EventBody> events;
-  TapVerdict v = c.stream->client_bytes({in, len}, events);
-  publish_all(events);
+  TapVerdict v = c.stream->client_bytes({in, len}, events_);
+  publish_all(events_);
   if (v.close) {
     c.to_inner.push({in, v.forward});
     enforce(c, v);
@@ -144,9 +143,8 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
 // s2c: tap, then queue for the client.
 int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len) {
   if (c.enforcing || c.edge == nullptr) return 0;
-  std::vector<wire::EventBody> events;
-  c.stream->server_bytes({in, len}, events);
-  publish_all(events);
+  c.stream->server_bytes({in, len}, events_);
+  publish_all(events_);
   if (c.stream->websocket()) {
     if (ConnRecord* rec = relay_.connections().find(c.id)) rec->websocket = true;
   }
@@ -172,8 +170,8 @@ int EdgeTap::forward(lws* to, ByteQueue& queue, std::span<const std::uint8_t> by
   }
   if (open) {
     unchecked += bytes.size();
-    std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());   // lws_write wants a mutable buffer
-    if (lws_write(to, copy.data(), copy.size(), LWS_WRITE_RAW) < 0) {
+    scratch_.assign(bytes.begin(), bytes.end());   // lws_write wants a mutable buffer; reused, no allocation per write
+    if (lws_write(to, scratch_.data(), scratch_.size(), LWS_WRITE_RAW) < 0) {
       lws_set_timeout(to, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
       return -1;
     }

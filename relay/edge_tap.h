@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include <libwebsockets.h>
 
@@ -64,6 +65,8 @@ class EdgeTap {
 
   Relay& relay_;
   std::map<std::uint64_t, TapConnection> conns_;
+  std::vector<std::uint8_t> scratch_;       // forward()'s write buffer, reused
+  std::vector<wire::EventBody> events_;     // one chunk's mirror events, reused
 };
 
 }  // namespace relay
