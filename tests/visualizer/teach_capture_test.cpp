@@ -245,6 +245,20 @@ TEST(TeachCapture, FixtureCapturesGiveStats) {
     if (s.websocket().has_messages() && s.long_poll().has_messages()) {
       EXPECT_GT(*s.bytes_ratio(), 1.0) << "long-poll should cost more per message than WebSocket";
     }
+    if (f.path().filename() == "permessage-deflate.jsonl") {
+      // Chromium compressed its frames (RFC 7692): RSV1 set, and wire inflates them back to chat JSON.
+      std::size_t compressed = 0, inflated_chat = 0;
+      for (std::size_t i = 0; i < m->size(); ++i) {
+        const viz::Entry& e = m->at(i);
+        if (!e.header || !e.header->rsv1) continue;
+        ++compressed;
+        if (e.inflated && std::string(e.inflated->begin(), e.inflated->end()).find("\"type\":") != std::string::npos) {
+          ++inflated_chat;
+        }
+      }
+      EXPECT_GE(compressed, 8U) << "frames with RSV1 in the deflate capture";
+      EXPECT_EQ(inflated_chat, compressed) << "every compressed frame should inflate to a chat message";
+    }
   }
   EXPECT_GT(files, 0) << "fixtures/captures exists but holds no .jsonl";
 }

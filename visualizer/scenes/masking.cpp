@@ -48,7 +48,7 @@ class MaskingScene final : public Scene {
   void draw_key(SceneContext& ctx, const wire::MaskingKey& key);
   void draw_grid(SceneContext& ctx, const std::vector<teach::MaskStep>& steps, std::uint64_t payload_len);
   void draw_controls(SceneContext& ctx);
-  void draw_side_by_side(SceneContext& ctx, const std::vector<teach::MaskStep>& steps);
+  void draw_side_by_side(SceneContext& ctx, const Entry& e, const std::vector<teach::MaskStep>& steps);
   void draw_why(SceneContext& ctx);
 
   teach::MaskingPlayer player_;
@@ -140,7 +140,7 @@ void MaskingScene::draw(SceneContext& ctx) {
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
   const float w = ImGui::GetContentRegionAvail().x;
   ImGui::BeginChild("texts", ImVec2(w * 0.48f, 0), false);
-  draw_side_by_side(ctx, steps);
+  draw_side_by_side(ctx, *e, steps);
   ImGui::EndChild();
   ImGui::SameLine(0, ctx.fonts.px(24.0f));
   ImGui::BeginChild("why", ImVec2(0, 0), false);
@@ -269,7 +269,7 @@ void MaskingScene::draw_controls(SceneContext& ctx) {
 }
 
 // What a snooper sees vs what the relay reads after XOR.
-void MaskingScene::draw_side_by_side(SceneContext& ctx, const std::vector<teach::MaskStep>& steps) {
+void MaskingScene::draw_side_by_side(SceneContext& ctx, const Entry& e, const std::vector<teach::MaskStep>& steps) {
   const Theme& t = ctx.theme;
   heading(ctx, "On the wire vs after unmasking");
   std::string masked, clear;
@@ -294,6 +294,23 @@ void MaskingScene::draw_side_by_side(SceneContext& ctx, const std::vector<teach:
   ImGui::TextWrapped("%s", clear.c_str());
   ImGui::PopStyleColor();
   ImGui::PopFont();
+  // RFC 7692 6: with RSV1 the unmasked bytes are still deflate data, not the text.
+  if (e.header && e.header->rsv1) {
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+    ImGui::PushStyleColor(ImGuiCol_Text, t.accent);
+    ImGui::TextWrapped("RSV1 = 1: these clear bytes are permessage-deflate data (RFC 7692). Unmasking comes "
+                       "first, then inflating:");
+    ImGui::PopStyleColor();
+    if (e.inflated && player_.done() == player_.total()) {
+      ImGui::PushFont(ctx.fonts.mono_big);
+      ImGui::PushStyleColor(ImGuiCol_Text, t.ok);
+      std::string text;
+      for (std::size_t i = 0; i < e.inflated->size() && i < max_chars; ++i) text.push_back(printable((*e.inflated)[i]));
+      ImGui::TextWrapped("%s", text.c_str());
+      ImGui::PopStyleColor();
+      ImGui::PopFont();
+    }
+  }
 }
 
 void MaskingScene::draw_why(SceneContext& ctx) {
