@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <memory>
 #include <thread>
+#include <variant>
+#include <vector>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -205,6 +207,64 @@ TEST(VizLiveFeed, ReceivesHoldsInStepModeAndReconnects) {
   EXPECT_EQ(*seq, 0u);
   EXPECT_EQ(m.size(), 1u) << "a hello going back to seq 0 means a new relay session: fresh model";
   EXPECT_EQ(feed.waiting(), events.size() - 1);
+}
+
+// n events: the synthetic capture repeated with seq 0.., its hello only first
+// (a later hello with a lower seq would mean "relay restarted").
+std::vector<wire::Event> repeated_events(std::size_t n, std::uint64_t first_seq = 0) {
+  const auto base = testing::synthetic_chat();
+  std::vector<wire::Event> out;
+  for (std::size_t i = 0; out.size() < n; ++i) {
+    const wire::Event& src = base[i % base.size()];
+    if ((first_seq > 0 || !out.empty()) && std::holds_alternative<wire::Hello>(src.body)) continue;
+    wire::Event e = src;
+    e.seq = first_seq + out.size();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// The discard port on loopback: nothing answers, the feed is fed through its inbox only.
+constexpr const char* kNowhere = "ws://127.0.0.1:9/mirror";
+
+TEST(VizLiveFeed, DrainsABurstOverSeveralFramesInOrder) {
+  const std::size_t burst = LiveFeed::kMaxPerFrame * 2 + 123;
+  LiveFeed feed(kNowhere, *parse_ws_url(kNowhere));
+  for (auto& e : repeated_events(burst)) ASSERT_TRUE(feed.inbox().push(std::move(e)));
+  Model m(ModelLimits{burst + 10, 10'000, 64 * 1024});
+  feed.update(0.01, m);
+  EXPECT_GT(m.size(), 0u) << "the first frame takes some of the burst";
+  EXPECT_LE(m.size(), LiveFeed::kMaxPerFrame) << "one frame must not swallow a burst of " << burst;
+  // Out of time at once: exactly one chunk per frame, the rest waits in the inbox.
+  feed.set_drain_budget(std::chrono::microseconds(0));
+  const std::size_t before = m.size();
+  feed.update(0.01, m);
+  EXPECT_EQ(m.size() - before, LiveFeed::kChunk) << "a spent time budget stops the drain after one chunk";
+  EXPECT_EQ(feed.inbox().waiting(), burst - m.size()) << "the rest waits in the inbox";
+  for (int frame = 0; frame < 100'000 && m.size() < burst; ++frame) feed.update(0.01, m);
+  ASSERT_EQ(m.size(), burst) << "every event arrives, over later frames";
+  for (std::size_t i = 0; i < burst; ++i) ASSERT_EQ(m.at(i).seq(), i) << "order kept at index " << i;
+  EXPECT_EQ(feed.lost(), 0u);
+}
+
+TEST(VizLiveFeed, LeavingStepModeHeldEventsGoFirst) {
+  LiveFeed feed(kNowhere, *parse_ws_url(kNowhere));
+  Model m;
+  feed.set_paused(true);
+  for (auto& e : repeated_events(3000)) ASSERT_TRUE(feed.inbox().push(std::move(e)));
+  feed.update(0.01, m);
+  EXPECT_EQ(m.size(), 0u) << "nothing revealed while paused";
+  EXPECT_EQ(feed.waiting(), 3000u);
+  for (auto& e : repeated_events(2000, 3000)) ASSERT_TRUE(feed.inbox().push(std::move(e)));
+  feed.set_paused(false);
+  feed.set_drain_budget(std::chrono::microseconds(0));   // held events leave a chunk at a time too
+  feed.update(0.01, m);
+  EXPECT_EQ(m.size(), LiveFeed::kChunk);
+  EXPECT_EQ(feed.inbox().waiting(), 2000u) << "newer events wait behind the held ones";
+  for (int frame = 0; frame < 100'000 && m.size() < 5000; ++frame) feed.update(0.01, m);
+  ASSERT_EQ(m.size(), 5000u);
+  for (std::size_t i = 0; i < m.size(); ++i) ASSERT_EQ(m.at(i).seq(), i) << "order kept at index " << i;
+  EXPECT_EQ(feed.waiting(), 0u);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace {
 
 std::string show(const ConnView* cv) {
   if (cv == nullptr) return "(no such connection)";
-  return "#" + std::to_string(cv->conn) + " role=" + conn_role_name(cv->role) + " stranger=\"" + cv->stranger +
+  return std::string("#").append(std::to_string(cv->conn)) + " role=" + conn_role_name(cv->role) + " stranger=\"" + cv->stranger +
          "\" peer=\"" + cv->peer + "\"";
 }
 

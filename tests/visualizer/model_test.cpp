@@ -186,6 +186,41 @@ TEST(VizModel, FindsEntriesBySeq) {
   EXPECT_FALSE(m.find_seq(100000).has_value());
 }
 
+// Scenes cache by version(): a replay stepping back clears and re-adds one
+// event fewer, and that must still read as a change.
+TEST(VizModel, VersionChangesAcrossAClearAndOneEventFewer) {
+  const auto events = testing::synthetic_chat();
+  Model m;
+  for (std::size_t i = 0; i < 5; ++i) m.add(events[i]);
+  const std::uint64_t before = m.version();
+  m.clear();
+  for (std::size_t i = 0; i < 4; ++i) m.add(events[i]);
+  EXPECT_NE(m.version(), before) << "5 events, then clear and 4: scenes would keep a stale cache";
+  const std::uint64_t after = m.version();
+  m.add(events[4]);
+  EXPECT_NE(m.version(), after);
+}
+
+// find_seq guesses the index from the seq (mirror seqs have no gaps); with gaps
+// (a `dropped` stretch, a hand-made capture) and after eviction it must still be exact.
+TEST(VizModel, FindsEntriesBySeqAcrossGapsAndEviction) {
+  Model m(ModelLimits{5, 10'000, 64 * 1024});
+  const auto events = testing::synthetic_chat();
+  const std::uint64_t seqs[] = {0, 1, 2, 5, 6, 10, 11, 40};
+  for (std::size_t i = 0; i < std::size(seqs); ++i) {
+    wire::Event e = events[i + 1];   // not the hello
+    e.seq = seqs[i];
+    m.add(std::move(e));
+  }
+  ASSERT_EQ(m.size(), 5u) << "the bound keeps the newest 5: seqs 5, 6, 10, 11, 40";
+  const std::pair<std::uint64_t, std::optional<std::size_t>> cases[] = {
+      {0, std::nullopt}, {2, std::nullopt}, {3, std::nullopt}, {5, 0}, {6, 1}, {7, std::nullopt},
+      {10, 2}, {11, 3}, {12, std::nullopt}, {40, 4}, {41, std::nullopt}};
+  for (const auto& [seq, index] : cases) {
+    EXPECT_EQ(m.find_seq(seq), index) << "seq " << seq;
+  }
+}
+
 TEST(VizModel, CountsDroppedEvents) {
   Model m;
   wire::Event e;

@@ -21,9 +21,9 @@ void LiveFeed::append(wire::Event e, Model& model) {
 
 void LiveFeed::update(double dt, Model& model) {
   if (client_->connects() == 0) unconnected_s_ += dt;
-  batch_.clear();
-  inbox_.take(batch_, kMaxPerFrame);
   if (paused_) {
+    batch_.clear();
+    inbox_.take(batch_, kMaxPerFrame);
     for (auto& e : batch_) held_.push_back(std::move(e));
     while (held_.size() > kMaxHeld) {
       held_.pop_front();
@@ -31,12 +31,22 @@ void LiveFeed::update(double dt, Model& model) {
     }
     return;
   }
+  // Bounded by time and count (see kDrainBudget); checked once per chunk, so at least one chunk per frame.
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t taken = 0;
+  const auto over = [&] { return taken >= kMaxPerFrame || std::chrono::steady_clock::now() - start >= drain_budget_; };
   // Leaving step mode: what was held goes first, in order.
   while (!held_.empty()) {
     append(std::move(held_.front()), model);
     held_.pop_front();
+    if (++taken % kChunk == 0 && over()) return;
   }
-  for (auto& e : batch_) append(std::move(e), model);
+  do {
+    batch_.clear();
+    if (inbox_.take(batch_, kChunk) == 0) break;
+    for (auto& e : batch_) append(std::move(e), model);
+    taken += batch_.size();
+  } while (!over());
 }
 
 std::optional<std::uint64_t> LiveFeed::step_forward(Model& model) {

@@ -59,6 +59,7 @@ void Model::clear() {
   derive_ = std::make_unique<Derive>();
   evicted_ = dropped_ = ingested_ = 0;
   ++cleared_;
+  ++changes_;
 }
 
 namespace {
@@ -308,6 +309,7 @@ void Model::add(wire::Event event) {
   track_connection(e);
   entries_.push_back(std::move(e));
   ++ingested_;
+  ++changes_;
 #if WIRELAB_VIZ_HAVE_STATS
   stats_->add(entries_.back(), *this);
 #endif

@@ -108,7 +108,7 @@ struct ConnView {
 struct Pairing {
   std::string a, b;                          // "Stranger 7f3a", "Stranger 91c2"
   std::uint64_t conn_a = 0, conn_b = 0;      // their connections when known (0 otherwise)
-  std::uint64_t seq = 0;                     // the `paired` event
+  std::uint64_t seq = 0;                     // the `paired` event (or the `hello` whose snapshot listed the pair)
   std::int64_t t_us = 0;
 };
 
@@ -139,7 +139,7 @@ class Model {
   std::uint64_t evicted() const { return evicted_; }              // entries dropped by the bound
   std::uint64_t dropped() const { return dropped_; }              // sum of `dropped` events' counts
   std::uint64_t ingested() const { return ingested_; }            // everything ever added
-  std::uint64_t version() const { return ingested_ + cleared_; }  // changes on every add/clear: cache by it
+  std::uint64_t version() const { return changes_; }              // changes on every add/clear: cache by it
   std::uint64_t generation() const { return cleared_; }           // changes on every clear(): rebuild caches
 
   const ConnView* conn(std::uint64_t id) const;
@@ -169,6 +169,7 @@ class Model {
   std::unique_ptr<Stats> stats_;
   std::unique_ptr<Derive> derive_;
   std::uint64_t evicted_ = 0, dropped_ = 0, ingested_ = 0, cleared_ = 0;
+  std::uint64_t changes_ = 0;   // never reset: ingested_ + cleared_ repeats after clear() and one add fewer
 };
 
 }  // namespace viz

@@ -14,6 +14,14 @@ namespace {
 constexpr double kTravelSeconds = 0.7;
 constexpr std::size_t kMaxAnimated = 12;   // only the newest arrivals animate (100k events/s stay cheap)
 
+// "#12": a connection without a stranger name. Built by appending: GCC 12 -O3 warns
+// falsely (-Wrestrict) on "lit" + std::string&&.
+std::string conn_label(std::uint64_t conn) {
+  std::string s = "#";
+  s += std::to_string(conn);
+  return s;
+}
+
 bool contains(const std::vector<std::uint64_t>& v, std::uint64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 // Entries (seq) the model added since `ingested` (its ingested() then), oldest first, as indices.
@@ -43,7 +51,7 @@ ConversationScene::Focus ConversationScene::choose_focus(const SceneContext& ctx
   const ConnView* sel = ctx.selection.conn ? m.conn(*ctx.selection.conn) : nullptr;
   if (sel && !pick) {
     // A selected connection outside any pairing (an echo client, a rule breaker): show it alone.
-    f.a = sel->stranger.empty() ? "#" + std::to_string(sel->conn) : sel->stranger;
+    f.a = sel->stranger.empty() ? conn_label(sel->conn) : sel->stranger;
     f.b = sel->peer;
   } else if (pick) {
     f.a = pick->a;
@@ -53,7 +61,7 @@ ConversationScene::Focus ConversationScene::choose_focus(const SceneContext& ctx
     for (auto it = m.connections().rbegin(); it != m.connections().rend(); ++it) {
       const ConnView& cv = it->second;
       if (cv.stranger.empty() && cv.frames + cv.http_messages == 0) continue;
-      const std::string who = cv.stranger.empty() ? "#" + std::to_string(cv.conn) : cv.stranger;
+      const std::string who = cv.stranger.empty() ? conn_label(cv.conn) : cv.stranger;
       if (f.b.empty() && who != f.a) f.b = who;
       else if (f.a.empty() && who != f.b) f.a = who;
       if (!f.a.empty() && !f.b.empty()) break;
@@ -61,7 +69,7 @@ ConversationScene::Focus ConversationScene::choose_focus(const SceneContext& ctx
     if (f.a.empty()) std::swap(f.a, f.b);
   }
   for (const auto& [id, cv] : m.connections()) {
-    const std::string who = cv.stranger.empty() ? "#" + std::to_string(id) : cv.stranger;
+    const std::string who = cv.stranger.empty() ? conn_label(id) : cv.stranger;
     if (!f.a.empty() && who == f.a) f.conns_a.push_back(id);
     if (!f.b.empty() && who == f.b) f.conns_b.push_back(id);
   }
@@ -82,10 +90,18 @@ ConversationScene::Side ConversationScene::side_of(const Entry& e) const {
 
 void ConversationScene::sync_rows(const SceneContext& ctx) {
   const Model& m = ctx.model;
-  Focus f = choose_focus(ctx);
   std::size_t from = first_new_index(m, rows_ingested_);
-  if (!(f == focus_) || rows_generation_ != m.generation()) {
-    focus_ = std::move(f);
+  // The focus walks every connection (10,000 at most): only when the model or the selection changed.
+  if (m.version() != focus_version_ || ctx.selection.conn != focus_conn_) {
+    Focus f = choose_focus(ctx);
+    focus_version_ = m.version();
+    focus_conn_ = ctx.selection.conn;
+    if (!(f == focus_)) {
+      focus_ = std::move(f);
+      rows_generation_ = UINT64_MAX;   // rebuild below
+    }
+  }
+  if (rows_generation_ != m.generation()) {
     rows_.clear();
     from = 0;
   }
@@ -167,7 +183,7 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
     for (std::size_t i = conns.size() > 2 ? conns.size() - 2 : 0; i < conns.size(); ++i) {
       const ConnView* cv = ctx.model.conn(conns[i]);
       if (!s.empty()) s += ", ";
-      s += "#" + std::to_string(conns[i]);
+      s += conn_label(conns[i]);
       if (cv && i + 1 == conns.size()) s += std::string(" ") + conn_role_name(cv->role);
     }
     if (conns.size() > 2) s = "… " + s;
@@ -189,7 +205,7 @@ void ConversationScene::draw_lanes(SceneContext& ctx, float width, float height)
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + header_h));
 
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));   // rows exactly row_h apart (the clipper relies on it)
-  ImGui::BeginChild("lanes", ImVec2(width, height - header_h), false);
+  ImGui::BeginChild("lanes", ImVec2(width, height - header_h), false, ImGuiWindowFlags_NoBackground);   // on lanes_frame's panel
   const float row_h = std::floor(ImGui::GetTextLineHeight() * 2.2f);
   const float inner_w = ImGui::GetContentRegionAvail().x;
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -45,6 +45,8 @@ class ConversationScene final : public Scene {
   float reveal_progress(const SceneContext& ctx, std::uint64_t seq) const;
 
   Focus focus_;
+  std::uint64_t focus_version_ = UINT64_MAX;   // model.version() when focus_ was chosen
+  std::optional<std::uint64_t> focus_conn_;     // selection.conn then
   // Lane rows (seqs of entries on the focused strangers' connections), kept
   // incrementally: only new entries are scanned each frame.
   std::vector<std::uint64_t> rows_;

@@ -64,7 +64,11 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
 
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                     ImGuiTableFlags_SizingFixedFit;
-  if (ImGui::BeginTable("events", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+  // The scrolling table is a child window: no second panel fill over event_list's own.
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
+  const bool table = ImGui::BeginTable("events", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y));
+  ImGui::PopStyleColor();
+  if (table) {
     const float digit = ImGui::CalcTextSize("0").x;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("seq", ImGuiTableColumnFlags_WidthFixed, digit * 6);

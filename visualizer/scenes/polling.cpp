@@ -6,6 +6,7 @@
 // a model, beside the classic 871-bytes-of-headers figure (Lubbers & Greco).
 // When a transport has no data yet the scene says so instead of showing zeros.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -191,9 +192,14 @@ void PollingScene::draw_cumulative(SceneContext& ctx, const Stats& stats) {
     std::vector<ImVec2> line;
     line.reserve(pts.size() + 1);
     line.emplace_back(o);
+    // Both axes only grow, so within one pixel column the newest point stands
+    // for the others: at most one vertex per column (200,000 events give
+    // thousands of points, each costing the rasteriser a few triangles).
     for (const CumulativePoint& c : pts) {
-      line.emplace_back(o.x + w * static_cast<float>(c.message) / static_cast<float>(max_x),
-                        o.y - ph * static_cast<float>(c.bytes) / static_cast<float>(max_y));
+      const ImVec2 v(o.x + w * static_cast<float>(c.message) / static_cast<float>(max_x),
+                     o.y - ph * static_cast<float>(c.bytes) / static_cast<float>(max_y));
+      if (line.size() > 1 && std::floor(line.back().x) == std::floor(v.x)) line.back() = v;
+      else line.push_back(v);
     }
     dl->AddPolyline(line.data(), static_cast<int>(line.size()), Theme::u32(col), ImDrawFlags_None, ctx.fonts.px(5.0f));
   };

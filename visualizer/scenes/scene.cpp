@@ -8,9 +8,12 @@ namespace viz {
 void Scene::show(SceneContext& ctx, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
+  // No background: the frame starts with glClear to the theme's background,
+  // which is this window's colour. Filling it again cost llvmpipe (no GPU) a
+  // whole screen of blended fragments, about 5 ms per frame at 1920x1080.
   constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
                                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
   if (ImGui::Begin(id(), nullptr, flags)) draw(ctx);
   ImGui::End();
