@@ -52,43 +52,36 @@ async function demo() {
   await finish(relay, mirror, file);
 }
 
-async function chromium() {
-  const file = path.join(outDir, 'chromium-session.jsonl');
+// Two Chromium pages at urlA and urlB (relative to the relay) chat through a
+// relay started with relayArgs and --capture FILE; `script(a, b, talk)` says
+// what they do once paired. Both tabs close at the end, so the capture ends cleanly.
+async function twoPages(name, relayArgs, urlA, urlB, typing, script) {
+  const file = path.join(outDir, name);
   fs.rmSync(file, { force: true });
-  const relay = await startRelay(['--deterministic', '--capture', file]);
+  const relay = await startRelay(['--deterministic', ...relayArgs, '--capture', file]);
   const mirror = await subscribeMirror(relay.mirrorUrl);
   const browser = await launchChromium();
   try {
-    const a = await browser.open(relay.base + '/', { width: 1280, height: 800 });
-    const b = await browser.open(relay.base + '/?transport=poll', { width: 375, height: 667 });
+    const a = await browser.open(relay.base + urlA.path, urlA.size);
+    const b = await browser.open(relay.base + urlB.path, urlB.size);
     await waitState(a, 'start');
     await waitState(b, 'start');
     const talk = async (from, to, text) => {
-      await from.type('#text', text.slice(0, 6), { delay: 60 });   // a real typing indicator first
-      await sleep(400);
+      if (typing) {
+        await from.type('#text', text.slice(0, 6), { delay: 60 });   // a real typing indicator first
+        await sleep(400);
+      }
       await from.fill('#text', text);
       await from.press('#text', 'Enter');
       await waitTheirs(to, text);
-      await sleep(600);
+      await sleep(typing ? 600 : 400);
     };
     await a.click('#find');
     await waitState(a, 'waiting');
     await b.click('#find');
     await waitState(a, 'paired');
     await waitState(b, 'paired');
-    await talk(a, b, 'Hi! I am a Chromium page on a WebSocket.');
-    await talk(b, a, 'Hello! I am long-polling: every message is a POST.');
-    await talk(a, b, 'My frames are masked with a fresh key each time.');
-    await talk(b, a, 'And my answers wait in a held GET. Bye for now!');
-    await a.click('#skip');                       // skip = leave + find, after a confirm
-    await a.click('#confirm-yes');
-    await waitState(b, 'ended');
-    await sleep(500);
-    await b.click('#again');
-    await waitState(a, 'paired');
-    await waitState(b, 'paired');
-    await talk(b, a, 'Found you again!');
-    await talk(a, b, 'Small world. Closing the tab now.');
+    await script(a, b, talk);
     await a.close();
     await b.close();
   } finally {
@@ -97,39 +90,37 @@ async function chromium() {
   await finish(relay, mirror, file);
 }
 
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 375, height: 667 };
+
+async function chromium() {
+  await twoPages('chromium-session.jsonl', [], { path: '/', size: desktop }, { path: '/?transport=poll', size: phone },
+    true, async (a, b, talk) => {
+      await talk(a, b, 'Hi! I am a Chromium page on a WebSocket.');
+      await talk(b, a, 'Hello! I am long-polling: every message is a POST.');
+      await talk(a, b, 'My frames are masked with a fresh key each time.');
+      await talk(b, a, 'And my answers wait in a held GET. Bye for now!');
+      await a.click('#skip');                       // skip = leave + find, after a confirm
+      await a.click('#confirm-yes');
+      await waitState(b, 'ended');
+      await sleep(500);
+      await b.click('#again');
+      await waitState(a, 'paired');
+      await waitState(b, 'paired');
+      await talk(b, a, 'Found you again!');
+      await talk(a, b, 'Small world. Closing the tab now.');
+    });
+}
+
 async function deflate() {
-  const file = path.join(outDir, 'permessage-deflate.jsonl');
-  fs.rmSync(file, { force: true });
-  const relay = await startRelay(['--deterministic', '--permessage-deflate', '--capture', file]);
-  const mirror = await subscribeMirror(relay.mirrorUrl);
-  const browser = await launchChromium();
-  try {
-    const a = await browser.open(relay.base + '/', { width: 1280, height: 800 });
-    const b = await browser.open(relay.base + '/', { width: 1280, height: 800 });
-    await waitState(a, 'start');
-    await waitState(b, 'start');
-    const talk = async (from, to, text) => {
-      await from.fill('#text', text);
-      await from.press('#text', 'Enter');
-      await waitTheirs(to, text);
-      await sleep(400);
-    };
-    await a.click('#find');
-    await waitState(a, 'waiting');
-    await b.click('#find');
-    await waitState(a, 'paired');
-    await waitState(b, 'paired');
-    // Repetition is what deflate removes: the second line's frame is much shorter than its text.
-    await talk(a, b, 'Compress me.');
-    await talk(b, a, 'ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha!');
-    await talk(a, b, 'The same words again, the same words again, the same words again.');
-    await talk(b, a, 'RSV1 says: this payload is compressed (RFC 7692).');
-    await a.close();
-    await b.close();
-  } finally {
-    await browser.close();
-  }
-  await finish(relay, mirror, file);
+  await twoPages('permessage-deflate.jsonl', ['--permessage-deflate'], { path: '/', size: desktop },
+    { path: '/', size: desktop }, false, async (a, b, talk) => {
+      // Repetition is what deflate removes: the second line's frame is much shorter than its text.
+      await talk(a, b, 'Compress me.');
+      await talk(b, a, 'ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha!');
+      await talk(a, b, 'The same words again, the same words again, the same words again.');
+      await talk(b, a, 'RSV1 says: this payload is compressed (RFC 7692).');
+    });
 }
 
 for (const w of which) {
