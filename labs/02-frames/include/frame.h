@@ -111,9 +111,10 @@ class FrameReader {
   FrameResult next();
 
  private:
-  std::uint64_t max_payload_len_;     // the largest payload next() accepts
-  std::vector<std::uint8_t> buffer_;  // bytes fed and not yet taken out by next()
-  std::size_t start_ = 0;             // where the untaken bytes begin in buffer_ (if you use it)
+  // [[maybe_unused]]: the starter does not read them yet, and clang's -Wunused-private-field would stop a -Werror build.
+  [[maybe_unused]] std::uint64_t max_payload_len_;   // the largest payload next() accepts
+  std::vector<std::uint8_t> buffer_;                  // bytes fed and not yet taken out by next()
+  [[maybe_unused]] std::size_t start_ = 0;           // where the untaken bytes begin in buffer_ (if you use it)
   std::optional<FrameResult> broken_;  // set (invalid or too_big) once the stream is broken
 };
 

@@ -27,9 +27,11 @@ class Utf8Validator {
   bool complete() const { return needed_ == 0; }
 
  private:
-  int needed_ = 0;             // continuation bytes still to come for the current character
-  std::uint8_t lower_ = 0x80;  // the range the next continuation byte must be in (RFC 3629's table
-  std::uint8_t upper_ = 0xBF;  // narrows it right after E0, ED, F0 and F4)
+  // [[maybe_unused]] here and below: the starter does not read them yet, and clang's
+  // -Wunused-private-field would stop a -Werror build.
+  int needed_ = 0;                              // continuation bytes still to come for the current character
+  [[maybe_unused]] std::uint8_t lower_ = 0x80;  // the range the next continuation byte must be in (RFC 3629's
+  [[maybe_unused]] std::uint8_t upper_ = 0xBF;  // table narrows it right after E0, ED, F0 and F4)
 };
 
 // 7.4.1 and 7.4.2: may `code` be sent in a close frame? 1000-1003, 1007-1011 and 3000-4999 may;
@@ -73,11 +75,11 @@ class Session {
   Reaction on_frame(const Frame& frame);
 
  private:
-  std::size_t max_message_len_;
-  bool in_message_ = false;          // a text/binary frame without fin came, its last fragment not yet
-  Message message_;                  // the message being assembled
-  Utf8Validator utf8_;               // for a text message, across its fragments
-  bool closed_ = false;              // a close was sent: ignore the rest
+  [[maybe_unused]] std::size_t max_message_len_;
+  [[maybe_unused]] bool in_message_ = false;   // a text/binary frame without fin came, its last fragment not yet
+  Message message_;                            // the message being assembled
+  Utf8Validator utf8_;                         // for a text message, across its fragments
+  [[maybe_unused]] bool closed_ = false;       // a close was sent: ignore the rest
 };
 
 // An echo server on `listen_fd` (a socket already bound and listening): one poll() loop serving many
