@@ -145,9 +145,6 @@ int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t le
   if (c.enforcing || c.edge == nullptr) return 0;
   c.stream->server_bytes({in, len}, events_);
   publish_all(events_);
-  if (c.stream->websocket()) {
-    if (ConnRecord* rec = relay_.connections().find(c.id)) rec->websocket = true;
-  }
   if (forward(c.edge, c.to_client, {in, len}, c.s2c_unchecked) < 0) return 0;   // the edge closes itself
   if (c.to_client.size() > kHighWater && !c.shuttle_paused && c.shuttle != nullptr) {
     lws_rx_flow_control(c.shuttle, 0);

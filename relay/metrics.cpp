@@ -1,6 +1,8 @@
 // Prometheus text exposition for GET /metrics.
 #include "relay/metrics.h"
 
+#include <initializer_list>
+
 #include <fmt/core.h>
 
 namespace relay {
@@ -56,12 +58,24 @@ std::string Metrics::render(const Gauges& g) const {
   family(out, "wirelab_chat_participants", "gauge", "Chat participants by transport.");
   out += fmt::format("wirelab_chat_participants{{transport=\"websocket\"}} {}\n", g.websocket_participants);
   out += fmt::format("wirelab_chat_participants{{transport=\"long_poll\"}} {}\n", g.long_poll_participants);
-  family(out, "wirelab_websockets_open", "gauge", "Open WebSocket connections (/chat and /echo).");
-  out += fmt::format("wirelab_websockets_open {}\n", g.websockets_open);
-  family(out, "wirelab_poll_sessions", "gauge", "Open long-poll sessions.");
-  out += fmt::format("wirelab_poll_sessions {}\n", g.poll_sessions);
-  family(out, "wirelab_polls_held", "gauge", "GET /poll/recv requests being held.");
-  out += fmt::format("wirelab_polls_held {}\n", g.polls_held);
+  // Families of one unlabelled sample each.
+  struct Single {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::uint64_t value;
+  };
+  const auto singles = [&out](std::initializer_list<Single> list) {
+    for (const Single& m : list) {
+      family(out, m.name, m.type, m.help);
+      out += fmt::format("{} {}\n", m.name, m.value);
+    }
+  };
+  singles({
+      {"wirelab_websockets_open", "gauge", "Open WebSocket connections (/chat and /echo).", g.websockets_open},
+      {"wirelab_poll_sessions", "gauge", "Open long-poll sessions.", g.poll_sessions},
+      {"wirelab_polls_held", "gauge", "GET /poll/recv requests being held.", g.polls_held},
+  });
 
   const Carrier carriers[] = {Carrier::websocket, Carrier::long_poll, Carrier::http};
   const wire::Direction dirs[] = {wire::Direction::c2s, wire::Direction::s2c};
@@ -84,24 +98,20 @@ std::string Metrics::render(const Gauges& g) const {
   for (const auto& [rule, n] : violations_) {
     out += fmt::format("wirelab_violations_total{{rule=\"{}\"}} {}\n", escape_label(rule), n);
   }
-  family(out, "wirelab_http_requests_total", "counter", "HTTP requests answered (not counting upgrades).");
-  out += fmt::format("wirelab_http_requests_total {}\n", http_requests_);
-  family(out, "wirelab_rejected_over_cap_total", "counter", "Connections answered 503: too many from one address.");
-  out += fmt::format("wirelab_rejected_over_cap_total {}\n", g.over_cap_rejected);
-  family(out, "wirelab_mirror_subscribers", "gauge", "Connected mirror subscribers.");
-  out += fmt::format("wirelab_mirror_subscribers {}\n", g.mirror_subscribers);
-  family(out, "wirelab_mirror_events_total", "counter", "Mirror events published.");
-  out += fmt::format("wirelab_mirror_events_total {}\n", g.mirror_events);
-  family(out, "wirelab_mirror_dropped_total", "counter", "Mirror events dropped for slow subscribers.");
-  out += fmt::format("wirelab_mirror_dropped_total {}\n", g.mirror_dropped);
-  family(out, "wirelab_chat_said_total", "counter", "Chat `said` messages delivered to recipients' queues.");
-  out += fmt::format("wirelab_chat_said_total {}\n", g.chat_said);
-  family(out, "wirelab_chat_dropped_outgoing_total", "counter", "Chat messages dropped from full outgoing queues.");
-  out += fmt::format("wirelab_chat_dropped_outgoing_total {}\n", g.chat_dropped_outgoing);
-  family(out, "wirelab_chat_rate_limited_total", "counter", "Chat messages refused by the rate limit.");
-  out += fmt::format("wirelab_chat_rate_limited_total {}\n", g.chat_rate_limited);
-  family(out, "wirelab_chat_bad_messages_total", "counter", "Chat messages answered error bad_message.");
-  out += fmt::format("wirelab_chat_bad_messages_total {}\n", g.chat_bad_messages);
+  singles({
+      {"wirelab_http_requests_total", "counter", "HTTP requests answered (not counting upgrades).", http_requests_},
+      {"wirelab_rejected_over_cap_total", "counter", "Connections answered 503: too many from one address.",
+       g.over_cap_rejected},
+      {"wirelab_mirror_subscribers", "gauge", "Connected mirror subscribers.", g.mirror_subscribers},
+      {"wirelab_mirror_events_total", "counter", "Mirror events published.", g.mirror_events},
+      {"wirelab_mirror_dropped_total", "counter", "Mirror events dropped for slow subscribers.", g.mirror_dropped},
+      {"wirelab_chat_said_total", "counter", "Chat `said` messages delivered to recipients' queues.", g.chat_said},
+      {"wirelab_chat_dropped_outgoing_total", "counter", "Chat messages dropped from full outgoing queues.",
+       g.chat_dropped_outgoing},
+      {"wirelab_chat_rate_limited_total", "counter", "Chat messages refused by the rate limit.", g.chat_rate_limited},
+      {"wirelab_chat_bad_messages_total", "counter", "Chat messages answered error bad_message.",
+       g.chat_bad_messages},
+  });
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "wire/hex.h"
 #include "wire/utf8.h"
 
 namespace inspect {
@@ -17,10 +18,7 @@ std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view text, std::s
       ++i;
       continue;
     }
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+    const int v = wire::hex_digit(c);
     if (v < 0) {
       if (error) *error = fmt::format("'{}' at character {} is not a hex digit", c, i + 1);
       return std::nullopt;

@@ -16,7 +16,8 @@
 #include <map>
 #include <string_view>
 
-#include "model/chat_fields.h"
+#include <nlohmann/json.hpp>
+
 #include "wire/handshake.h"
 
 namespace viz {
@@ -103,6 +104,19 @@ void Stats::add(const Entry& e, const Model& /*m*/) { add(e); }
 
 namespace {
 
+using Json = nlohmann::json;
+
+Json parse_json(std::span<const std::uint8_t> bytes) {
+  const auto* p = reinterpret_cast<const char*>(bytes.data());
+  return Json::parse(p, p + bytes.size(), nullptr, /*allow_exceptions=*/false);
+}
+
+std::string string_field(const Json& j, const char* name) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
 // The head's length: the message minus its body (RFC 9112 2.1); when the
 // body was cut, the position after the empty line.
 std::size_t head_length(const wire::Http& h) {
@@ -169,20 +183,20 @@ void Stats::add(const Entry& e) {
     // One whole text message in one frame: the chat's JSON (fragmented messages are counted in the totals only).
     if (!f->fin || f->opcode != static_cast<std::uint8_t>(wire::Opcode::text) || f->truncated) return;
     const wire::Bytes& data = e.inflated ? *e.inflated : e.payload_clear;
-    ChatFields j = chat_fields(data);
-    const std::string& type = j.type;
+    const Json j = parse_json(data);
+    const std::string type = string_field(j, "type");
     if (f->dir == wire::Direction::c2s && type == "say") {
       ++ws.sends;
       ws.send_header_bytes += f->header.size();
       ws.send_payload_bytes += f->payload_len;
       if (!c.who.empty()) on_send(c.who, e.event.t_us);
     } else if (f->dir == wire::Direction::s2c && type == "welcome") {
-      c.who = std::move(j.you);
+      c.who = string_field(j, "you");
     } else if (f->dir == wire::Direction::s2c && type == "said") {
       ++ws.deliveries;
       ws.delivery_header_bytes += f->header.size();
       ws.delivery_payload_bytes += f->payload_len;
-      on_delivery(TransportKind::websocket, j.from, "conn " + std::to_string(e.conn),
+      on_delivery(TransportKind::websocket, string_field(j, "from"), "conn " + std::to_string(e.conn),
                   e.event.t_us);
       ws.add_cumulative_point(e.event.t_us);
     }
@@ -213,7 +227,7 @@ void Stats::on_http(const Entry& e) {
       p.total_payload_bytes += h.body_len;
       if (path == "/poll/recv") {
         req.kind = Tracker::ReqKind::recv;
-      } else if (path == "/poll/send" && !h.truncated && chat_fields(body).type == "say") {
+      } else if (path == "/poll/send" && !h.truncated && string_field(parse_json(body), "type") == "say") {
         req.kind = Tracker::ReqKind::say;
         ++p.sends;
         ++p.send_requests;
@@ -257,14 +271,15 @@ void Stats::on_http(const Entry& e) {
     return;
   }
   if (req.kind != Tracker::ReqKind::recv || h.truncated) return;
-  auto arr = chat_fields_of_array(body);
-  if (!arr) return;
+  const Json arr = parse_json(body);
+  if (!arr.is_array()) return;
   std::vector<std::string> said_from;
-  for (ChatFields& m : *arr) {
-    if (m.type == "welcome" && !req.session.empty()) {
-      t.session_who[req.session] = std::move(m.you);
-    } else if (m.type == "said") {
-      said_from.push_back(std::move(m.from));
+  for (const Json& m : arr) {
+    const std::string type = string_field(m, "type");
+    if (type == "welcome" && !req.session.empty()) {
+      t.session_who[req.session] = string_field(m, "you");
+    } else if (type == "said") {
+      said_from.push_back(string_field(m, "from"));
     }
   }
   if (said_from.empty()) return;   // an idle poll or one with only typing/paired: totals only

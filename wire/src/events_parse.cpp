@@ -6,6 +6,7 @@
 
 #include "json_text.h"
 #include "wire/base64.h"
+#include "wire/hex.h"
 #include "wire/events.h"
 
 namespace wire {
@@ -240,10 +241,9 @@ Frame read_frame(Fields& f) {
     bool ok = hex.size() == 8;
     std::uint32_t v = 0;
     for (char c : hex) {
-      v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<std::uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<std::uint32_t>(c - 'a' + 10);
-      else ok = false;
+      const int d = hex_digit(c);
+      if (d < 0 || (c >= 'A' && c <= 'F')) ok = false;   // the contract writes lowercase only
+      v = (v << 4) | static_cast<std::uint32_t>(d < 0 ? 0 : d);
     }
     if (!ok) f.fail("mask_key", "must be 8 lowercase hex digits or null");
     e.mask_key = v;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "wire/hex.h"
+
 namespace wire::detail {
 
 namespace {
@@ -200,10 +202,7 @@ void MessageParser::on_chunk_size_line(HttpFeed& out) {
   std::size_t digits = 0;
   for (; digits < text.size(); ++digits) {
     const char c = text[digits];
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+    const int v = hex_digit(c);
     if (v < 0) break;
     if (size >> 58) return fail_message(out, "RFC 9112 7.1: chunk size too large");
     size = size * 16 + static_cast<std::uint64_t>(v);

@@ -29,83 +29,51 @@ namespace {
 // Each xor_* function XORs whole blocks from p, and returns how many bytes it did.
 // Loads and stores go through memcpy: no alignment is assumed, nothing outside [p, p+n) is touched.
 
-std::size_t xor_generic16(std::uint8_t* p, std::size_t n, std::uint64_t k64) {
-  using V = std::uint64_t __attribute__((vector_size(16)));
-  const V k = {k64, k64};
+using Vector16 = std::uint64_t __attribute__((vector_size(16)));
+using Vector32 = std::uint64_t __attribute__((vector_size(32)));
+using Vector64 = std::uint64_t __attribute__((vector_size(64)));
+
+// The one block loop, for vectors of 16, 32 or 64 bytes: four at a time, then one.
+// Always inlined, so each caller's target attribute (avx2, avx512f) decides the code.
+template <typename V>
+[[gnu::always_inline]] inline std::size_t xor_vectors(std::uint8_t* p, std::size_t n, std::uint64_t k64) {
+  constexpr std::size_t W = sizeof(V);
+  V k;
+  for (std::size_t i = 0; i < W / 8; ++i) k[i] = k64;
   std::size_t done = 0;
-  for (; n - done >= 64; done += 64) {
+  for (; n - done >= 4 * W; done += 4 * W) {
     V a, b, c, d;
-    std::memcpy(&a, p + done, 16);
-    std::memcpy(&b, p + done + 16, 16);
-    std::memcpy(&c, p + done + 32, 16);
-    std::memcpy(&d, p + done + 48, 16);
+    std::memcpy(&a, p + done, W);
+    std::memcpy(&b, p + done + W, W);
+    std::memcpy(&c, p + done + 2 * W, W);
+    std::memcpy(&d, p + done + 3 * W, W);
     a ^= k;
     b ^= k;
     c ^= k;
     d ^= k;
-    std::memcpy(p + done, &a, 16);
-    std::memcpy(p + done + 16, &b, 16);
-    std::memcpy(p + done + 32, &c, 16);
-    std::memcpy(p + done + 48, &d, 16);
+    std::memcpy(p + done, &a, W);
+    std::memcpy(p + done + W, &b, W);
+    std::memcpy(p + done + 2 * W, &c, W);
+    std::memcpy(p + done + 3 * W, &d, W);
+  }
+  for (; n - done >= W; done += W) {
+    V a;
+    std::memcpy(&a, p + done, W);
+    a ^= k;
+    std::memcpy(p + done, &a, W);
   }
   return done;
 }
+
+std::size_t xor_generic16(std::uint8_t* p, std::size_t n, std::uint64_t k64) { return xor_vectors<Vector16>(p, n, k64); }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) std::size_t xor_avx2(std::uint8_t* p, std::size_t n, std::uint64_t k64) {
-  using V = std::uint64_t __attribute__((vector_size(32)));
-  const V k = {k64, k64, k64, k64};
-  std::size_t done = 0;
-  for (; n - done >= 128; done += 128) {
-    V a, b, c, d;
-    std::memcpy(&a, p + done, 32);
-    std::memcpy(&b, p + done + 32, 32);
-    std::memcpy(&c, p + done + 64, 32);
-    std::memcpy(&d, p + done + 96, 32);
-    a ^= k;
-    b ^= k;
-    c ^= k;
-    d ^= k;
-    std::memcpy(p + done, &a, 32);
-    std::memcpy(p + done + 32, &b, 32);
-    std::memcpy(p + done + 64, &c, 32);
-    std::memcpy(p + done + 96, &d, 32);
-  }
-  for (; n - done >= 32; done += 32) {
-    V a;
-    std::memcpy(&a, p + done, 32);
-    a ^= k;
-    std::memcpy(p + done, &a, 32);
-  }
-  return done;
+  return xor_vectors<Vector32>(p, n, k64);
 }
 
 __attribute__((target("avx512f"))) std::size_t xor_avx512(std::uint8_t* p, std::size_t n, std::uint64_t k64) {
-  using V = std::uint64_t __attribute__((vector_size(64)));
-  const V k = {k64, k64, k64, k64, k64, k64, k64, k64};
-  std::size_t done = 0;
-  for (; n - done >= 256; done += 256) {
-    V a, b, c, d;
-    std::memcpy(&a, p + done, 64);
-    std::memcpy(&b, p + done + 64, 64);
-    std::memcpy(&c, p + done + 128, 64);
-    std::memcpy(&d, p + done + 192, 64);
-    a ^= k;
-    b ^= k;
-    c ^= k;
-    d ^= k;
-    std::memcpy(p + done, &a, 64);
-    std::memcpy(p + done + 64, &b, 64);
-    std::memcpy(p + done + 128, &c, 64);
-    std::memcpy(p + done + 192, &d, 64);
-  }
-  for (; n - done >= 64; done += 64) {
-    V a;
-    std::memcpy(&a, p + done, 64);
-    a ^= k;
-    std::memcpy(p + done, &a, 64);
-  }
-  return done;
+  return xor_vectors<Vector64>(p, n, k64);
 }
 #endif
 

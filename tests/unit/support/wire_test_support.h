@@ -28,6 +28,7 @@
 #include <gtest/gtest.h>
 
 #include "wire/frame.h"
+#include "wire/hex.h"
 #include "wire/result.h"
 
 namespace wire::test {
@@ -40,12 +41,9 @@ inline Bytes from_hex(std::string_view hex) {
   Bytes out;
   int hi = -1;
   for (char c : hex) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else if (c == ' ' || c == ':' || c == '-' || c == '\n') continue;
-    else {
+    const int v = wire::hex_digit(c);
+    if (c == ' ' || c == ':' || c == '-' || c == '\n') continue;
+    if (v < 0) {
       ADD_FAILURE() << "from_hex: not a hex digit: '" << c << "' in \"" << hex << "\"";
       return out;
     }

@@ -82,26 +82,19 @@ std::string mismatch(std::string_view what, const E& expected, const A& actual) 
       ::grade::register_test(GRADE_LAB, #suite, #name, points, hint);                                 \
   TEST(suite, name)
 
-// On mismatch: a failure "what\n expected: X\n actual: Y"; on a match: a ✓ line.
-#define GRADE_EXPECT_EQ(what, expected, actual)                               \
+// On mismatch: a failure "what\n expected: X\n actual: Y" through gtest's ON_FAIL
+// (ADD_FAILURE goes on, GTEST_FAIL returns from the test); on a match: a ✓ line.
+#define GRADE_CHECK_EQ_(what, expected, actual, ON_FAIL)                      \
   do {                                                                        \
     const auto& grade_e_ = (expected);                                        \
     const auto& grade_a_ = (actual);                                          \
     if (grade_e_ == grade_a_) {                                               \
       ::grade::ok(what);                                                      \
     } else {                                                                  \
-      ADD_FAILURE() << ::grade::mismatch(what, grade_e_, grade_a_);           \
+      ON_FAIL() << ::grade::mismatch(what, grade_e_, grade_a_);               \
     }                                                                         \
   } while (false)
 
+#define GRADE_EXPECT_EQ(what, expected, actual) GRADE_CHECK_EQ_(what, expected, actual, ADD_FAILURE)
 // Like GRADE_EXPECT_EQ, but returns from the test on mismatch.
-#define GRADE_ASSERT_EQ(what, expected, actual)                               \
-  do {                                                                        \
-    const auto& grade_e_ = (expected);                                        \
-    const auto& grade_a_ = (actual);                                          \
-    if (grade_e_ == grade_a_) {                                               \
-      ::grade::ok(what);                                                      \
-    } else {                                                                  \
-      GTEST_FAIL() << ::grade::mismatch(what, grade_e_, grade_a_);            \
-    }                                                                         \
-  } while (false)
+#define GRADE_ASSERT_EQ(what, expected, actual) GRADE_CHECK_EQ_(what, expected, actual, GTEST_FAIL)
