@@ -9,10 +9,10 @@
 
 #include <fmt/core.h>
 
-#include "relay/edge_tap.h"
-#include "relay/inner_server.h"
+#include "relay/tap/edge_tap.h"
+#include "relay/inner/inner_server.h"
 #include "relay/log.h"
-#include "relay/mirror_server.h"
+#include "relay/mirror/mirror_server.h"
 
 #ifndef WIRELAB_VERSION
 #define WIRELAB_VERSION "0.0.0"

@@ -20,7 +20,7 @@
 #include "relay/connections.h"
 #include "relay/lws_handles.h"
 #include "relay/metrics.h"
-#include "relay/mirror_hub.h"
+#include "relay/mirror/mirror_hub.h"
 #include "relay/options.h"
 #include "relay/poll/sessions.h"
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "relay/mirror_hub.h"
+#include "relay/mirror/mirror_hub.h"
 
 namespace relay {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <variant>
 
-#include "relay/tap_stream.h"
+#include "relay/tap/tap_stream.h"
 #include "wire/frame.h"
 
 namespace relay {

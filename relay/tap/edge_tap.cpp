@@ -1,5 +1,5 @@
 // The tap's lws half: the edge and shuttle raw protocols (PLATFORM.md recipe).
-#include "relay/edge_tap.h"
+#include "relay/tap/edge_tap.h"
 
 #include <sys/socket.h>
 

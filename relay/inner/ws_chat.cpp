@@ -3,7 +3,7 @@
 #include <cstring>
 #include <vector>
 
-#include "relay/inner_server.h"
+#include "relay/inner/inner_server.h"
 #include "relay/relay.h"
 
 namespace relay {

@@ -1,5 +1,5 @@
 // The tap's decoding half: units -> events, client frame rules -> verdicts.
-#include "relay/tap_stream.h"
+#include "relay/tap/tap_stream.h"
 
 #include <algorithm>
 #include <variant>

@@ -5,12 +5,12 @@
 
 #include <fmt/core.h>
 
-#include "relay/early_response.h"
-#include "relay/edge_tap.h"
-#include "relay/inner_server.h"
+#include "relay/inner/early_response.h"
+#include "relay/tap/edge_tap.h"
+#include "relay/inner/inner_server.h"
 #include "relay/log.h"
 #include "relay/relay.h"
-#include "relay/web_assets.h"
+#include "relay/inner/web_assets.h"
 #include "wire/handshake.h"
 
 namespace relay {

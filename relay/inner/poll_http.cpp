@@ -4,7 +4,7 @@
 // with WebSocket. The session store and batching are relay/poll (R3).
 #include <fmt/core.h>
 
-#include "relay/inner_server.h"
+#include "relay/inner/inner_server.h"
 #include "relay/log.h"
 #include "relay/relay.h"
 

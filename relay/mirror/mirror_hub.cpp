@@ -1,5 +1,5 @@
 // The mirror hub: one serialisation per event, bounded fan-out.
-#include "relay/mirror_hub.h"
+#include "relay/mirror/mirror_hub.h"
 
 #include <fmt/core.h>
 

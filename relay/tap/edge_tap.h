@@ -22,8 +22,8 @@
 
 #include <libwebsockets.h>
 
-#include "relay/byte_queue.h"
-#include "relay/tap_stream.h"
+#include "relay/tap/byte_queue.h"
+#include "relay/tap/tap_stream.h"
 
 namespace relay {
 

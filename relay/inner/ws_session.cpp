@@ -5,7 +5,7 @@
 
 #include <fmt/core.h>
 
-#include "relay/inner_server.h"
+#include "relay/inner/inner_server.h"
 #include "relay/log.h"
 #include "relay/relay.h"
 

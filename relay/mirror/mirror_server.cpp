@@ -1,5 +1,5 @@
 // The mirror listener: /mirror WebSocket subscribers fed from the MirrorHub.
-#include "relay/mirror_server.h"
+#include "relay/mirror/mirror_server.h"
 
 #include <cstring>
 #include <string>
@@ -7,7 +7,7 @@
 
 #include <openssl/crypto.h>
 
-#include "relay/early_response.h"
+#include "relay/inner/early_response.h"
 #include "relay/lws_handles.h"
 #include "relay/log.h"
 #include "relay/relay.h"
