@@ -1,4 +1,4 @@
-// RAII over the lws handles the relay creates (STYLE 12). lws owns the
+// RAII over the lws handles the relay creates (every handle has one owner). lws owns the
 // per-connection wsis; the relay owns the context and the vhosts live inside it.
 #pragma once
 
@@ -45,7 +45,7 @@ class Fd {
   int fd_ = -1;
 };
 
-// The connection id kept in a wsi's opaque user data (STYLE 13: lws memory
+// The connection id kept in a wsi's opaque user data (lws memory
 // holds only an id, never a pointer to a C++ object).
 inline void set_conn_id(lws* wsi, std::uint64_t id) {
   lws_set_opaque_user_data(wsi, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));

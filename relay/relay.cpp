@@ -161,7 +161,7 @@ bool Relay::create_context() {
   int port = options_.tap ? 0 : lws_get_vhost_listen_port(inner_vh_);
 
   if (options_.tap) {
-    // The edge: accepts clients as raw sockets (PLATFORM.md's tap recipe).
+    // The edge: accepts clients as raw sockets (docs/platform.md, "The byte-exact tap").
     lws_context_creation_info edge{};
     edge.vhost_name = "edge";
     edge.port = options_.port;

@@ -2,7 +2,7 @@
 // (edge, inner and mirror vhosts), the chat service, the long-poll sessions,
 // the mirror hub and the metrics; lws callbacks find it through the context's
 // user pointer (Relay::of) and translate lws events into calls on the parts
-// (STYLE 14). Everything runs on the one lws service thread; the only
+// (the callbacks only translate events into calls). Everything runs on the one lws service thread; the only
 // cross-thread entry is request_stop() (signals).
 #pragma once
 

@@ -1,5 +1,5 @@
 // wirelab-visualizer: the classroom visualizer (issue 4). A linear shell,
-// commented by phase (STYLE 15): options -> window -> shell (fonts, theme,
+// commented by phase: options -> window -> shell (fonts, theme,
 // scenes, feed) -> frame loop -> exit. Headless runs (--screenshot,
 // --bench-frames) use a hidden window and a fixed time step, so two runs give
 // identical pixels.

@@ -1,6 +1,6 @@
 // The floor under the tap's cost: what one trip through an AF_UNIX socketpair
 // costs the relay (one send plus one recv of a chat-sized chunk), next to a
-// TCP loopback trip. The byte-exact tap (PLATFORM.md's recipe) adds two such
+// TCP loopback trip. The byte-exact tap (docs/platform.md, "The byte-exact tap") adds two such
 // socketpair trips to every chat message (client -> edge -> inner, and
 // inner -> shuttle -> peer's edge), on top of what lws does without the tap.
 #include <sys/socket.h>

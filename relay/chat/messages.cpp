@@ -1,4 +1,4 @@
-// The chat's JSON, parsed and built with nlohmann-json (DESIGN.md "Chat messages").
+// The chat's JSON, parsed and built with nlohmann-json (relay/README.md "Chat messages").
 #include "relay/chat/messages.h"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// relay::chat messages: the JSON of DESIGN.md "Chat messages", both directions.
+// relay::chat messages: the JSON of relay/README.md "Chat messages", both directions.
 // Parsing client input never throws: it gives a ClientMessage or a ChatError
 // whose detail tells a student what to change. Building relay messages gives
 // compact JSON text with "type" first.

@@ -55,7 +55,7 @@ struct Service::Impl {
     return it == people.end() ? nullptr : &it->second;
   }
 
-  // Queues one message; a full queue loses its oldest message (counted, STYLE 11).
+  // Queues one message; a full queue loses its oldest message (counted: nothing is dropped silently).
   void push(Participant& p, std::string json) {
     if (limits.max_queued == 0) {
       ++p.dropped;

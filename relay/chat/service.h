@@ -3,7 +3,7 @@
 // What it owns: participants ("Stranger 7f3a"), the stranger queue (`find`,
 // FIFO pairing), rooms (`join`), typing and `left` notices, the per-participant
 // token bucket and the bounded outgoing queue. The JSON messages are exactly
-// ../shared/DESIGN.md "Chat messages". What it leaves out: sockets, lws, time
+// relay/README.md "Chat messages". What it leaves out: sockets, lws, time
 // (the caller passes now_us), logging. Message text lives only in the outgoing
 // queues until pop() hands it to the transport (DESIGN principle 2).
 //

@@ -1,4 +1,4 @@
-// PollStranger: DESIGN.md's long-poll contract from the client side.
+// PollStranger: the long-poll contract of relay/README.md from the client side.
 #include "poll_stranger.h"
 
 namespace relay::demo {

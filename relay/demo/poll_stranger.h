@@ -1,4 +1,4 @@
-// relay::demo::PollStranger: stranger B, a long-polling client (DESIGN.md):
+// relay::demo::PollStranger: stranger B, a long-polling client (relay/README.md "Endpoints"):
 // POST /poll/open -> session; POST /poll/send?session=S with one message; and
 // GET /poll/recv?session=S held by the relay until there is news (or 25 s).
 // Like a browser it keeps two connections: one for the held GET, one for the

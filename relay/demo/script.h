@@ -41,7 +41,7 @@ std::vector<Step> round_steps(std::size_t round, bool deterministic, KeySource& 
 // The relay's limit for a `say` (relay::chat::Limits::max_text_bytes); every line fits well under it.
 inline constexpr std::size_t kMaxLineBytes = 200;
 
-// Client messages of DESIGN.md, as compact JSON text with "type" first.
+// Client messages of relay/README.md "Chat messages", as compact JSON text with "type" first.
 std::string find_json();
 std::string leave_json();
 std::string say_json(std::string_view text);

@@ -211,7 +211,7 @@ int InnerServer::on_confirm_upgrade(InnerSession& s) {
 int InnerServer::on_http(InnerSession& s, const char* uri) {
   Relay& r = relay_;
   r.metrics().http_request();
-  // lws arms a 5 s content timeout before LWS_CALLBACK_HTTP (PLATFORM.md).
+  // lws arms a 5 s content timeout before LWS_CALLBACK_HTTP (docs/platform.md, "Long-polling with lws").
   lws_set_timeout(s.wsi, PENDING_TIMEOUT_HTTP_CONTENT, 30);
   char* u = nullptr;
   int ulen = 0;

@@ -2,9 +2,9 @@
 // WebSocket for real (behind the tap, or listening itself with --no-tap).
 // One callback for every inner protocol; it translates lws events into calls
 // on one InnerSession per connection (kept here, keyed by connection id: lws
-// per-session memory holds nothing, STYLE 13).
+// per-session memory holds nothing, lws zero-fills it and runs no constructors).
 //
-// Routes (DESIGN.md "Relay HTTP surface"): / and /static/... (embedded
+// Routes (relay/README.md "Endpoints"): / and /static/... (embedded
 // relay/web), /healthz, /metrics, /poll/open|send|recv (poll_http.cpp), and
 // WebSocket upgrades to /chat (ws_chat.cpp) and /echo (ws_echo.cpp), checked
 // first by wire's RFC 6455 4.2.1 validator (400 / 426 + Sec-WebSocket-Version: 13).

@@ -1,7 +1,7 @@
-// Long-polling glue (DESIGN.md): POST /poll/open, POST /poll/send?session=S,
+// Long-polling glue (relay/README.md "Endpoints"): POST /poll/open, POST /poll/send?session=S,
 // GET /poll/recv?session=S held until a message or --poll-hold-secs. Plain
 // HTTP/1.1 with ordinary headers: the honest baseline the visualizer compares
-// with WebSocket. The session store and batching are relay/poll (R3).
+// with WebSocket. The session store and batching are relay/poll/.
 #include <fmt/core.h>
 
 #include "relay/inner/inner_server.h"

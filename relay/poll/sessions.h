@@ -1,4 +1,4 @@
-// relay::poll::Sessions: the long-poll session store (DESIGN.md "Relay HTTP
+// relay::poll::Sessions: the long-poll session store (relay/README.md "Endpoints
 // surface": /poll/open, /poll/send, /poll/recv).
 //
 // What it owns: session ids (128 bits from the OS CSPRNG, 32 lowercase hex),
@@ -6,7 +6,7 @@
 // 60 s expiry. What it leaves out: lws, held GETs (R1 keeps the wsi
 // bookkeeping), the chat itself (relay::chat::Service).
 //
-// Typical glue (R1):
+// Typical glue (relay/inner/poll_http.cpp):
 //   POST /poll/open:  pid = chat.connect(long_poll); s = sessions.open(pid, now)
 //                     -> 200 {"session": s->id}  (nullptr -> 503, store full)
 //   POST /poll/send:  s = sessions.find(arg) -> nullptr: 404 not_found_body(arg)

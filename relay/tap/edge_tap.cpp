@@ -1,4 +1,4 @@
-// The tap's lws half: the edge and shuttle raw protocols (PLATFORM.md recipe).
+// The tap's lws half: the edge and shuttle raw protocols (docs/platform.md, "The byte-exact tap").
 #include "relay/tap/edge_tap.h"
 
 #include <sys/socket.h>
@@ -13,7 +13,7 @@
 namespace relay {
 namespace {
 
-constexpr unsigned kEdgeId = 1;      // lws copies protocol arrays: compare by id (PLATFORM.md)
+constexpr unsigned kEdgeId = 1;      // lws copies protocol arrays: compare by id, never by address
 constexpr unsigned kShuttleId = 2;
 constexpr std::size_t kHighWater = 256 * 1024;   // pause the reading side above this ...
 constexpr std::size_t kLowWater = 64 * 1024;     // ... and resume below this
@@ -120,7 +120,7 @@ void EdgeTap::publish_all(std::vector<wire::EventBody>& events) {
 // c2s: tap, then queue for the inner server (only the bytes before a broken rule).
 int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len) {
   if (!c.tls_timeout_cleared) {
-    // PLATFORM.md: lws arms a 5 s timeout on TLS adoption that raw never clears.
+    // lws arms a 5 s timeout on TLS adoption that raw never clears.
     lws_set_timeout(c.edge, NO_PENDING_TIMEOUT, 0);
     c.tls_timeout_cleared = true;
   }

@@ -1,4 +1,4 @@
-// relay::EdgeTap: the byte-exact tap (PLATFORM.md's recipe). The edge vhost
+// relay::EdgeTap: the byte-exact tap (docs/platform.md, "The byte-exact tap"). The edge vhost
 // accepts each client as a raw socket; a socketpair joins it to the inner
 // vhost, where libwebsockets does HTTP and WebSocket for real:
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Fast smoke test of wirelab-relay's own plumbing (R1): the listening lines,
+"""Fast smoke test of wirelab-relay's own plumbing: the listening lines,
 /healthz, the mirror's hello, a chat pair over WebSocket, /echo, RFC 6455 5.7's
 masked "Hello" byte-exact in the mirror, an unmasked frame closed with 1002,
 a wrong version answered 426, and SIGTERM -> close 1001 + exit 0.

@@ -7,7 +7,7 @@
 // Two explicit state machines, each shown on <body> for CSS and tests:
 //   data-state: connecting -> start -> waiting -> paired -> ended -> waiting ...   (or start -> room)
 //   data-link:  connecting -> open -> reconnecting -> connecting -> open ...
-// Messages follow DESIGN.md's chat contract; the same handler serves both transports.
+// Messages follow the chat contract (relay/README.md "Chat messages"); the same handler serves both transports.
 (function () {
   const { Meter, WsTransport, PollTransport } = window.wirelabTransport;
   const $ = (id) => document.getElementById(id);

@@ -5,8 +5,8 @@
 //   t.onopen = () => ...;  t.onmessage = (obj) => ...;  t.onclose = ({opened, code, reason, why}) => ...;
 //   t.start();  t.send({type: 'find'});  t.close();
 //
-// WebSocket: one frame per chat message (DESIGN.md). Long-polling: POST /poll/open, POST /poll/send,
-// GET /poll/recv held up to 25 s (DESIGN.md). Both deliver the same relay messages, one object each.
+// WebSocket: one frame per chat message. Long-polling: POST /poll/open, POST /poll/send,
+// GET /poll/recv held up to 25 s (relay/README.md "Endpoints"). Both deliver the same relay messages, one object each.
 //
 // The meter counts what this page can know, and says how it knows it (exact / computed / estimated):
 // a page cannot read the headers its browser adds, nor see WebSocket frames, pings or compression.

@@ -41,7 +41,7 @@ const running = new Set();
 process.on('exit', () => { for (const p of running) p.kill('SIGKILL'); });
 
 // Starts wirelab-relay with --port 0 --mirror-port 0 (plus args) and waits for
-// its two "listening" lines (relay-common.md's process contract).
+// its two "listening" lines (relay/README.md "Process contract").
 export async function startRelay(args = [], { timeoutMs = 20000, port = 0 } = {}) {
   if (!fs.existsSync(relayBinary)) throw new Error('no relay binary at ' + relayBinary + ' (set WIRELAB_RELAY)');
   const proc = spawn(relayBinary, ['--port', String(port), '--mirror-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

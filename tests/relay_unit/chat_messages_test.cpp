@@ -1,4 +1,4 @@
-// relay::chat messages: the relay -> client JSON is exactly DESIGN.md's, "type" first.
+// relay::chat messages: the relay -> client JSON is exactly relay/README.md's, "type" first.
 #include "relay/chat/messages.h"
 
 #include <gtest/gtest.h>

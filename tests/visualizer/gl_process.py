@@ -13,6 +13,6 @@ def gl_env():
 
 
 # Lines on the visualizer's stderr that mean the GL backend drew nothing
-# (PLATFORM.md: a bad shader still lets Init return true).
+# (docs/platform.md: a bad shader still lets Init return true).
 GL_ERRORS = ("failed to compile", "failed to link", "ERROR: ", "GL error", "glfw error")
 

@@ -1,7 +1,7 @@
 // wirelab-inspect capture FILE: one line per mirror event (seq, time, conn,
 // direction, kind, summary), and --pcapng OUT to open it in Wireshark.
 // Payloads are summarised by opcode and length only: chat text is never
-// printed (DESIGN.md, "Transit without storage").
+// printed (relay/README.md "Privacy promise").
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 

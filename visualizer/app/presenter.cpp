@@ -1,5 +1,5 @@
 // Presenter keys (issue 4 §4), read from GLFW key codes through ImGui 1.86's
-// legacy key array (PLATFORM.md: IsKeyPressed(ImGuiKey_*) is wrong in 1.86).
+// legacy key array (docs/platform.md: IsKeyPressed(ImGuiKey_*) is wrong in 1.86).
 // Ignored while a text field has focus, so typing a search never flips scenes.
 #include <GLFW/glfw3.h>
 

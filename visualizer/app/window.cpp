@@ -1,4 +1,4 @@
-// GLFW + OpenGL 3.3 core + ImGui backends (PLATFORM.md's recipe).
+// GLFW + OpenGL 3.3 core + ImGui backends (docs/platform.md, "Dear ImGui 1.86, GLFW 3.3 and OpenGL under Xvfb").
 #include "app/window.h"
 
 #include <GLFW/glfw3.h>

@@ -1,5 +1,5 @@
 // MirrorClient: one lws context on one worker thread. The callback switch
-// only translates lws events into calls on the Worker (STYLE 14).
+// only translates lws events into calls on the Worker.
 #include "feeds/mirror_client.h"
 
 #include <libwebsockets.h>
@@ -184,7 +184,7 @@ void MirrorClient::run() {
   info.user = &worker;
   info.gid = -1;
   info.uid = -1;
-  // RAII (STYLE 12): the context is destroyed on this thread whatever happens.
+  // RAII: the context is destroyed on this thread whatever happens.
   std::unique_ptr<lws_context, void (*)(lws_context*)> ctx(lws_create_context(&info), &lws_context_destroy);
   if (!ctx) {
     std::lock_guard lock(error_mu_);

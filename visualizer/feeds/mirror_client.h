@@ -4,7 +4,7 @@
 // mirror event (wire::parse_event_line) and pushes it into the Inbox. When the
 // relay goes away it retries with backoff (0.25 s doubling to 2 s) for ever.
 //
-// Threading (PLATFORM.md): the lws context is created, serviced and destroyed
+// Threading (docs/platform.md, "Threads"): the lws context is created, serviced and destroyed
 // on the worker; the only call made from another thread is lws_cancel_service().
 #pragma once
 

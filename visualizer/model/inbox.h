@@ -1,4 +1,4 @@
-// The one thread-safe hand-off into the model (STYLE 15): feeds push parsed
+// The one thread-safe hand-off into the model: feeds push parsed
 // events from their own threads, the UI thread takes them once per frame and
 // appends them to the Model. Bounded: beyond `capacity` waiting events the
 // newest are refused and counted (DESIGN 4: nothing dropped silently).

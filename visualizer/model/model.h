@@ -1,4 +1,4 @@
-// The visualizer's model (STYLE 15): a bounded, append-only log of mirror
+// The visualizer's model: a bounded, append-only log of mirror
 // events with fields derived through wire (never a second parser), plus the
 // connections, strangers and pairings those events describe. Scenes only read
 // it; the shell appends to it on the UI thread from the feeds' hand-off
@@ -19,7 +19,7 @@
 
 namespace viz {
 
-// visualizer/model/stats.h (V2) defines `class Stats` (default-constructible;
+// visualizer/model/stats.h defines `class Stats` (default-constructible;
 // may hold one TransportStats per transport) with
 //   void add(const Entry& e, const Model& m);   // called once per entry, after e is
 //                                               // appended and m's connections/pairings updated

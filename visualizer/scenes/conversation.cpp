@@ -245,7 +245,7 @@ void ConversationScene::draw_lanes(SceneContext& ctx, float width, float height)
     }
   }
   clipper.End();
-  // Scroll: keep a newly selected row in view; else follow the newest only when already at the bottom (STYLE 17).
+  // Scroll: keep a newly selected row in view; else follow the newest only when already at the bottom.
   if (ctx.selection.seq && ctx.selection.seq != lanes_scrolled_to_) {
     auto it = std::lower_bound(rows_.begin(), rows_.end(), *ctx.selection.seq);
     if (it != rows_.end() && *it == *ctx.selection.seq) {

@@ -1,4 +1,4 @@
-// Scenes (STYLE 16): one per teaching idea, keys 1-5. The Scene base owns the
+// Scenes: one per teaching idea, keys 1-5. The Scene base owns the
 // ImGui window (Begin/End, position, size, flags); a scene only draws its
 // content inside it. Scenes read the Model and never change it: selecting a
 // unit or driving playback goes out as a typed Command that the shell applies
@@ -68,7 +68,7 @@ class Scene {
 
 using SceneFactory = std::unique_ptr<Scene> (*)();
 
-// The scene list (STYLE 16). key: 1-5, the presenter key and tab order.
+// The scene list: every scene registers here. key: 1-5, the presenter key and tab order.
 bool register_scene(int key, SceneFactory make);
 struct SceneEntry { int key; SceneFactory make; };
 const std::vector<SceneEntry>& registered_scenes();   // sorted by key

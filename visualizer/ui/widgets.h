@@ -1,5 +1,5 @@
 // Small drawing helpers every scene shares, so the same idea looks the same
-// everywhere: a help marker citing an RFC section (STYLE 17), a heading, a
+// everywhere: a help marker citing an RFC section, a heading, a
 // coloured chip for a unit kind, a violation banner that stands out.
 #pragma once
 

@@ -84,6 +84,6 @@ def b64(field):
 
 
 def hexs(data, limit=64):
-    """Bytes as \\xNN, cut at `limit` with an ellipsis (STYLE 18)."""
+    """Bytes as \\xNN, cut at `limit` with an ellipsis, as every failure message shows bytes."""
     text = "".join(f"\\x{b:02x}" for b in data[:limit])
     return text + ("…" if len(data) > limit else "")

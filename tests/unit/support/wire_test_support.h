@@ -2,7 +2,7 @@
 //
 // What it gives you:
 //   - from_hex("81 05 48 65") / bytes_of("Hello"): build inputs readably.
-//   - escape_bytes(bytes): "\x81\x05..." cut at 64 bytes with "…" (STYLE 18).
+//   - escape_bytes(bytes): "\x81\x05..." cut at 64 bytes with "…", as every failure shows bytes.
 //   - EXPECT_BYTES_EQ(expected, actual): on failure prints both as \xNN, their
 //     lengths and the offset of the first differing byte.
 //   - PrintTo for FrameHeader, Opcode, FrameError and Error, so EXPECT_EQ on

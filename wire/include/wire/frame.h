@@ -79,7 +79,7 @@ struct FrameRules {
   bool stop_on_rule_break = true;
 };
 
-// Each way a header can break a rule, each with its own value (STYLE 6).
+// Each way a header can break a rule, each with its own value.
 enum class FrameError : std::uint8_t {
   length_msb_set,              // 5.2: the most significant bit of a 64-bit length MUST be 0
   non_minimal_length,          // 5.2: the minimal number of bytes MUST be used for the length

@@ -55,7 +55,7 @@ std::string format_extension_list(const std::vector<Extension>& extensions);
 // 4.1 / 11.3.4: Sec-WebSocket-Protocol = token *("," token).
 Result<std::vector<std::string>> parse_protocol_list(std::string_view value);
 
-// Each way an upgrade request can fail 4.2.1, with its own value (STYLE 6).
+// Each way an upgrade request can fail 4.2.1, with its own value.
 enum class UpgradeRejection : std::uint8_t {
   not_get,                 // 4.2.1 (1): the method MUST be GET                        -> 400
   not_http_1_1,            // 4.2.1 (1): HTTP/1.1 or higher                            -> 400

@@ -1,5 +1,5 @@
 // wire::Result<T>: a value, or an Error that a student can act on.
-// Decoding peer input never throws (STYLE 8): it returns one of these.
+// Decoding peer input never throws: it returns one of these.
 #pragma once
 
 #include <cstddef>
