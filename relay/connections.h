@@ -1,7 +1,7 @@
 // relay::Connections: the registry of open client connections (one entry per
 // TCP/TLS client, tapped or not): ids `#12`, transport, state for the mirror's
 // `hello` snapshot, and the count per client address for the per-address cap.
-// Addresses never leave this class (DESIGN principle 3): no logs, no events.
+// Addresses never leave this class (anonymous: no address on screen or in a log): no logs, no events.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // relay logs (fmt, stderr): connection ids and counts only. Never chat text,
-// never addresses (DESIGN principles 2 and 3). info = default, detail = -v.
+// never addresses (transit without storage; anonymous). info = default, detail = -v.
 #pragma once
 
 #include <cstdio>

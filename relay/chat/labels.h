@@ -1,4 +1,4 @@
-// relay::chat::LabelMaker: anonymous labels "Stranger 7f3a" (DESIGN principle 3).
+// relay::chat::LabelMaker: anonymous labels "Stranger 7f3a" (anonymous: no names from users).
 // Four hex digits from a seeded PRNG, unique among the labels in use. Never a
 // name from a user. One per Service.
 #pragma once

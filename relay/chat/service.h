@@ -5,7 +5,7 @@
 // token bucket and the bounded outgoing queue. The JSON messages are exactly
 // relay/README.md "Chat messages". What it leaves out: sockets, lws, time
 // (the caller passes now_us), logging. Message text lives only in the outgoing
-// queues until pop() hands it to the transport (DESIGN principle 2).
+// queues until pop() hands it to the transport (transit without storage).
 //
 // Threading: none. Every call comes from the lws service thread.
 // Re-entrancy: on_ready and on_note run inside connect/receive/disconnect;

@@ -105,7 +105,7 @@ class InnerServer {
   int on_http_writeable(InnerSession& s);
   void respond(InnerSession& s, HttpReply reply);
   int write_reply(InnerSession& s, const HttpReply& reply);
-  // WebSocket (ws_chat.cpp, ws_echo.cpp)
+  // WebSocket (ws_session.cpp; chat and echo specifics in ws_chat.cpp, ws_echo.cpp)
   int on_established(InnerSession& s);
   int on_receive(InnerSession& s, const char* in, std::size_t len);
   int on_ws_writeable(InnerSession& s);

@@ -3,7 +3,7 @@
 // and hands the text to each subscriber's bounded queue and to the capture
 // file. A subscriber that cannot keep up loses events, never slows the chat:
 // past its limit (events or bytes) events are counted as missed and it gets
-// one `dropped {count}` as soon as there is room again (DESIGN principle 4).
+// one `dropped {count}` as soon as there is room again (bounded, and nothing dropped silently).
 //
 // Threading: the lws service thread only. Owns no sockets (mirror_server.cpp
 // writes the queued texts).

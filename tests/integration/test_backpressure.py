@@ -1,5 +1,5 @@
 """A mirror subscriber that never reads must not grow the relay nor slow the chat
-(DESIGN principle 4; issue 3 "Tests"): RSS grows by < 64 MiB while 100,000
+(every queue is bounded): RSS grows by < 64 MiB while 100,000
 messages flow, a chatting pair's latency stays normal, and the subscriber gets
 `dropped` when it finally reads."""
 import asyncio

@@ -1,4 +1,4 @@
-"""Transit without storage (DESIGN principle 2): chat text reaches no file and no
+"""Transit without storage (relay/README.md "Privacy promise"): chat text reaches no file and no
 log, and without --capture the relay opens no file for writing at all."""
 import base64
 import os

@@ -57,6 +57,9 @@ class CheckRefs(unittest.TestCase):
     def test_numbered_rule_of_an_absent_document(self):
         self.assert_caught('docs/platform.md', 'RAII (STYLE 12) and the store (R3).\n', 'STYLE 12')
 
+    def test_numbered_principle_of_an_absent_document(self):
+        self.assert_caught('relay/tap/edge_tap.h', '// bounded (DESIGN principle 4).\n', 'DESIGN principle 4')
+
     def test_path_outside_the_repository(self):
         self.assert_caught('README.md', 'Read ../shared/DESIGN.md first.\n', '../shared/')
 

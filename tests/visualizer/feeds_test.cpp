@@ -94,7 +94,7 @@ TEST(VizInbox, RefusesBeyondItsBoundAndCounts) {
     inbox.push(e);
   }
   EXPECT_EQ(inbox.waiting(), 3u);
-  EXPECT_EQ(inbox.refused(), 2u) << "nothing is dropped silently (DESIGN 4)";
+  EXPECT_EQ(inbox.refused(), 2u) << "nothing is dropped silently";
   std::vector<wire::Event> out;
   EXPECT_EQ(inbox.take(out, 2), 2u);
   EXPECT_EQ(out[0].seq, 0u);

@@ -124,7 +124,7 @@ TEST(VizModel, EvictsTheOldestAndCountsThem) {
   Model m(ModelLimits{10, 100, 1024});
   loaded(m, events);
   EXPECT_EQ(m.size(), 10u);
-  EXPECT_EQ(m.evicted(), events.size() - 10) << "every evicted event is counted (DESIGN 4)";
+  EXPECT_EQ(m.evicted(), events.size() - 10) << "every evicted event is counted";
   EXPECT_EQ(m.ingested(), events.size());
   EXPECT_EQ(m.at(0).seq(), events[events.size() - 10].seq);
   EXPECT_EQ(m.by_seq(0), nullptr) << "seq 0 was evicted";
