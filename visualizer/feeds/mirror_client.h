@@ -1,4 +1,4 @@
-// The visualizer's one socket (DESIGN: "visualizer never touches a socket
+// The visualizer's one socket ("the visualizer never touches a socket
 // except its one mirror client"): a libwebsockets client on its own worker
 // thread that subscribes to ws://HOST:PORT/PATH, parses each text message as a
 // mirror event (wire::parse_event_line) and pushes it into the Inbox. When the

@@ -1,7 +1,7 @@
 // The one thread-safe hand-off into the model: feeds push parsed
 // events from their own threads, the UI thread takes them once per frame and
 // appends them to the Model. Bounded: beyond `capacity` waiting events the
-// newest are refused and counted (DESIGN 4: nothing dropped silently).
+// newest are refused and counted (nothing is dropped silently).
 #pragma once
 
 #include <cstddef>

@@ -84,7 +84,7 @@ struct Entry {
   std::uint64_t seq() const { return event.seq; }
 };
 
-// One connection as the model sees it (never an IP address, DESIGN 3).
+// One connection as the model sees it (never an IP address: anonymous).
 struct ConnView {
   std::uint64_t conn = 0;
   wire::Transport transport = wire::Transport::tcp;

@@ -52,7 +52,7 @@ double TransportStats::all_requests_per_message() const { return per(total_reque
 void TransportStats::add_cumulative_point(std::int64_t t_us) {
   if (deliveries % stride_ != 0 && deliveries != 1) return;
   cumulative_.push_back(CumulativePoint{deliveries, total_bytes(), t_us});
-  if (cumulative_.size() >= max_points) {   // keep every other point, double the stride (bounded, DESIGN 4)
+  if (cumulative_.size() >= max_points) {   // keep every other point, double the stride (bounded)
     std::size_t w = 0;
     for (std::size_t r = 0; r < cumulative_.size(); r += 2) cumulative_[w++] = cumulative_[r];
     cumulative_.resize(w);

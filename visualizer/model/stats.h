@@ -15,7 +15,7 @@
 // connections (upgrades, idle polls that end in 204, pings, welcome, typing)
 // is counted in the totals, which the cumulative curves use.
 // Only the JSON `type`, `from` and `you` fields are read; message text is
-// never stored (DESIGN 2). GL-free; tested in tests/visualizer/teach_stats_test.cpp.
+// never stored (transit without storage). GL-free; tested in tests/visualizer/teach_stats_test.cpp.
 #pragma once
 
 #include <cstddef>

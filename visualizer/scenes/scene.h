@@ -3,7 +3,7 @@
 // content inside it. Scenes read the Model and never change it: selecting a
 // unit or driving playback goes out as a typed Command that the shell applies
 // between frames. Every scene registers itself in the one scene list
-// (scenes/registry.cpp) with WIRELAB_REGISTER_SCENE, so adding a scene file is
+// (register_scene in scenes/scene.cpp) with WIRELAB_REGISTER_SCENE, so adding a scene file is
 // enough: no other file changes.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Colours for a projector (DESIGN 6): dark, light and high contrast. Every
+// Colours for a projector (readable from the back of a room): dark, light and high contrast. Every
 // unit kind has one colour used everywhere (lanes, list, hex views, bars), so
 // "green is text, orange is HTTP" holds across scenes. Body text keeps a
 // contrast ratio of at least 7:1 against its background in every theme
