@@ -106,7 +106,7 @@ def select_seq(inspect, shot):
 
 def shot_command(visualizer, inspect, shot, png):
     cmd = [visualizer, "--replay", os.path.join(TOP, CAPTURES[shot["capture"]]), "--screenshot", png,
-           "--scene", shot["scene"], "--frames", "30", "--theme", "light", "--scale", str(shot.get("scale", 1.25)),
+           "--scene", shot["scene"], "--frames", str(shot.get("frames", 30)), "--theme", "light", "--scale", str(shot.get("scale", 1.25)),
            "--size", shot.get("size", "1440x810")]
     if "select" in shot:
         cmd += ["--select", str(select_seq(inspect, shot))]

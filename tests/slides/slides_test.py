@@ -105,8 +105,9 @@ def lookup(data, key):
 
 def step_numbers(args):
     """Deck 0's every number, measured again with wirelab-inspect, equals what was filled and is on the page."""
-    fills = json.load(open(os.path.join(args.out, "data", "fills.json")))["00-why-websockets.md"]
-    html = open(os.path.join(args.out, "00-why-websockets.html"), encoding="utf-8").read()
+    deck0 = "00-why-websockets"   # slides/decks/ holds its template
+    fills = json.load(open(os.path.join(args.out, "data", "fills.json")))[deck0 + ".md"]
+    html = open(os.path.join(args.out, deck0 + ".html"), encoding="utf-8").read()
     captures = {"demo": "demo-deterministic.jsonl", "chromium": "chromium-session.jsonl",
                 "deflate": "permessage-deflate.jsonl"}
     fresh = {name: inspect_json(args, "capture", os.path.join(TOP, "fixtures", "captures", f), "--stats", "--json")
