@@ -4,7 +4,8 @@
 // (scrollHeight/scrollWidth against clientHeight/clientWidth); no text is
 // under 24 px; every image it shows loaded and is a screenshot of this build
 // (OUT/shots/manifest.json, SHA-256 equal) or a diagram of slides/diagrams/;
-// no {{ placeholder }} is left; its PDF (pdfinfo) has one page per slide.
+// no {{ placeholder }} is left; its PDF (pdfinfo) has one page per slide; its
+// presenter view (key p, ?view=presenter) shows the speaker notes.
 // Prints one JSON report and exits 1 when any deck breaks a rule.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -75,8 +76,18 @@ async function checkDeck(browser, html) {
   await page.goto(pathToFileURL(path.join(out, html)).href, { waitUntil: 'load', timeout: 60000 });
   await page.evaluate(() => document.fonts.ready);
   const slides = await page.evaluate(measureSlides, MIN_FONT_PX);
+  // The presenter view (what `p` opens): the notes must be there for the instructor.
+  await page.emulateMediaType('screen');
+  await page.goto(pathToFileURL(path.join(out, html)).href + '?view=presenter', { waitUntil: 'load', timeout: 60000 });
+  const notes = await page.evaluate(() => ({
+    view: document.body.dataset.bespokeView,
+    withText: [...document.querySelectorAll('.bespoke-marp-presenter-note-container .bespoke-marp-note')]
+      .filter((n) => n.textContent.trim()).length,
+  }));
   await page.close();
   const problems = [];
+  if (notes.view !== 'presenter') problems.push(`${html}: ?view=presenter (key p) did not open the presenter view`);
+  if (notes.withText === 0) problems.push(`${html}: the presenter view shows no speaker notes`);
   for (const s of slides) {
     const where = `${html} slide ${s.slide} "${s.heading}"`;
     if (s.width !== 1280 || s.height !== 720) problems.push(`${where}: box is ${s.width}x${s.height}, expected 1280x720`);
@@ -94,7 +105,7 @@ async function checkDeck(browser, html) {
   const pages = pdfPages(path.join(out, html.replace(/\.html$/, '.pdf')));
   if (pages === null) problems.push(`${html}: no PDF next to it`);
   else if (pages !== slides.length) problems.push(`${html}: PDF has ${pages} pages, the deck ${slides.length} slides`);
-  return { deck: html, slides: slides.length, pdf_pages: pages, problems };
+  return { deck: html, slides: slides.length, pdf_pages: pages, notes: notes.withText, problems };
 }
 
 const browser = await puppeteer.launch({

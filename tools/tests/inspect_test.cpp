@@ -14,6 +14,7 @@
 #include "wire/capture.h"
 #include "wire/frame.h"
 #include "wire/handshake.h"
+#include "wire/http.h"
 
 namespace {
 
