@@ -289,12 +289,12 @@ std::string write_chat_capture() {
        {{"Host", "127.0.0.1:7681"}, {"Upgrade", "websocket"}, {"Connection", "Upgrade"}, {"Sec-WebSocket-Key", key}});
   http(1, wire::Direction::s2c, wire::build_accept_response(key), "",
        {{"Upgrade", "websocket"}, {"Sec-WebSocket-Accept", wire::sec_websocket_accept(key)}});
-  frame(wire::Direction::c2s, R"({"type":"say","text":"hi"})");                  // 6 + 27
+  frame(wire::Direction::c2s, R"({"type":"say","text":"hi"})");                  // 6 + 26
   frame(wire::Direction::s2c, R"({"type":"said","from":"Stranger 1","text":"hi"})");   // 2 + 47
   http(2, wire::Direction::c2s, "POST /poll/send?session=s HTTP/1.1\r\nHost: h\r\n\r\n", R"({"type":"say","text":"yo"})",
-       {{"Host", "h"}});                                                           // 46 + 27
+       {{"Host", "h"}});                                                           // 47 + 26
   http(2, wire::Direction::s2c, "HTTP/1.1 204 \r\n\r\n", "", {});                 // 17
-  http(3, wire::Direction::c2s, "GET /poll/recv?session=s HTTP/1.1\r\nHost: h\r\n\r\n", "", {{"Host", "h"}});   // 45
+  http(3, wire::Direction::c2s, "GET /poll/recv?session=s HTTP/1.1\r\nHost: h\r\n\r\n", "", {{"Host", "h"}});   // 46
   http(3, wire::Direction::s2c, "HTTP/1.1 200 OK\r\n\r\n", R"([{"type":"said","from":"Stranger 2","text":"yo"}])",
        {});                                                                        // 19 + 49
   std::ofstream out(path);
@@ -309,22 +309,22 @@ TEST(InspectCapture, StatsCountTheBytesOfAChatMessagePerTransport) {
   const auto j = json_of(r);
   EXPECT_EQ(j["websocket"]["sends"], 1) << r.out;
   EXPECT_EQ(j["websocket"]["deliveries"], 1) << r.out;
-  EXPECT_DOUBLE_EQ(j["websocket"]["bytes_per_message"].get<double>(), 6 + 27 + 2 + 47) << r.out;
+  EXPECT_DOUBLE_EQ(j["websocket"]["bytes_per_message"].get<double>(), 6 + 26 + 2 + 47) << r.out;
   EXPECT_DOUBLE_EQ(j["websocket"]["header_bytes_per_message"].get<double>(), 6 + 2) << r.out;
   EXPECT_EQ(j["long_poll"]["sends"], 1) << r.out;
   EXPECT_EQ(j["long_poll"]["deliveries"], 1) << r.out;
-  EXPECT_DOUBLE_EQ(j["long_poll"]["bytes_per_message"].get<double>(), 46 + 27 + 17 + 45 + 19 + 49) << r.out;
-  EXPECT_DOUBLE_EQ(j["long_poll"]["header_bytes_per_message"].get<double>(), 46 + 17 + 45 + 19) << r.out;
-  EXPECT_DOUBLE_EQ(j["long_poll_to_websocket"].get<double>(), (46.0 + 27 + 17 + 45 + 19 + 49) / (6 + 27 + 2 + 47));
+  EXPECT_DOUBLE_EQ(j["long_poll"]["bytes_per_message"].get<double>(), 47 + 26 + 17 + 46 + 19 + 49) << r.out;
+  EXPECT_DOUBLE_EQ(j["long_poll"]["header_bytes_per_message"].get<double>(), 47 + 17 + 46 + 19) << r.out;
+  EXPECT_DOUBLE_EQ(j["long_poll_to_websocket"].get<double>(), (47.0 + 26 + 17 + 46 + 19 + 49) / (6 + 26 + 2 + 47));
   EXPECT_EQ(j["frames"]["c2s_header_bytes"]["min"], 6);
   EXPECT_EQ(j["frames"]["s2c_header_bytes"]["max"], 2);
   EXPECT_EQ(j["upgrade"]["key"], "dGhlIHNhbXBsZSBub25jZQ==");
   EXPECT_EQ(j["upgrade"]["accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-  EXPECT_EQ(j["http"]["poll_request_head_bytes"]["min"], 45);
-  EXPECT_EQ(j["http"]["poll_request_head_bytes"]["max"], 46);
+  EXPECT_EQ(j["http"]["poll_request_head_bytes"]["min"], 46);
+  EXPECT_EQ(j["http"]["poll_request_head_bytes"]["max"], 47);
   EXPECT_EQ(r.out.find("\"hi\""), std::string::npos) << "message text must never be printed:\n" << r.out;
   const ToolRun text = inspect("capture --stats " + path);
-  EXPECT_TRUE(Prints(text, "per chat message: WebSocket 82.0 bytes (1 sent, 1 delivered), long-poll 203.0 bytes"));
+  EXPECT_TRUE(Prints(text, "per chat message: WebSocket 81.0 bytes (1 sent, 1 delivered), long-poll 204.0 bytes"));
   std::filesystem::remove(path);
 }
 
