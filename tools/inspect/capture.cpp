@@ -83,6 +83,7 @@ int run_capture(const CaptureOptions& o, std::ostream& out, std::ostream& err) {
         << "\n";
     return kUsage;
   }
+  if (o.stats) return print_capture_stats(o, *events, out);
   for (const auto& e : *events) {
     const Line l = summarise(e.body);
     const char* kind = wire::kind_name(e.body);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "wire/events.h"
+
 namespace inspect {
 
 enum ExitCode : int {
@@ -34,8 +36,11 @@ int run_frame(const FrameOptions& o, std::ostream& out, std::ostream& err);
 struct CaptureOptions {
   std::string file;
   std::string pcapng_out;         // "" = do not convert
+  bool stats = false;             // the figures a lecture quotes instead of the event list (stats.cpp)
   bool json = false;
 };
 int run_capture(const CaptureOptions& o, std::ostream& out, std::ostream& err);
+// capture --stats (stats.cpp): the figures of a capture already read.
+int print_capture_stats(const CaptureOptions& o, const std::vector<wire::Event>& events, std::ostream& out);
 
 }  // namespace inspect

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       "  wirelab-inspect frame 010348656c 80026c6f                  (\"Hel\" + \"lo\" in two fragments)\n"
       "  wirelab-inspect frame 82 7f 00 00                          (a prefix: says what is still missing)\n"
       "  wirelab-inspect capture demo.jsonl --pcapng demo.pcapng    (list a capture, open it in Wireshark)\n"
+      "  wirelab-inspect capture demo.jsonl --stats                 (bytes per message, header sizes)\n"
       "Exit codes: 0 ok, 1 the input breaks an RFC rule, 2 usage or unreadable input, 3 frame incomplete.");
 
   inspect::AcceptOptions accept;
@@ -61,6 +62,9 @@ int main(int argc, char** argv) {
   capture_cmd->add_option("--pcapng", capture.pcapng_out,
                           "also write the capture as pcapng for Wireshark / tshark (synthesized TCP on loopback)");
   capture_cmd->add_flag("--json", capture.json, "print one JSON object per event instead of the table");
+  capture_cmd->add_flag("--stats", capture.stats,
+                        "instead of the events: HTTP head and frame header sizes, the Upgrade, and the wire bytes\n"
+                        "one chat message costs on WebSocket and on long-poll (send leg + delivery leg)");
 
   CLI11_PARSE(app, argc, argv);
 

@@ -14,6 +14,7 @@
 #include "wire/capture.h"
 #include "wire/frame.h"
 #include "wire/handshake.h"
+#include "wire/http.h"
 
 namespace {
 
@@ -251,6 +252,80 @@ TEST(InspectCapture, JsonLinesAndPcapngExport) {
   EXPECT_EQ(magic[1], 0x0d);
   std::filesystem::remove(path);
   std::filesystem::remove(pcap);
+}
+
+// A chat message both ways: a masked `say` frame and the relay's `said` on
+// a WebSocket; a long-poll send (POST + 204) and a delivery (GET + 200 [said]).
+std::string write_chat_capture() {
+  const std::string path = ::testing::TempDir() + "wirelab_inspect_stats_" + std::to_string(getpid()) + ".jsonl";
+  auto bytes = [](const std::string& s) { return wire::Bytes(s.begin(), s.end()); };
+  std::vector<wire::Event> events;
+  std::uint64_t seq = 0;
+  auto add = [&](wire::EventBody body) { events.push_back({seq, static_cast<std::int64_t>(seq) * 10, std::move(body)}); ++seq; };
+  auto http = [&](std::uint64_t conn, wire::Direction dir, const std::string& head, const std::string& body,
+                  wire::HttpHeaders fields) {
+    const std::string start = head.substr(0, head.find("\r\n"));
+    add(wire::Http{conn, dir, 0, start, std::move(fields), body.size(), bytes(head + body)});
+  };
+  auto frame = [&](wire::Direction dir, const std::string& text) {
+    const wire::Bytes b = dir == wire::Direction::c2s
+                              ? wire::encode_client_frame(wire::Opcode::text, bytes(text), wire::MaskingKey{1, 2, 3, 4})
+                              : wire::encode_server_frame(wire::Opcode::text, bytes(text));
+    const std::size_t h = dir == wire::Direction::c2s ? 6 : 2;
+    wire::Frame f;
+    f.conn = 1;
+    f.dir = dir;
+    f.opcode = 1;
+    f.masked = dir == wire::Direction::c2s;
+    if (f.masked) f.mask_key = 0x01020304;
+    f.payload_len = text.size();
+    f.header.assign(b.begin(), b.begin() + static_cast<long>(h));
+    f.payload.assign(b.begin() + static_cast<long>(h), b.end());
+    add(f);
+  };
+  add(wire::Hello{1, "wirelab-inspect test", true, true, {}});
+  const std::string key = "dGhlIHNhbXBsZSBub25jZQ==";
+  http(1, wire::Direction::c2s, wire::build_upgrade_request("127.0.0.1:7681", "/chat", key), "",
+       {{"Host", "127.0.0.1:7681"}, {"Upgrade", "websocket"}, {"Connection", "Upgrade"}, {"Sec-WebSocket-Key", key}});
+  http(1, wire::Direction::s2c, wire::build_accept_response(key), "",
+       {{"Upgrade", "websocket"}, {"Sec-WebSocket-Accept", wire::sec_websocket_accept(key)}});
+  frame(wire::Direction::c2s, R"({"type":"say","text":"hi"})");                  // 6 + 26
+  frame(wire::Direction::s2c, R"({"type":"said","from":"Stranger 1","text":"hi"})");   // 2 + 47
+  http(2, wire::Direction::c2s, "POST /poll/send?session=s HTTP/1.1\r\nHost: h\r\n\r\n", R"({"type":"say","text":"yo"})",
+       {{"Host", "h"}});                                                           // 47 + 26
+  http(2, wire::Direction::s2c, "HTTP/1.1 204 \r\n\r\n", "", {});                 // 17
+  http(3, wire::Direction::c2s, "GET /poll/recv?session=s HTTP/1.1\r\nHost: h\r\n\r\n", "", {{"Host", "h"}});   // 46
+  http(3, wire::Direction::s2c, "HTTP/1.1 200 OK\r\n\r\n", R"([{"type":"said","from":"Stranger 2","text":"yo"}])",
+       {});                                                                        // 19 + 49
+  std::ofstream out(path);
+  wire::write_capture(out, events);
+  return path;
+}
+
+TEST(InspectCapture, StatsCountTheBytesOfAChatMessagePerTransport) {
+  const std::string path = write_chat_capture();
+  const ToolRun r = inspect("capture --stats --json " + path);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = json_of(r);
+  EXPECT_EQ(j["websocket"]["sends"], 1) << r.out;
+  EXPECT_EQ(j["websocket"]["deliveries"], 1) << r.out;
+  EXPECT_DOUBLE_EQ(j["websocket"]["bytes_per_message"].get<double>(), 6 + 26 + 2 + 47) << r.out;
+  EXPECT_DOUBLE_EQ(j["websocket"]["header_bytes_per_message"].get<double>(), 6 + 2) << r.out;
+  EXPECT_EQ(j["long_poll"]["sends"], 1) << r.out;
+  EXPECT_EQ(j["long_poll"]["deliveries"], 1) << r.out;
+  EXPECT_DOUBLE_EQ(j["long_poll"]["bytes_per_message"].get<double>(), 47 + 26 + 17 + 46 + 19 + 49) << r.out;
+  EXPECT_DOUBLE_EQ(j["long_poll"]["header_bytes_per_message"].get<double>(), 47 + 17 + 46 + 19) << r.out;
+  EXPECT_DOUBLE_EQ(j["long_poll_to_websocket"].get<double>(), (47.0 + 26 + 17 + 46 + 19 + 49) / (6 + 26 + 2 + 47));
+  EXPECT_EQ(j["frames"]["c2s_header_bytes"]["min"], 6);
+  EXPECT_EQ(j["frames"]["s2c_header_bytes"]["max"], 2);
+  EXPECT_EQ(j["upgrade"]["key"], "dGhlIHNhbXBsZSBub25jZQ==");
+  EXPECT_EQ(j["upgrade"]["accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  EXPECT_EQ(j["http"]["poll_request_head_bytes"]["min"], 46);
+  EXPECT_EQ(j["http"]["poll_request_head_bytes"]["max"], 47);
+  EXPECT_EQ(r.out.find("\"hi\""), std::string::npos) << "message text must never be printed:\n" << r.out;
+  const ToolRun text = inspect("capture --stats " + path);
+  EXPECT_TRUE(Prints(text, "per chat message: WebSocket 81.0 bytes (1 sent, 1 delivered), long-poll 204.0 bytes"));
+  std::filesystem::remove(path);
 }
 
 TEST(InspectCapture, AMissingFileIsAUsageError) {

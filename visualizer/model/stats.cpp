@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wire/handshake.h"
+#include "wire/http.h"
 
 namespace viz {
 
@@ -117,15 +118,6 @@ std::string string_field(const Json& j, const char* name) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
-// The head's length: the message minus its body (RFC 9112 2.1); when the
-// body was cut, the position after the empty line.
-std::size_t head_length(const wire::Http& h) {
-  if (!h.truncated && h.bytes.size() >= h.body_len) return h.bytes.size() - static_cast<std::size_t>(h.body_len);
-  static constexpr std::string_view crlfcrlf = "\r\n\r\n";
-  const auto it = std::search(h.bytes.begin(), h.bytes.end(), crlfcrlf.begin(), crlfcrlf.end());
-  return it == h.bytes.end() ? h.bytes.size() : static_cast<std::size_t>(it - h.bytes.begin()) + 4;
-}
-
 std::string query_param(std::string_view target, std::string_view name) {
   const auto q = target.find('?');
   if (q == std::string_view::npos) return {};
@@ -209,7 +201,7 @@ void Stats::on_http(const Entry& e) {
   Tracker& t = *tracker_;
   Tracker::Conn& c = t.conns[e.conn];
   const wire::Http& h = *e.http();
-  const std::uint64_t head = head_length(h);
+  const std::uint64_t head = wire::head_length(h);
   const std::span<const std::uint8_t> body =
       std::span<const std::uint8_t>(h.bytes).subspan(std::min<std::size_t>(head, h.bytes.size()));
   if (h.dir == wire::Direction::c2s) {

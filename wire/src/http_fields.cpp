@@ -65,6 +65,15 @@ std::optional<HttpHead> request_head(const Http& unit) {
   return head;
 }
 
+std::size_t head_length(const Http& unit) {
+  if (!unit.truncated && unit.bytes.size() >= unit.body_len) {
+    return unit.bytes.size() - static_cast<std::size_t>(unit.body_len);
+  }
+  static constexpr std::string_view crlfcrlf = "\r\n\r\n";
+  const auto it = std::search(unit.bytes.begin(), unit.bytes.end(), crlfcrlf.begin(), crlfcrlf.end());
+  return it == unit.bytes.end() ? unit.bytes.size() : static_cast<std::size_t>(it - unit.bytes.begin()) + 4;
+}
+
 std::optional<StatusLine> parse_status_line(std::string_view line) {
   // RFC 9112 4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
   if (line.size() < 12 || !is_http_version(line.substr(0, 8)) || line[8] != ' ') return std::nullopt;

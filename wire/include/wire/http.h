@@ -48,6 +48,9 @@ bool header_has_token(const HttpHeaders& headers, std::string_view name, std::st
 // An Http unit's request head for handshake.h's validate_upgrade_request;
 // nullopt when the unit is not a request.
 std::optional<HttpHead> request_head(const Http& unit);
+// The bytes of an Http unit's head (start line, fields, empty line; RFC 9112
+// 2.1): the message minus its body, or up to the empty line when the body was cut.
+std::size_t head_length(const Http& unit);
 
 // ---- the splitter -----------------------------------------------------------
 
