@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -27,8 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent          # labs/grade
 BASE_FLAGS = ["-std=c++20", "-g", "-O1", "-fno-omit-frame-pointer"]
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
-# -Wconversion: a narrowing such as `std::uint8_t b0 = fin | opcode` (an int) is worth a look; not the
-# sign-conversion part, which would flag every vector index.
+# -Wconversion: a narrowing such as `bytes.push_back(len >> 8)` (a 64-bit value into a byte) is worth a look
+# (lab 2's README says so); not the sign-conversion part, which would flag every vector index.
 STUDENT_WARNINGS = ["-Wall", "-Wextra", "-Wconversion", "-Wno-sign-conversion"]
 
 
@@ -112,7 +113,7 @@ def _lab_dir(labs_dir: Path, number: int) -> Path:
 
 def build_units(cxx, flags, cache_root: Path, base: Path, units, what: str) -> dict:
     """Compiles each unit (name, sources, headers, extra flags) into cache_root/<name>-<hash>/ unless a
-    folder with that hash is already there; returns {name: [object files]}. Jobs run two at a time."""
+    folder with that hash is already there; returns {name: [object files]}. One job per core at a time."""
     objects, todo = {}, []
     for name, srcs, headers, extra in units:
         digest = hashlib.sha256(" ".join([cxx] + flags + extra).encode())
@@ -127,7 +128,7 @@ def build_units(cxx, flags, cache_root: Path, base: Path, units, what: str) -> d
         return objects
     names = ", ".join(name for name, *_ in todo)
     print(f"Building {what} once for these settings ({names}; cached in {_short(cache_root)}/) ...", flush=True)
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), _children_cpu()
     running, staged = [], []
     for name, srcs, extra, folder in todo:
         tmp = Path(tempfile.mkdtemp(prefix=f"build-{name}-", dir=_mkdir(cache_root)))
@@ -144,7 +145,8 @@ def build_units(cxx, flags, cache_root: Path, base: Path, units, what: str) -> d
             tmp.rename(folder)
         except OSError:  # another run built it meanwhile
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"Built in {time.monotonic() - t0:.0f} s; later runs with the same settings reuse it.", flush=True)
+    print(f"Built in {time.monotonic() - t0:.0f} s ({_children_cpu() - cpu0:.0f} s of processor time); later runs "
+          "with the same settings reuse it.", flush=True)
     return objects
 
 
@@ -162,6 +164,12 @@ def link_cached(cxx, objects, libs, cache_root: Path, name: str) -> Path:
         except OSError:  # another run linked it meanwhile
             shutil.rmtree(tmp, ignore_errors=True)
     return program
+
+
+def _children_cpu() -> float:
+    """Processor seconds of the compilers run so far: on a busy machine a fairer measure than the clock."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def _mkdir(p: Path) -> Path:
@@ -324,6 +332,9 @@ def typed_command(launcher) -> str:
     if "/" not in launcher:
         return launcher
     path = os.path.abspath(launcher)
+    found = shutil.which(os.path.basename(path))
+    if found and os.path.samefile(found, path):  # run from PATH (the shell passes the full path as $0)
+        return os.path.basename(path)
     rel = os.path.relpath(path, os.getcwd())
     if rel.startswith("../../.."):
         return path

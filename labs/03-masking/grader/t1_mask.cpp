@@ -165,15 +165,22 @@ GRADED_TEST(Frames, ClientMasks, 3,
 
 GRADED_TEST(Frames, ServerDoesNotMask, 1,
             "RFC 6455 5.1: \"A server MUST NOT mask any frames that it sends to the client.\"") {
-  grade::step("encode_frame(server, text, \"Hello\")");
-  Bytes got = ws::encode_frame(ws::Role::server, ws::Opcode::text, Bytes{'H', 'e', 'l', 'l', 'o'});
-  if (got.size() > 1 && (got[1] & 0x80) != 0) {
-    grade::symptom("Your server frame has the MASK bit set (byte 1 = " + lab2::describe(lab2::SecondByte{got[1]}) +
-                   "): only a client masks; a server sends its payload as it is (RFC 6455 5.1).");
+  struct Case { const char* call; ws::Opcode opcode; Bytes payload; Bytes want; };
+  const Case cases[] = {{"encode_frame(server, text, \"Hello\")", ws::Opcode::text, Bytes{'H', 'e', 'l', 'l', 'o'},
+                         Bytes{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}},
+                        {"encode_frame(server, ping, \"\", fin = true)", ws::Opcode::ping, Bytes{}, Bytes{0x89, 0x00}}};
+  for (const auto& c : cases) {
+    grade::step(c.call);
+    Bytes got = ws::encode_frame(ws::Role::server, c.opcode, c.payload);
+    if (got.size() > 1 && (got[1] & 0x80) != 0) {
+      // A masked frame carries a fresh random key: compare byte 1 alone, so the transcript is the same every run.
+      grade::symptom("Your server frame has the MASK bit set (byte 1 = " + lab2::describe(lab2::SecondByte{got[1]}) +
+                     "): only a client masks; a server sends its payload as it is (RFC 6455 5.1).");
+      GRADE_EXPECT_EQ("byte 1", lab2::SecondByte{c.want[1]}, lab2::SecondByte{got[1]});
+    } else {
+      GRADE_EXPECT_EQ("frame", c.want, got);
+    }
   }
-  GRADE_EXPECT_EQ("frame", (Bytes{0x81, 0x05, 'H', 'e', 'l', 'l', 'o'}), got);
-  grade::step("encode_frame(server, ping, \"\", fin = true)");
-  GRADE_EXPECT_EQ("frame", (Bytes{0x89, 0x00}), ws::encode_frame(ws::Role::server, ws::Opcode::ping, Bytes{}));
 }
 
 GRADED_TEST(Frames, LongAndFragmented, 2,
