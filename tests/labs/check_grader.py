@@ -78,9 +78,8 @@ def grade(grade_cmd: str, number: int, code: Path, workdir: Path):
     problems = validate_results(doc)
     if problems:
         fail("results.json is not valid: " + "; ".join(problems), proc.stdout)
-    if not hints.exists():
-        fail("wirelab-grade --hints wrote no file", proc.stdout)
-    return proc.stdout, doc, json.loads(hints.read_text())
+    # Code that does not compile runs no grader, so there are no hints then.
+    return proc.stdout, doc, json.loads(hints.read_text()) if hints.exists() else None
 
 
 def normalise(transcript: str, code: Path) -> str:
@@ -211,6 +210,8 @@ def main() -> int:
         else:
             if score >= points:
                 fail(f"planted bug not caught ({spec['planted']}): full marks", transcript)
+            if hints is None:
+                fail("the planted bug's code did not compile, or wirelab-grade --hints wrote no file", transcript)
             failing = {}
             for name in spec["must-fail"]:
                 t = tests.get(name)
