@@ -7,6 +7,8 @@
 
 #include "grade/grade.h"
 
+#include <nlohmann/json.hpp>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -19,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +34,7 @@ struct Options {
   std::string json_path;    // --json: where results.json goes
   std::string only;         // --only Suite.Name (or Suite)
   std::string rerun = "wirelab-grade";
+  std::string hints_path;   // --hints: where each test's default hint goes (for tests/labs/check_grader.py)
   bool verbose = false;
   std::map<int, std::string> titles;
   std::map<int, int> timeout_ms;
@@ -38,7 +42,7 @@ struct Options {
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr, "grader: %s\nusage: grader [--primary N] [--json FILE] [--only Suite.Name] [-v] "
-                       "[--seed S] [--rerun CMD] [--title N=TEXT] [--timeout N=MS]\n", why);
+                       "[--seed S] [--rerun CMD] [--title N=TEXT] [--timeout N=MS] [--hints FILE]\n", why);
   std::exit(2);
 }
 
@@ -61,6 +65,7 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--only") o.only = value();
     else if (a == "--seed") set_seed(std::strtoull(value().c_str(), nullptr, 10));
     else if (a == "--rerun") o.rerun = value();
+    else if (a == "--hints") o.hints_path = value();
     else if (a == "-v" || a == "--verbose") o.verbose = true;
     else if (a == "--title") o.titles.insert(split_lab_value(value()));
     else if (a == "--timeout") {
@@ -99,6 +104,17 @@ std::vector<Planned> plan(const Options& o) {
   }
   std::stable_sort(tests.begin(), tests.end(), [](const Planned& a, const Planned& b) { return a.lab < b.lab; });
   return tests;
+}
+
+// {"Suite.Name": {"lab": N, "points": P, "hint": "..."}} for the planned tests: what a failure prints
+// when the test gives no symptom of its own. A planted bug's checker needs it to tell the two apart.
+bool write_hints(const std::string& path, const std::vector<Planned>& tests) {
+  nlohmann::json doc = nlohmann::json::object();
+  for (const Planned& t : tests) doc[t.full_name] = {{"lab", t.lab}, {"points", t.points}, {"hint", t.hint}};
+  std::ofstream out(path);
+  out << doc.dump(2) << "\n";
+  if (!out) std::fprintf(stderr, "grader: cannot write %s\n", path.c_str());
+  return static_cast<bool>(out);
 }
 
 // Runs one test in a child; returns its raw output and how it ended.
@@ -190,6 +206,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "grader: no test matches%s%s\n", o.only.empty() ? "" : " --only ", o.only.c_str());
     return 2;
   }
+  if (!o.hints_path.empty() && !grade::write_hints(o.hints_path, tests)) return 2;
   int last_lab = tests.back().lab;
   grade::Report report(o.primary, o.verbose, o.rerun);
   int current = -1;

@@ -83,6 +83,13 @@ void got(std::string_view bytes) { emit(kWire, wire_lines("< ", bytes)); }
 void sent(std::span<const std::uint8_t> bytes) { emit(kWire, "> " + hex(bytes)); }
 void got(std::span<const std::uint8_t> bytes) { emit(kWire, "< " + hex(bytes)); }
 void ok(std::string_view text) { emit(kOk, text); }
+void ok_is(std::string_view what, std::string_view value) {
+  constexpr std::size_t kOneLine = 72;  // longer values (frames, heads) were printed by the step already
+  std::string line(what);
+  line += ": ";
+  line += value.size() <= kOneLine && value.find('\n') == std::string_view::npos ? value : "as expected";
+  emit(kOk, line);
+}
 void doing(std::string_view text) { emit(kDoing, text); }
 void symptom(std::string_view hint) { emit(kHint, hint); }
 
@@ -131,6 +138,11 @@ std::string hex(std::span<const std::uint8_t> bytes, std::size_t limit) {
     out += digits[bytes[i] & 0xf];
   }
   return out;
+}
+
+std::string hex_byte(std::uint8_t byte) {
+  static const char* digits = "0123456789abcdef";
+  return std::string("0x") + digits[byte >> 4] + digits[byte & 0xf];
 }
 
 std::string first_difference(std::string_view expected, std::string_view actual) {

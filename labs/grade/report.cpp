@@ -1,5 +1,6 @@
-// report.cpp: the transcript and results.json. A failed test shows the steps that led to each failure
-// (at most the last 6), expected vs actual, how it crashed or timed out, one hint and a re-run command.
+// report.cpp: the transcript and results.json. A failed test shows every failed check (up to
+// kShownFailures) with the steps that led to it (at most the last 6 before each), expected vs actual,
+// how it crashed or timed out, one hint and a re-run command.
 #include "report.h"
 
 #include "harness_internal.h"
@@ -76,6 +77,13 @@ std::vector<std::string> sanitizer_excerpt(const std::vector<std::string>& lines
   return out;
 }
 
+// "1 earlier step", "3 earlier steps".
+std::string plural(int n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+// Every failed check of a test is shown, up to this many: enough for any test that fails for one
+// reason; past it the same mistake is repeating, and -v shows the rest.
+constexpr int kShownFailures = 20;
+
 struct Rendered {
   bool passed = false;
   std::vector<std::string> lines;  // steps, failures, how it crashed
@@ -90,15 +98,19 @@ Rendered render(const TestInfo& t, const ChildRun& run, bool verbose, const std:
   std::string hint, doing;
   std::vector<std::string> pending, others;
   int step_no = 0, skipped = 0;
+  auto is_step = [](const std::string& line) { return !line.empty() && line[0] >= '0' && line[0] <= '9'; };
   auto keep = [&](std::string line) {
     pending.push_back(std::move(line));
     if (!verbose && pending.size() > 6) {
-      pending.erase(pending.begin());
-      ++skipped;
+      // Drop the oldest step with the ✓ lines under it, so that what is shown starts at a step.
+      do {
+        skipped += is_step(pending.front()) ? 1 : 0;
+        pending.erase(pending.begin());
+      } while (!pending.empty() && !is_step(pending.front()));
     }
   };
   auto flush = [&]() {
-    if (skipped > 0) r.lines.push_back("… (" + std::to_string(skipped) + " earlier steps)");
+    if (skipped > 0) r.lines.push_back("… " + plural(skipped, "earlier step") + " not shown (all with -v)");
     for (auto& l : pending) r.lines.push_back(l);
     pending.clear();
     skipped = 0;
@@ -114,7 +126,7 @@ Rendered render(const TestInfo& t, const ChildRun& run, bool verbose, const std:
     } else if (e.kind == kOk) {
       keep("✓ " + indent_rest(e.text, "  "));
     } else if (e.kind == kFail) {
-      if (++failures <= 2) {
+      if (++failures <= kShownFailures || verbose) {
         flush();
         r.lines.push_back("✗ " + indent_rest(e.text, "  "));
       }
@@ -128,14 +140,17 @@ Rendered render(const TestInfo& t, const ChildRun& run, bool verbose, const std:
       others.push_back(e.text);
     }
   }
-  if (failures > 2) r.lines.push_back("… and " + std::to_string(failures - 2) + " more failed checks");
+  if (failures > kShownFailures && !verbose) {
+    r.lines.push_back("✗ " + plural(failures - kShownFailures, "more failed check") + " not shown (all with -v)");
+  }
 
   bool sanitizer = false;
   for (auto& l : others) sanitizer = sanitizer || is_sanitizer_line(l);
   std::string ending;
   if (run.timed_out) {
-    ending = "✗ timed out after " + std::to_string(t.timeout_ms / 1000.0).substr(0, 3) +
-             " s (an endless loop? waiting for bytes that never come?)";
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", t.timeout_ms / 1000.0);
+    ending = std::string("✗ timed out after ") + seconds + " s (an endless loop? waiting for bytes that never come?)";
   } else if (run.signal != 0) {
     ending = std::string("✗ crashed: ") + strsignal(run.signal);
     if (run.signal == SIGABRT) ending += " (an uncaught exception, or a failed assert?)";
@@ -157,7 +172,18 @@ Rendered render(const TestInfo& t, const ChildRun& run, bool verbose, const std:
     flush();
   }
   if (!r.passed) {
-    r.hint = "hint: " + indent_rest(hint.empty() ? t.hint : hint, "      ");
+    // How it ended comes first in the hint: a hang or a memory error is its own diagnosis, whatever the test.
+    std::string lead;
+    if (run.timed_out) {
+      lead = "It timed out: a loop that never ends, or a wait for bytes that never come (the last step above "
+             "is where). ";
+    } else if (sanitizer) {
+      lead = "The sanitizer stopped your code where \"at\" above says: a read or write outside a buffer, or "
+             "undefined behaviour. ";
+    } else if (run.signal != 0) {
+      lead = std::string("It crashed (") + strsignal(run.signal) + ") after the last step above. ";
+    }
+    r.hint = "hint: " + indent_rest(lead + (hint.empty() ? t.hint : hint), "      ");
     r.rerun = "re-run: " + rerun + " --only " + t.full_name;
   }
   return r;

@@ -6,14 +6,17 @@
   wirelab-grade all                     grade every lab from its code/ folder
   wirelab-grade N --code DIR            grade lab N's part from DIR alone; earlier labs it uses come from
                                         --deps code (their code/ folders, the default) or --deps solution
+                                        (the reference, in the repository only)
 
-The graders are compiled once (by the project's CMake build, or here on first use in the student pack)
-and linked with your .cpp files by one compiler command, so grading takes seconds.
+The graders are compiled once (by the project's CMake build, or in the student pack on first use, once
+per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files by one
+compiler command, so grading takes seconds.
 """
 import argparse
 import hashlib
 import json
 import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -25,7 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent          # labs/grade
 BASE_FLAGS = ["-std=c++20", "-g", "-O1", "-fno-omit-frame-pointer"]
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
-STUDENT_WARNINGS = ["-Wall", "-Wextra"]
+# -Wconversion: a narrowing such as `bytes.push_back(len >> 8)` (a 64-bit value into a byte) is worth a look
+# (lab 2's README says so); not the sign-conversion part, which would flag every vector index.
+STUDENT_WARNINGS = ["-Wall", "-Wextra", "-Wconversion", "-Wno-sign-conversion"]
 
 
 class Lab:
@@ -67,10 +72,10 @@ def start(lab: Lab, quiet=False) -> Path:
     code = lab.dir / "code"
     if code.exists():
         if not quiet:
-            print(f"{code} already exists: your work is there; nothing changed.")
+            print(f"{_short(code)}/ already exists: your work is there; nothing changed.")
         return code
     shutil.copytree(lab.dir / "starter", code)
-    print(f"Created {code}/ from starter/: write your code there (starter/ stays as it was).")
+    print(f"Created {_short(code)}/ from starter/: write your code there (starter/ stays as it was).")
     return code
 
 
@@ -83,48 +88,88 @@ def sources(folder: Path) -> list:
 
 
 def compile_cached(cxx, flags, labs_dir: Path, graders) -> tuple:
-    """Student pack: compile the harness and the graders once into labs/.cache/<hash>/."""
+    """Student pack: compile the harness and each lab's grader into labs/.cache/, once per compiler
+    setting (sanitized or not): a unit's folder is named by a hash of its sources and flags, so grading
+    lab 2 after lab 1, or with --code, reuses what is built and compiles only what is new."""
     flags = [f for f in flags if f != "-O1"] + ["-O0"]  # GoogleTest code compiles twice as fast unoptimised
-    harness_src = sorted((HERE).glob("*.cpp"))
-    inputs = list(harness_src) + sorted((HERE / "include").rglob("*.h")) + sorted(HERE.glob("*.h"))
+    harness_include = f"-I{HERE / 'include'}"
+    shared = sorted((HERE / "include").rglob("*.h")) + sorted(HERE.glob("*.h"))
+    units = [("harness", sorted(HERE.glob("*.cpp")), shared, ["-DGRADE_LAB=0", harness_include])]
     for lab in graders:
-        inputs += sorted((lab.dir / "grader").glob("*.cpp")) + sorted((lab.dir / "include").glob("*.h"))
-    digest = hashlib.sha256(" ".join([cxx] + flags).encode())
-    for f in inputs:
-        digest.update(str(f.relative_to(labs_dir)).encode())
-        digest.update(f.read_bytes())
-    cache = labs_dir / ".cache" / digest.hexdigest()[:16]
-    objects = {}
-    jobs = []  # (source, object, extra flags)
-    for src in harness_src:
-        jobs.append((src, cache / f"grade-{src.stem}.o", ["-DGRADE_LAB=0"]))
-    for lab in graders:
-        includes = [f"-I{labs_dir / lab.dir.name / 'include'}"]
-        for d in lab.deps:
-            dep = next(labs_dir.glob(f"{d:02d}-*"))
-            includes.append(f"-I{dep / 'include'}")
-        for src in sorted((lab.dir / "grader").glob("*.cpp")):
-            jobs.append((src, cache / f"lab{lab.number:02d}-{src.stem}.o",
-                         [f"-DGRADE_LAB={lab.number}", f'-DGRADE_LAB_NAME="{lab.name}"'] + includes))
-    if not cache.exists():
-        print(f"Building the graders once (cached in {cache.relative_to(labs_dir.parent)}) ...", flush=True)
-        tmp = Path(tempfile.mkdtemp(prefix="build-", dir=_mkdir(labs_dir / ".cache")))
-        running = []
-        for src, obj, extra in jobs:
-            cmd = [cxx] + flags + extra + [f"-I{HERE / 'include'}", "-c", str(src), "-o", str(tmp / obj.name)]
+        includes = [f"-I{lab.dir / 'include'}"] + [f"-I{_lab_dir(labs_dir, d) / 'include'}" for d in lab.deps]
+        headers = shared + sorted((lab.dir / "include").glob("*.h")) + sorted((lab.dir / "grader").glob("*.h"))
+        for d in lab.deps:  # a grader may include an earlier lab's grader/describe.h
+            headers += sorted((_lab_dir(labs_dir, d) / "include").glob("*.h"))
+            headers += sorted((_lab_dir(labs_dir, d) / "grader").glob("*.h"))
+        units.append((f"lab{lab.number:02d}", sorted((lab.dir / "grader").glob("*.cpp")), headers,
+                      [f"-DGRADE_LAB={lab.number}", f'-DGRADE_LAB_NAME="{lab.name}"', harness_include] + includes))
+    objects = build_units(cxx, flags, labs_dir / ".cache", labs_dir, units, "the grader")
+    return objects["harness"], {lab.number: objects[f"lab{lab.number:02d}"] for lab in graders}
+
+
+def _lab_dir(labs_dir: Path, number: int) -> Path:
+    return next(labs_dir.glob(f"{number:02d}-*"))
+
+
+def build_units(cxx, flags, cache_root: Path, base: Path, units, what: str) -> dict:
+    """Compiles each unit (name, sources, headers, extra flags) into cache_root/<name>-<hash>/ unless a
+    folder with that hash is already there; returns {name: [object files]}. One job per core at a time."""
+    objects, todo = {}, []
+    for name, srcs, headers, extra in units:
+        digest = hashlib.sha256(" ".join([cxx] + flags + extra).encode())
+        for f in list(srcs) + list(headers):
+            digest.update(str(f.relative_to(base)).encode())
+            digest.update(f.read_bytes())
+        folder = cache_root / f"{name}-{digest.hexdigest()[:12]}"
+        objects[name] = [str(folder / f"{src.stem}.o") for src in srcs]
+        if not folder.exists():
+            todo.append((name, srcs, extra, folder))
+    if not todo:
+        return objects
+    names = ", ".join(name for name, *_ in todo)
+    print(f"Building {what} once for these settings ({names}; cached in {_short(cache_root)}/) ...", flush=True)
+    t0, cpu0 = time.monotonic(), _children_cpu()
+    running, staged = [], []
+    for name, srcs, extra, folder in todo:
+        tmp = Path(tempfile.mkdtemp(prefix=f"build-{name}-", dir=_mkdir(cache_root)))
+        staged.append((tmp, folder))
+        for src in srcs:
+            cmd = [cxx] + flags + extra + ["-c", str(src), "-o", str(tmp / f"{src.stem}.o")]
             running.append((cmd, subprocess.Popen(cmd)))
             if len(running) >= (os.cpu_count() or 2):
                 _wait_ok(running.pop(0))
-        while running:
-            _wait_ok(running.pop(0))
+    while running:
+        _wait_ok(running.pop(0))
+    for tmp, folder in staged:
         try:
-            tmp.rename(cache)
+            tmp.rename(folder)
         except OSError:  # another run built it meanwhile
             shutil.rmtree(tmp, ignore_errors=True)
-    harness = [str(obj) for src, obj, extra in jobs if obj.name.startswith("grade-")]
-    for lab in graders:
-        objects[lab.number] = [str(obj) for src, obj, extra in jobs if obj.name.startswith(f"lab{lab.number:02d}-")]
-    return harness, objects
+    print(f"Built in {time.monotonic() - t0:.0f} s ({_children_cpu() - cpu0:.0f} s of processor time); later runs "
+          "with the same settings reuse it.", flush=True)
+    return objects
+
+
+def link_cached(cxx, objects, libs, cache_root: Path, name: str) -> Path:
+    """Links cached objects into cache_root/<name>-<hash>/<name> once (the objects' folders are named by
+    their sources' hash, so their paths say what they hold)."""
+    digest = hashlib.sha256(" ".join([cxx] + objects + libs).encode()).hexdigest()[:12]
+    program = cache_root / f"{name}-{digest}" / name
+    if not program.exists():
+        tmp = Path(tempfile.mkdtemp(prefix=f"link-{name}-", dir=_mkdir(cache_root)))
+        cmd = [cxx] + objects + libs + ["-o", str(tmp / name)]
+        _wait_ok((cmd, subprocess.Popen(cmd)))
+        try:
+            tmp.rename(program.parent)
+        except OSError:  # another run linked it meanwhile
+            shutil.rmtree(tmp, ignore_errors=True)
+    return program
+
+
+def _children_cpu() -> float:
+    """Processor seconds of the compilers run so far: on a busy machine a fairer measure than the clock."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def _mkdir(p: Path) -> Path:
@@ -135,7 +180,7 @@ def _mkdir(p: Path) -> Path:
 def _wait_ok(job):
     cmd, proc = job
     if proc.wait() != 0:
-        sys.exit("wirelab-grade: building the grader failed: " + shlex.join(cmd))
+        sys.exit("wirelab-grade: building failed (is every package of the README installed?): " + shlex.join(cmd))
 
 
 def fail_to_compile(lab: Lab, output: str, json_path):
@@ -166,9 +211,13 @@ def main(argv=None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="show every step, also of passed tests")
     ap.add_argument("--seed", help="seed for the random inputs (default: fixed)")
     ap.add_argument("--no-sanitize", action="store_true", help="build without ASan/UBSan (faster, less help)")
+    ap.add_argument("--show-command", action="store_true", help="print the compiler command that builds the grader")
     ap.add_argument("--keep", action="store_true", help="keep the built grader program and print its path")
     ap.add_argument("--config", help=argparse.SUPPRESS)
+    ap.add_argument("--launcher", help=argparse.SUPPRESS)  # how the student ran us ($0 of the launcher)
+    ap.add_argument("--hints", help=argparse.SUPPRESS)     # write each test's default hint (tests/labs)
     a = ap.parse_args(argv)
+    me = typed_command(a.launcher)
 
     config = json.loads(Path(a.config).read_text()) if a.config else None
     labs_dir = Path(config["labs_dir"]) if config else HERE.parent
@@ -178,7 +227,7 @@ def main(argv=None) -> int:
 
     if a.lab == "start":
         if not a.number or not a.number.isdigit() or int(a.number) not in labs:
-            sys.exit("wirelab-grade: say which lab to start, e.g. `wirelab-grade start 1`")
+            sys.exit(f"wirelab-grade: say which lab to start, e.g. `{me} start 1`")
         start(labs[int(a.number)])
         return 0
 
@@ -191,6 +240,11 @@ def main(argv=None) -> int:
         graded = [primary] if a.code else [n for n in sorted(labs) if n <= primary]
     else:
         sys.exit(f"wirelab-grade: no lab {a.lab!r} (labs: {', '.join(map(str, sorted(labs)))}, or all)")
+
+    if a.code and a.deps == "solution" and not config:
+        sys.exit("wirelab-grade: --deps solution needs the reference solutions, which the student pack does not "
+                 "have. Here the earlier labs always come from your own NN-name/code/ folders (--deps code): "
+                 f"`{me} {a.lab} --code DIR` grades DIR with them, `{me} {a.lab} --only Suite` one suite.")
 
     # Whose code is compiled for each lab.
     code_dirs = {}
@@ -230,7 +284,7 @@ def main(argv=None) -> int:
            [f"-l{lib}" for lib in libs] + ["-lpthread", "-o", str(program)])
     where = ", ".join(f"lab {n}: {_short(code_dirs[n])}" for n in sorted(code_dirs))
     print(f"Compiling your code ({where}) ...", flush=True)
-    if a.verbose:
+    if a.show_command:
         print(shlex.join(cmd))
     t0 = time.monotonic()
     built = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -243,13 +297,19 @@ def main(argv=None) -> int:
     print(f"Compiled in {t1 - t0:.1f} s. Running the tests (each in its own process, "
           f"{labs[graded[-1]].timeout_ms / 1000:g} s limit each).", flush=True)
 
-    rerun = "wirelab-grade " + a.lab
+    # The re-run command a failed test prints: pasteable where the student stands, with the same settings
+    # (so it reuses the same built grader).
+    rerun = f"{me} {a.lab}"
     if a.code:
-        rerun += f" --code {shlex.quote(a.code)} --deps {a.deps}"
+        rerun += f" --code {shlex.quote(a.code)}" + (f" --deps {a.deps}" if a.deps != "code" else "")
+    if a.no_sanitize:
+        rerun += " --no-sanitize"
+    if a.seed:
+        rerun += f" --seed {shlex.quote(a.seed)}"
     run = [str(program), "--primary", str(primary), "--rerun", rerun]
     for n in graded:
         run += ["--title", f"{n}={labs[n].title}", "--timeout", f"{n}={labs[n].timeout_ms}"]
-    for opt, val in (("--json", a.json), ("--only", a.only), ("--seed", a.seed)):
+    for opt, val in (("--json", a.json), ("--only", a.only), ("--seed", a.seed), ("--hints", a.hints)):
         if val:
             run += [opt, val]
     if a.verbose:
@@ -262,6 +322,23 @@ def main(argv=None) -> int:
     else:
         shutil.rmtree(workdir, ignore_errors=True)
     return result.returncode
+
+
+def typed_command(launcher) -> str:
+    """The launcher as the student would type it from where they stand: `./wirelab-grade` at the top of
+    the pack, `build/dev/wirelab-grade` at the top of the repository, as-is when found on PATH."""
+    if not launcher:
+        return "wirelab-grade"
+    if "/" not in launcher:
+        return launcher
+    path = os.path.abspath(launcher)
+    found = shutil.which(os.path.basename(path))
+    if found and os.path.samefile(found, path):  # run from PATH (the shell passes the full path as $0)
+        return os.path.basename(path)
+    rel = os.path.relpath(path, os.getcwd())
+    if rel.startswith("../../.."):
+        return path
+    return rel if "/" in rel else "./" + rel
 
 
 def _short(p: Path) -> str:

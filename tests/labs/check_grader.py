@@ -7,6 +7,7 @@ planted bug, and check that the grader tells right from wrong and that its resul
   check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect planted --patch P.patch
 """
 import argparse
+import difflib
 import json
 import re
 import shutil
@@ -58,11 +59,17 @@ def validate_results(doc: dict) -> list:
 
 
 def grade(grade_cmd: str, number: int, code: Path, workdir: Path):
-    results = workdir / "results.json"
-    cmd = [grade_cmd, str(number), "--code", str(code), "--deps", "solution", "--json", str(results)]
-    print("$ " + " ".join(cmd), flush=True)
+    """Runs wirelab-grade from its own folder (so the re-run commands in the transcript read
+    `./wirelab-grade ...` whatever the caller's folder); returns the transcript, results.json and each
+    test's default hint."""
+    results, hints = workdir / "results.json", workdir / "hints.json"
+    launcher = Path(grade_cmd).resolve()
+    cmd = ["./" + launcher.name, str(number), "--code", str(code), "--deps", "solution", "--json", str(results),
+           "--hints", str(hints)]
+    print(f"$ (cd {launcher.parent} && {' '.join(cmd)})", flush=True)
     t0 = time.monotonic()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    proc = subprocess.run(cmd, cwd=launcher.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=600)
     seconds = time.monotonic() - t0
     print(f"(graded in {seconds:.1f} s, exit code {proc.returncode})")
     if not results.exists():
@@ -71,7 +78,8 @@ def grade(grade_cmd: str, number: int, code: Path, workdir: Path):
     problems = validate_results(doc)
     if problems:
         fail("results.json is not valid: " + "; ".join(problems), proc.stdout)
-    return proc.stdout, doc
+    # Code that does not compile runs no grader, so there are no hints then.
+    return proc.stdout, doc, json.loads(hints.read_text()) if hints.exists() else None
 
 
 def normalise(transcript: str, code: Path) -> str:
@@ -87,18 +95,34 @@ def normalise(transcript: str, code: Path) -> str:
 
 
 def check_golden(golden: Path, text: str, update: bool) -> None:
+    """The whole transcript must equal the golden one. --update-golden writes it, but first prints what
+    changes (the whole new transcript for a new file), for the author to read as a student would before
+    committing it: a golden file is reviewed, never rewritten unseen."""
+    want = golden.read_text() if golden.exists() else None
+    diff = "".join(difflib.unified_diff((want or "").splitlines(True), text.splitlines(True),
+                                        str(golden) if want is not None else "/dev/null", "this run"))
     if update:
+        if text == want:
+            print(f"OK: {golden} is unchanged")
+            return
+        print(f"---- review this change to {golden} ----\n{diff}---- end of the change ----")
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text)
-        print(f"wrote {golden}")
+        print(f"wrote {golden}: read the change above before committing it (git diff shows it again)")
         return
-    want = golden.read_text()
+    if want is None:
+        fail(f"no golden transcript {golden}: every planted bug needs one. Write it with --update-golden and "
+             f"read it as a student would; this run's transcript would be:\n{text}")
     if text != want:
-        import difflib
-        diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True), str(golden), "this run"))
         fail(f"the transcript differs from the golden one ({golden}); if the change is intended, re-run with "
-             f"--update-golden:\n{diff}")
+             f"--update-golden and review it:\n{diff}")
     print(f"OK: the transcript equals {golden}")
+
+
+def hint_of(output: str) -> str:
+    """The `hint:` part of one test's output (it may run over several lines, up to `re-run:`)."""
+    m = re.search(r"^hint: (.*?)(?=^re-run: |\Z)", output, re.S | re.M)
+    return " ".join(m.group(1).split()) if m else ""
 
 
 def read_planted(patch: Path) -> dict:
@@ -151,9 +175,11 @@ def main() -> int:
                                      stderr=subprocess.STDOUT, text=True)
             if patched.returncode != 0:
                 fail(f"{a.patch.name} does not apply to {a.lab}/solution:\n{patched.stdout}")
-        transcript, doc = grade(a.grade, number, code, work)
+        transcript, doc, hints = grade(a.grade, number, code, work)
         if a.golden:
             check_golden(a.golden, normalise(transcript, code), a.update_golden)
+        elif a.expect == "planted":
+            fail("a planted bug is checked against its golden transcript: give --golden")
         lines = transcript.rstrip().splitlines()
         m = last_line.match(lines[-1]) if lines else None
         if not m:
@@ -184,6 +210,8 @@ def main() -> int:
         else:
             if score >= points:
                 fail(f"planted bug not caught ({spec['planted']}): full marks", transcript)
+            if hints is None:
+                fail("the planted bug's code did not compile, or wirelab-grade --hints wrote no file", transcript)
             failing = {}
             for name in spec["must-fail"]:
                 t = tests.get(name)
@@ -192,10 +220,18 @@ def main() -> int:
                 if t["status"] != "failed":
                     fail(f"planted bug ({spec['planted']}): {name} should fail but passed", transcript)
                 failing[name] = t["output"]
+            # The phrase must be in the hint a failing test printed, and in no default hint of those tests:
+            # a default hint is printed on any failure, so finding it there proves only that the test failed.
             for words in spec["hint-has"]:
-                if not any(words.lower() in out.lower() for out in failing.values()):
-                    fail(f"planted bug ({spec['planted']}): no failure of {', '.join(failing)} mentions "
-                         f"{words!r}; the student would not learn what is wrong", transcript)
+                generic = [n for n in failing if words.lower() in hints.get(n, {}).get("hint", "").lower()]
+                if generic:
+                    fail(f"planted bug ({spec['planted']}): hint-has {words!r} is in the default hint of "
+                         f"{', '.join(generic)}, which any failure prints; give this bug wording only its own "
+                         f"diagnosis prints (grade::symptom) and name that", transcript)
+                if not any(words.lower() in hint_of(out).lower() for out in failing.values()):
+                    shown = "; ".join(f"{n}: {hint_of(o)!r}" for n, o in failing.items())
+                    fail(f"planted bug ({spec['planted']}): no hint of {', '.join(failing)} says {words!r} "
+                         f"(the hints were: {shown}); the student would not learn what is wrong", transcript)
             print(f"OK: planted bug caught ({spec['planted']}): {score}/{points}; "
                   f"{', '.join(failing)} failed with a hint naming {', '.join(map(repr, spec['hint-has']))}")
             for name, out in failing.items():

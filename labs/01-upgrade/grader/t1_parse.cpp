@@ -77,16 +77,21 @@ GRADED_TEST(Parse, HeadLenStopsAtBlankLine, 1,
 }
 
 GRADED_TEST(Parse, RejectsMalformedHeads, 2,
-            "Answer invalid (and the server 400) for a request-line without exactly two spaces, a version "
-            "that is not HTTP/x.y, a header line without ':', whitespace before ':' (RFC 7230 3.2.4), "
-            "an empty name, or a line starting with whitespace (obsolete line folding, 3.2.4).") {
+            "Answer invalid (and the server 400) for every form listed above parse_request in upgrade.h: "
+            "a request-line without exactly two spaces, a version that is not HTTP/digit.digit, a header "
+            "line without ':', whitespace before ':' (RFC 7230 3.2.4), an empty name, or a line starting "
+            "with whitespace (obsolete line folding, 3.2.4).") {
   const std::string ok = "Host: 127.0.0.1\r\n";
   const std::string bad[] = {
       "GET /chat\r\n" + ok + "\r\n",
+      "GET /chat HTTP/1.1 x\r\n" + ok + "\r\n",
       "GET  /chat HTTP/1.1\r\n" + ok + "\r\n",
       "GET /chat HTTQ/1.1\r\n" + ok + "\r\n",
+      "GET /chat HTTP/11\r\n" + ok + "\r\n",
+      "GET /chat http/1.1\r\n" + ok + "\r\n",
       "GET /chat HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n",
       "GET /chat HTTP/1.1\r\nHost : 127.0.0.1\r\n\r\n",
+      "GET /chat HTTP/1.1\r\nHost\t: 127.0.0.1\r\n\r\n",
       "GET /chat HTTP/1.1\r\n: 127.0.0.1\r\n\r\n",
       "GET /chat HTTP/1.1\r\n" + ok + " folded: line\r\n\r\n",
   };
@@ -100,8 +105,8 @@ GRADED_TEST(Parse, RejectsMalformedHeads, 2,
 }
 
 GRADED_TEST(Parse, RejectsHugeHead, 1,
-            "Bound what you buffer: a head longer than max_head_len (8192) bytes with no end in sight is "
-            "invalid, or a peer can make your server hold any amount of memory.") {
+            "Bound what you buffer: a head longer than max_head_len (8192) bytes is invalid, whether its "
+            "blank line has come or not, or a peer can make your server hold any amount of memory.") {
   std::string fits = "GET /chat HTTP/1.1\r\nX-Padding: " + std::string(8000, 'a') + "\r\n\r\n";
   grade::step("parse_request(\"GET /chat HTTP/1.1\\r\\nX-Padding: aaaa…\\r\\n\\r\\n\" : 8035 bytes, complete)");
   GRADE_ASSERT_EQ("status of a long head that fits", ws::ParseStatus::complete, ws::parse_request(fits).status);
@@ -109,6 +114,9 @@ GRADED_TEST(Parse, RejectsHugeHead, 1,
   grade::step("parse_request(\"GET /chat HTTP/1.1\\r\\nX-Padding: aaaa…\" : 9031 bytes, no blank line)");
   auto r = ws::parse_request(bytes);
   GRADE_EXPECT_EQ("status", ws::ParseStatus::invalid, r.status);
+  std::string whole = "GET /chat HTTP/1.1\r\nX-Padding: " + std::string(9000, 'a') + "\r\n\r\n";
+  grade::step("parse_request(\"GET /chat HTTP/1.1\\r\\nX-Padding: aaaa…\\r\\n\\r\\n\" : 9035 bytes, complete but too long)");
+  GRADE_EXPECT_EQ("status", ws::ParseStatus::invalid, ws::parse_request(whole).status);
 }
 
 GRADED_TEST(Headers, FindIgnoresCase, 1,
@@ -122,6 +130,10 @@ GRADED_TEST(Headers, FindIgnoresCase, 1,
     grade::step(std::string("find_header(request with Host, sec-websocket-key, X-Twice: 1, x-twice: 2, \"") +
                 c.name + "\")");
     auto got = ws::find_header(r, c.name);
+    if (c.want && !got && ws::find_header(r, "Host")) {
+      grade::symptom(std::string("\"Host\" is found but \"") + c.name + "\" is not: you compared the names exactly. "
+                     "Compare them letter by letter without regard to case (RFC 7230 3.2).");
+    }
     GRADE_EXPECT_EQ("found", c.want.has_value(), got.has_value());
     if (c.want && got) GRADE_EXPECT_EQ("value", *c.want, *got);
   }

@@ -47,9 +47,16 @@ struct ParseResult {
 inline constexpr std::size_t max_head_len = 8192;
 
 // Parses the request head at the start of `bytes` (which may hold more after it: the first frames).
-// Request-line: method SP request-target SP HTTP-version CRLF, versions look like "HTTP/1.1".
-// Header fields: name ":" optional-whitespace value optional-whitespace CRLF; the name is not empty
-// and has no whitespace before the colon (RFC 7230 3.2.4); a line that starts with a space is invalid.
+// Request-line: method SP request-target SP HTTP-version CRLF (RFC 7230 3.1.1).
+// Header fields: name ":" optional-whitespace value optional-whitespace CRLF (RFC 7230 3.2).
+// The head is invalid, and only then, when (each is graded):
+//   - the request-line has not exactly two spaces:    "GET /chat", "GET /chat HTTP/1.1 x", "GET  /chat HTTP/1.1"
+//   - the version is not "HTTP/" digit "." digit (2.6): "GET /chat HTTQ/1.1", "GET /chat HTTP/11", "http/1.1"
+//   - a header line has no colon:                       "Host 127.0.0.1"
+//   - a header name is empty:                           ": 127.0.0.1"
+//   - a space or tab comes before the colon (3.2.4):    "Host : 127.0.0.1"
+//   - a header line starts with a space or tab (obsolete line folding, 3.2.4): " folded: line"
+//   - the head is longer than max_head_len, whether or not its "\r\n\r\n" has come.
 ParseResult parse_request(std::string_view bytes);
 
 // The value of the first header field called `name`, compared without regard to case

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "frame.h"
+#include "grade/grade.h"
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace ws {
 
@@ -43,3 +45,37 @@ inline std::string describe(const FrameHeader& h) {
 }
 
 }  // namespace ws
+
+namespace lab2 {
+
+// Byte 0 or byte 1 of a frame, shown in hex with what its bits say (RFC 6455 5.2), so that an expected
+// 0x81 and an actual 0x88 read as "FIN + text" against "FIN + close".
+struct FirstByte {
+  std::uint8_t value = 0;
+  bool operator==(const FirstByte&) const = default;
+};
+struct SecondByte {
+  std::uint8_t value = 0;
+  bool operator==(const SecondByte&) const = default;
+};
+
+inline std::string describe(FirstByte b) {
+  static const std::pair<unsigned, const char*> flags[] = {{0x80, "FIN"}, {0x40, "RSV1"}, {0x20, "RSV2"}, {0x10, "RSV3"}};
+  std::string bits;
+  for (const auto& [mask, name] : flags) {
+    if (b.value & mask) bits += std::string(name) + " + ";
+  }
+  std::string op = ws::describe(static_cast<ws::Opcode>(b.value & 0x0f));
+  op = op.substr(0, op.find(' '));  // "text (0x1)" -> "text"
+  return grade::hex_byte(b.value) + " (" + bits + op + ((b.value & 0x80) ? "" : ", no FIN") + ")";
+}
+
+inline std::string describe(SecondByte b) {
+  unsigned len7 = b.value & 0x7fu;
+  std::string length = len7 == 126 ? "126: a 16-bit length follows"
+                       : len7 == 127 ? "127: a 64-bit length follows"
+                                     : "length " + std::to_string(len7);
+  return grade::hex_byte(b.value) + " (" + ((b.value & 0x80) ? "MASK + " : "unmasked, ") + length + ")";
+}
+
+}  // namespace lab2

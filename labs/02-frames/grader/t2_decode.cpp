@@ -123,3 +123,27 @@ GRADED_TEST(Decode, RejectsBrokenRules, 3,
     GRADE_EXPECT_EQ("status", DecodeStatus::invalid, r.status);
   }
 }
+
+GRADED_TEST(Decode, RejectsLongerLengthForm, 1,
+            "RFC 6455 5.2: \"the minimal number of bytes MUST be used to encode the length\": a sender that "
+            "writes 125 after 126, or 65535 after 127, breaks it, and the frame is invalid.") {
+  // Lengths that need their form, so that rejecting every extended length does not pass.
+  expect_header({0x82, 0x7e, 0x00, 0x7e}, lab2::header(Opcode::binary, 126), 4);
+  expect_header({0x82, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0}, lab2::header(Opcode::binary, 65536), 10);
+  struct Case { Bytes bytes; const char* why; };
+  const Case cases[] = {
+      {{0x82, 0x7e, 0x00, 0x7d}, "125 in the 16-bit form"},
+      {{0x82, 0x7e, 0x00, 0x00}, "0 in the 16-bit form"},
+      {{0x82, 0x7f, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, "65535 in the 64-bit form"},
+      {{0x82, 0x7f, 0, 0, 0, 0, 0, 0, 0x00, 0x05}, "5 in the 64-bit form"},
+  };
+  for (const auto& c : cases) {
+    grade::step(std::string("(") + c.why + ")");
+    auto r = lab2::decode(c.bytes);
+    if (r.status == DecodeStatus::complete) {
+      grade::symptom("You accepted a length written in a longer form than it needs (" + std::string(c.why) +
+                     "); a decoder checks the length's form once the extended length is read (RFC 6455 5.2).");
+    }
+    GRADE_EXPECT_EQ("status", DecodeStatus::invalid, r.status);
+  }
+}

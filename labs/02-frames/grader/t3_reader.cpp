@@ -78,7 +78,7 @@ GRADED_TEST(Reader, AnyChunking, 3,
       auto r = reader.next();
       if (r.status == DecodeStatus::need_more) break;
       grade::step("next() -> frame " + std::to_string(next_frame));
-      GRADE_ASSERT_EQ("more frames than were sent", true, next_frame < w.frames.size());
+      GRADE_ASSERT_EQ("a frame that was sent (not one more)", true, next_frame < w.frames.size());
       expect_frame(r, w.frames[next_frame++]);
       if (testing::Test::HasFailure()) return;
     }

@@ -79,8 +79,10 @@ struct HeaderResult {
 // Reads the header at the start of `bytes` (the payload and more may follow). Never reads past the
 // end of `bytes`. Invalid when: an RSV bit is set (5.2); the opcode is reserved (5.2); a control
 // frame has fin == false (5.5: control frames MUST NOT be fragmented) or payload_len > 125 (5.5);
-// a 64-bit length has its most significant bit set (5.2). Check the first two bytes' rules as soon
-// as you have two bytes; check the 64-bit rule when the header is whole.
+// a 64-bit length has its most significant bit set (5.2); the length is in a longer form than it
+// needs (5.2: "the minimal number of bytes MUST be used"): 0-125 after 126 (16 bits), or 0-65535
+// after 127 (64 bits). Check the first two bytes' rules as soon as you have two bytes; check the
+// length rules when the header is whole.
 HeaderResult decode_frame_header(std::span<const std::uint8_t> bytes);
 
 // One whole frame.

@@ -85,6 +85,10 @@ HeaderResult decode_frame_header(std::span<const std::uint8_t> bytes) {
   }
   // 5.2: the most significant bit of a 64-bit length MUST be 0
   if (ext == 8 && (h.payload_len >> 63) != 0) return invalid("RFC 6455 5.2: 64-bit length with its top bit set");
+  // 5.2: "the minimal number of bytes MUST be used to encode the length"
+  if ((ext == 2 && h.payload_len < 126) || (ext == 8 && h.payload_len < 65536)) {
+    return invalid("RFC 6455 5.2: the length is in a longer form than it needs");
+  }
   if (h.masked) {
     for (std::size_t i = 0; i < 4; ++i) h.masking_key[i] = bytes[2 + ext + i];
   }

@@ -26,10 +26,51 @@ Bytes server_close(std::uint16_t code) {
   return b;
 }
 
+// RFC 6455 7.4.1's name of a close code, for "1007 (invalid payload data)".
+std::string close_code(std::uint16_t code) {
+  struct Name { std::uint16_t code; const char* name; };
+  static const Name names[] = {
+      {1000, "normal closure"}, {1001, "going away"}, {1002, "protocol error"}, {1003, "unsupported data"},
+      {1004, "reserved"}, {1005, "no status: never on the wire"}, {1006, "abnormal closure: never on the wire"},
+      {1007, "invalid payload data"}, {1008, "policy violation"}, {1009, "message too big"},
+      {1010, "mandatory extension"}, {1011, "internal error"}, {1015, "TLS handshake: never on the wire"}};
+  for (const Name& n : names) {
+    if (n.code == code) return std::to_string(code) + " (" + n.name + ")";
+  }
+  const char* range = code < 1000   ? "not used"
+                      : code < 3000 ? "reserved"
+                      : code < 4000 ? "registered"
+                      : code < 5000 ? "private use"
+                                    : "not used";
+  return std::to_string(code) + " (" + range + ")";
+}
+
+// A close body as "code 1005 (no status: never on the wire), reason \"bye\"", other payloads escaped.
+std::string payload_of(const ws::Frame& f) {
+  std::string_view p(reinterpret_cast<const char*>(f.payload.data()), f.payload.size());
+  if (f.header.opcode != Opcode::close || p.size() < 2) return "payload \"" + grade::escape(p, 24) + "\"";
+  std::string code = "code " + close_code(static_cast<std::uint16_t>(f.payload[0] << 8 | f.payload[1]));
+  return p.size() == 2 ? code : code + ", reason \"" + grade::escape(p.substr(2), 24) + "\"";
+}
+
 ws::Reaction give(ws::Session& s, const ws::Frame& f) {
-  grade::step("on_frame(" + describe(f.header) + ", payload \"" + grade::escape(std::string_view(
-                  reinterpret_cast<const char*>(f.payload.data()), f.payload.size()), 24) + "\")");
+  grade::step("on_frame(" + describe(f.header) + ", " + payload_of(f) + ")");
   return s.on_frame(f);
+}
+
+// What on_frame answered, in hex and decoded: "\x88\x02\x03\xea" = close, code 1002 (protocol error).
+struct Reply {
+  Bytes bytes;
+  bool operator==(const Reply&) const = default;
+};
+
+std::string describe(const Reply& r) {
+  const Bytes& b = r.bytes;
+  std::string text = "\"" + grade::hex(b) + "\"";
+  if (b.empty()) return text + " (nothing)";
+  if (b[0] != 0x88) return text + " = " + lab2::describe(lab2::FirstByte{b[0]});
+  if (b.size() < 4) return text + " = close, without a code";
+  return text + " = close, code " + close_code(static_cast<std::uint16_t>(b[2] << 8 | b[3]));
 }
 
 void expect_nothing(const ws::Reaction& r) {
@@ -46,7 +87,7 @@ void expect_message(const ws::Reaction& r, Opcode op, const Bytes& payload) {
 }
 
 void expect_close(const ws::Reaction& r, std::uint16_t code) {
-  GRADE_EXPECT_EQ("reply (a close frame with code " + std::to_string(code) + ")", server_close(code), r.reply);
+  GRADE_EXPECT_EQ("reply", Reply{server_close(code)}, Reply{r.reply});
   GRADE_EXPECT_EQ("close_connection", true, r.close_connection);
 }
 
@@ -150,7 +191,12 @@ GRADED_TEST(Session, BadSequences, 2,
   {
     ws::Session s;
     grade::step("(a continuation frame with no message started)");
-    expect_close(give(s, frame(Opcode::continuation, bytes("x"))), 1002);
+    auto r = give(s, frame(Opcode::continuation, bytes("x")));
+    if (!r.close_connection) {
+      grade::symptom("You took a continuation frame that continues nothing: with no unfinished text or binary "
+                     "message before it, fail the connection with 1002 (RFC 6455 5.4).");
+    }
+    expect_close(r, 1002);
   }
   {
     ws::Session s;
@@ -164,7 +210,13 @@ GRADED_TEST(Session, Utf8AcrossFragments, 2,
             "RFC 6455 8.1: a text message must be UTF-8 as a whole: a character may be split between fragments "
             "(keep one Utf8Validator across them); close 1007 as soon as the text cannot be UTF-8.") {
   ws::Session s;
-  expect_nothing(give(s, frame(Opcode::text, {'a', 0xf0, 0x9f}, false)));
+  auto first = give(s, frame(Opcode::text, {'a', 0xf0, 0x9f}, false));
+  if (first.close_connection) {
+    grade::symptom("You closed on a fragment that ends in the middle of a character (F0 9F; 98 80 follow in the "
+                   "next fragment): keep one Utf8Validator for the whole message and fail only when the bytes can "
+                   "no longer become UTF-8, or when the message ends mid-character (RFC 6455 8.1).");
+  }
+  expect_nothing(first);
   expect_message(give(s, frame(Opcode::continuation, {0x98, 0x80})), Opcode::text, {'a', 0xf0, 0x9f, 0x98, 0x80});
   expect_close(give(s, frame(Opcode::text, {'a', 0xc0, 0x80}, false)), 1007);
   ws::Session t;

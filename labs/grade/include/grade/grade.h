@@ -28,6 +28,8 @@ std::string escape(std::string_view bytes, std::size_t limit = 64);
 std::string escape(std::span<const std::uint8_t> bytes, std::size_t limit = 64);
 // Every byte as \xNN (for binary data such as frame headers); cut after `limit` bytes with "…".
 std::string hex(std::span<const std::uint8_t> bytes, std::size_t limit = 64);
+// One byte as "0x81".
+std::string hex_byte(std::uint8_t byte);
 
 void step(std::string_view text);                 // a numbered step of the transcript
 void sent(std::string_view bytes);                // "> bytes" (what the grader gave the student's code)
@@ -35,6 +37,9 @@ void got(std::string_view bytes);                 // "< bytes" (what came back)
 void sent(std::span<const std::uint8_t> bytes);   // the same for binary data: every byte as \xNN
 void got(std::span<const std::uint8_t> bytes);
 void ok(std::string_view text);                   // "✓ text" (shown with -v)
+// "✓ what: value" when the value is short enough for one line, else "✓ what: as expected". Naming the
+// value keeps a line like "✓ masked" from reading as its opposite ("✓ masked: false").
+void ok_is(std::string_view what, std::string_view value);
 void doing(std::string_view text);                // what runs now: shown only if it crashes or hangs
 void symptom(std::string_view hint);              // a hint for what was just seen; replaces the default hint
 std::mt19937_64& rng();                           // fixed seed + the test's name: deterministic per test
@@ -46,6 +51,8 @@ std::string show(const T& v) {
     return v ? "true" : "false";
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     return "\"" + escape(std::string_view(v)) + "\"";
+  } else if constexpr (std::is_same_v<T, std::uint8_t>) {
+    return hex_byte(v);  // a byte of a frame reads as 0x81, never as 129
   } else if constexpr (std::is_integral_v<T>) {
     return std::to_string(v);
   } else if constexpr (std::is_convertible_v<const T&, std::span<const std::uint8_t>>) {
@@ -89,7 +96,7 @@ std::string mismatch(std::string_view what, const E& expected, const A& actual) 
     const auto& grade_e_ = (expected);                                        \
     const auto& grade_a_ = (actual);                                          \
     if (grade_e_ == grade_a_) {                                               \
-      ::grade::ok(what);                                                      \
+      ::grade::ok_is(what, ::grade::show(grade_a_));                          \
     } else {                                                                  \
       ON_FAIL() << ::grade::mismatch(what, grade_e_, grade_a_);               \
     }                                                                         \
