@@ -137,6 +137,17 @@ void Shell::draw_status_bar(float y, float height) {
     ImGui::PopStyleColor();
     ImGui::SameLine(0, fonts_.px(24.0f));
   }
+  if (follow_typing_ || follower_.active()) {
+    // "Find my frame": who is followed, or the digits typed so far.
+    ImGui::AlignTextToFramePadding();
+    if (follow_typing_) {
+      ImGui::TextColored(th.accent, "follow Stranger %s%.*s", follow_typed_.c_str(),
+                         static_cast<int>(4 - follow_typed_.size()), "____");
+    } else {
+      ImGui::TextColored(th.accent, "following %s (G stops)", follower_.stranger().c_str());
+    }
+    ImGui::SameLine(0, fonts_.px(24.0f));
+  }
   ImGui::AlignTextToFramePadding();
   ImGui::Text("%s events", with_commas(model_.size()).c_str());
   const std::uint64_t lost = model_.dropped() + (feed_ ? feed_->lost() : 0);
@@ -184,6 +195,7 @@ void Shell::draw_help_overlay() {
       {"←  PgUp  P  Backspace", "previous event"},
       {"Enter", "play / pause"},
       {"L  End", "follow latest (leave step mode)"},
+      {"G  then 4cba", "follow one stranger: only their frames (G again stops)"},
       {"1 – 5", "scenes"},
       {"B  .", "blackout"},
       {"F", "fullscreen"},
