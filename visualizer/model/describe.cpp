@@ -119,7 +119,13 @@ std::string describe(const Entry& e, std::size_t max_preview) {
     s += f->masked ? " · masked" : (f->dir == wire::Direction::c2s ? " · UNMASKED" : "");
     if (e.message_opcode == wire::Opcode::text && op != wire::Opcode::close) {
       const wire::Bytes& shown = e.inflated ? *e.inflated : e.payload_clear;
-      if (!(f->rsv & 0x4) || e.inflated) s += " “" + preview_text(shown, max_preview) + "”";
+      if (!(f->rsv & 0x4) || e.inflated) {
+        // A whole chat message: its words, not its JSON (the search still finds them).
+        const std::string_view json(reinterpret_cast<const char*>(shown.data()), shown.size());
+        const auto words = f->fin && op != wire::Opcode::continuation && !f->truncated ? chat_words(json, max_preview)
+                                                                                        : std::nullopt;
+        s += words ? " · " + *words : " “" + preview_text(shown, max_preview) + "”";
+      }
     }
     return s;
   }
