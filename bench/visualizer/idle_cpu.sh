@@ -10,7 +10,7 @@ build=${1:-build/release}
 viz=$(realpath "$build/visualizer/wirelab-visualizer")
 relay=$(realpath "$build/relay/wirelab-relay")
 tmp=$(mktemp -d)
-cleanup() { [ -n "${relay_pid:-}" ] && kill "$relay_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { if [ -n "${relay_pid:-}" ]; then kill "$relay_pid" 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

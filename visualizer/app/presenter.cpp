@@ -43,7 +43,7 @@ bool Shell::handle_follow_keys() {
   }
   if (follow_typed_.size() == 4) {
     follow_typing_ = false;
-    commands_.push_back(FollowStranger{*stranger_label(follow_typed_)});
+    commands_.push_back(FollowStranger::of(*stranger_label(follow_typed_)));
   }
   return true;
 }

@@ -278,7 +278,7 @@ void Shell::apply(const Command& c) {
   } else if (std::holds_alternative<ClearSelection>(c)) {
     selection_ = cleared(selection_);
   } else if (const auto* fs = std::get_if<FollowStranger>(&c)) {
-    follow(fs->who);
+    follow(fs->label());
   } else if (const auto* ss = std::get_if<ShowScene>(&c)) {
     for (std::size_t i = 0; i < scenes_.size(); ++i) {
       if (std::string_view(ss->id) == scenes_[i]->id()) current_ = i;

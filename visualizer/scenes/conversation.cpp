@@ -227,7 +227,7 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
   const auto clickable = [&](float x, const std::string& who, const char* id) {
     if (who.empty() || who.rfind("Stranger ", 0) != 0) return;
     ImGui::SetCursorScreenPos(ImVec2(x - third / 2, y));
-    if (ImGui::InvisibleButton(id, ImVec2(third, hdr_h))) ctx.post(FollowStranger{who == ctx.selection.follow ? "" : who});
+    if (ImGui::InvisibleButton(id, ImVec2(third, hdr_h))) ctx.post(FollowStranger::of(who == ctx.selection.follow ? "" : who));
     if (ImGui::IsItemHovered()) {
       if (who == ctx.selection.follow) ImGui::SetTooltip("stop following");
       else ImGui::SetTooltip("follow %s", who.c_str());

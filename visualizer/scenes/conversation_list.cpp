@@ -112,7 +112,7 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
           ctx.post(SelectUnit{e->seq()});
           // A double click follows the row's stranger ("find my frame").
           const ConnView* cv = e->conn ? ctx.model.conn(e->conn) : nullptr;
-          if (ImGui::IsMouseDoubleClicked(0) && cv && !cv->stranger.empty()) ctx.post(FollowStranger{cv->stranger});
+          if (ImGui::IsMouseDoubleClicked(0) && cv && !cv->stranger.empty()) ctx.post(FollowStranger::of(cv->stranger));
         }
         ImGui::TableSetColumnIndex(1);
         if (e->conn) {

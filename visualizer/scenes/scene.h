@@ -7,10 +7,13 @@
 // enough: no other file changes.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -34,7 +37,17 @@ struct Selection {
 struct SelectUnit { std::uint64_t seq = 0; };       // also selects its connection
 struct SelectConn { std::uint64_t conn = 0; };
 struct ClearSelection {};                           // keeps `follow`
-struct FollowStranger { std::string who; };          // "Stranger 4cba"; "" stops following
+// "Stranger 4cba" (NUL-terminated; "" stops following). A fixed buffer, not a
+// std::string: GCC 12 -O2 warns falsely (-Wmaybe-uninitialized) on a string in the variant.
+struct FollowStranger {
+  std::array<char, 24> who{};
+  static FollowStranger of(std::string_view label) {
+    FollowStranger f;
+    label.copy(f.who.data(), std::min(label.size(), f.who.size() - 1));
+    return f;
+  }
+  std::string label() const { return std::string(who.data()); }
+};
 struct ShowScene { const char* id = "conversation"; };   // "conversation" | "upgrade" | "frame" | "masking" | "polling"
 enum class PlaybackOp : std::uint8_t { play, pause, toggle, step_forward, step_back, seek_index, set_speed, follow_latest };
 struct Playback { PlaybackOp op = PlaybackOp::toggle; double value = 0.0; };   // seek_index: an index; set_speed: 0.25..8
