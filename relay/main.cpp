@@ -13,6 +13,7 @@
 
 #ifdef WIRELAB_HAVE_DEMO
 #include "relay/demo/demo.h"
+#include "relay/inner/inner_server.h"
 #endif
 
 namespace {
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
         const bool capturing = !options.capture.empty();   // a capture file is an audience too
         d.audience = [&hub, capturing] { return capturing || hub.subscribers_any_thread() > 0; };
         d.audience_wait = std::chrono::milliseconds(static_cast<long>(options.demo_wait_secs * 1000));
+        relay::InnerServer& inner = relay.inner();
+        d.humans_chatting = [&inner] { return inner.humans_chatting_any_thread() > 0; };
         sigset_t block, old;
         sigemptyset(&block);
         sigaddset(&block, SIGINT);

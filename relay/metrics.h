@@ -23,6 +23,7 @@ struct Gauges {                        // read at render time from the live obje
   std::size_t poll_sessions = 0, polls_held = 0;
   std::size_t mirror_subscribers = 0;
   std::uint64_t mirror_dropped = 0, mirror_events = 0;
+  std::uint64_t mirror_handshakes_kept = 0, mirror_handshakes_not_kept = 0;   // hello's handshakes
   std::uint64_t over_cap_rejected = 0;
   std::uint64_t chat_said = 0, chat_dropped_outgoing = 0, chat_rate_limited = 0, chat_bad_messages = 0;
 };

@@ -100,6 +100,8 @@ Gauges Relay::gauges() {
   g.mirror_subscribers = hub_.subscribers();
   g.mirror_dropped = hub_.dropped_total();
   g.mirror_events = hub_.published();
+  g.mirror_handshakes_kept = hub_.handshakes_kept();
+  g.mirror_handshakes_not_kept = hub_.handshakes_not_kept();
   g.over_cap_rejected = connections_.rejected_over_cap();
   const auto& c = chat_.counters();
   g.chat_said = c.said;

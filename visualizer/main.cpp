@@ -88,11 +88,20 @@ int main(int argc, char** argv) {
     ui_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     render(shell.current_theme(), window.handle());
   };
-  if (headless && !options.wait_for.empty()) {
-    while (!shell.saw_chat_event(options.wait_for)) {
-      if (std::chrono::duration<double>(Clock::now() - started).count() > options.timeout_s) {
-        std::fprintf(stderr, "wirelab-visualizer: no \"%s\" chat event within %.0f s (feed: %s)\n", options.wait_for.c_str(),
-                     options.timeout_s, shell.feed() ? shell.feed()->state().c_str() : "none");
+  // --after-seconds: the feed runs in real time first (a live relay's traffic, a replay's clock);
+  // --wait-for: until the awaited chat event (of the --follow stranger, when given) arrives.
+  if (headless && (!options.wait_for.empty() || options.after_seconds > 0)) {
+    const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+    const double limit = std::max(options.after_seconds, options.wait_for.empty() ? 0.0 : options.timeout_s);
+    auto waiting = [&] {
+      if (elapsed() < options.after_seconds) return true;
+      return !options.wait_for.empty() && !shell.saw_chat_event(options.wait_for, options.follow);
+    };
+    while (waiting()) {
+      if (elapsed() > limit) {
+        std::fprintf(stderr, "wirelab-visualizer: no \"%s\" chat event%s%s within %.0f s (feed: %s)\n",
+                     options.wait_for.c_str(), options.follow.empty() ? "" : " from ", options.follow.c_str(), limit,
+                     shell.feed() ? shell.feed()->state().c_str() : "none");
         return 3;
       }
       one_frame(kFixedDt);
@@ -194,14 +203,38 @@ int main(int argc, char** argv) {
     }
     std::printf("wrote %s (%dx%d, scene %s, %zu events)\n", options.screenshot.c_str(), options.width, options.height,
                 options.scene.c_str(), shell.model().size());
+    if (options.print_view) std::printf("view %s\n", shell.view_summary().c_str());
     return 0;
   }
+  // Idle: nothing new, no animation, no input -> no frame. glfwWaitEventsTimeout
+  // returns at once on input; else the feed is checked 20 times a second.
+  constexpr double kIdleTick = 0.05;
+  long frames_drawn = 0, frames_second_half = 0;   // --exit-after: how idle the window was
+  const auto interactive_start = Clock::now();
   while (!window.should_close()) {
+    const double running = std::chrono::duration<double>(Clock::now() - interactive_start).count();
+    if (options.exit_after > 0 && running >= options.exit_after) {
+      std::printf("frames drawn: %ld in %.1f s; %ld in the last %.1f s\n", frames_drawn, options.exit_after,
+                  frames_second_half, options.exit_after / 2);
+      break;
+    }
+    if (!shell.wants_frame()) {
+      const auto t0 = Clock::now();
+      glfwWaitEventsTimeout(kIdleTick);
+      const auto t1 = Clock::now();
+      const bool input = std::chrono::duration<double>(t1 - t0).count() < kIdleTick * 0.8;   // woken early: an event
+      shell.poll_feed(std::chrono::duration<double>(t1 - last).count());
+      last = t1;
+      if (!input && !shell.wants_frame()) continue;
+      shell.keep_awake(0.3);   // ImGui settles hover and focus over a few frames
+    }
     const auto now = Clock::now();
     const float dt = std::clamp(std::chrono::duration<float>(now - last).count(), 1e-4f, 0.1f);
     last = now;
     one_frame(dt);
     glfwSwapBuffers(window.handle());
+    ++frames_drawn;
+    if (options.exit_after > 0 && running >= options.exit_after / 2) ++frames_second_half;
   }
 
   // Phase 6: exit. The shell (and a live feed's worker) goes first, then the window.

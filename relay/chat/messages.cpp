@@ -98,13 +98,15 @@ std::variant<ClientMessage, ChatError> parse_client_message(std::string_view jso
   return m;
 }
 
-std::string welcome_json(const std::string& you, const Limits& limits) {
+std::string welcome_json(const std::string& you, const Limits& limits, std::uint64_t conn, bool bot) {
   ordered j;
   j["type"] = "welcome";
   j["you"] = you;
   j["limits"] = ordered{{"max_text_bytes", limits.max_text_bytes},
                         {"rate_per_s", number(limits.rate_per_s)},
                         {"burst", number(limits.burst)}};
+  if (conn != 0) j["conn"] = conn;   // "find my frame": the connection to look for on the projector
+  if (bot) j["bot"] = true;
   return j.dump();
 }
 

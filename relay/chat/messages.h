@@ -35,7 +35,8 @@ std::variant<ClientMessage, ChatError> parse_client_message(std::string_view jso
 bool is_valid_room_name(std::string_view room);
 
 // relay -> client
-std::string welcome_json(const std::string& you, const Limits& limits);
+// conn (when not 0) and bot (when true) are optional fields a client may ignore.
+std::string welcome_json(const std::string& you, const Limits& limits, std::uint64_t conn = 0, bool bot = false);
 std::string waiting_json();
 std::string paired_json(const std::string& peer);
 std::string joined_json(const std::string& room, std::size_t members);

@@ -28,6 +28,7 @@ struct Participant {
   ParticipantId id;
   Transport transport;
   std::string label;
+  bool bot = false;                // one of --demo's strangers (Arrival::bot)
   Where where = Where::idle;
   ParticipantId peer = 0;          // when paired
   std::string room;                // when in_room
@@ -48,6 +49,22 @@ struct Service::Impl {
   std::unordered_map<ParticipantId, Participant> people;   // node-based: references stay valid
   std::deque<ParticipantId> waiting;                       // FIFO stranger queue
   std::map<std::string, std::vector<ParticipantId>> rooms; // members in order of entry
+  std::map<std::string, std::string> bot_labels;           // bot name -> its label for the whole run
+  static constexpr std::size_t kMaxBots = 8;               // --demo has two
+
+  // A bot's label: taken once and kept for the run. Empty when the name is
+  // already connected or too many bots exist: then it arrives as a human.
+  std::string bot_label(const std::string& name) {
+    auto it = bot_labels.find(name);
+    if (it == bot_labels.end()) {
+      if (bot_labels.size() >= kMaxBots) return {};
+      it = bot_labels.emplace(name, labels.take()).first;
+    }
+    for (const auto& [id, p] : people) {
+      if (p.label == it->second) return {};
+    }
+    return it->second;
+  }
   Counters counters;
 
   Participant* get(ParticipantId id) {
@@ -72,7 +89,7 @@ struct Service::Impl {
   }
 
   void note(const Participant& who, const char* event, std::string peer = {}, std::string room = {}) {
-    if (self.on_note) self.on_note(ChatNote{who.id, event, who.label, std::move(peer), std::move(room)});
+    if (self.on_note) self.on_note(ChatNote{who.id, event, who.label, std::move(peer), std::move(room), who.bot});
   }
 
   void error(Participant& p, ChatError e) {
@@ -220,12 +237,16 @@ Service::Service(Limits limits, std::uint64_t label_seed, bool deterministic)
 
 Service::~Service() = default;
 
-ParticipantId Service::connect(Transport t) {
+ParticipantId Service::connect(Transport t, const Arrival& arrival) {
   const ParticipantId id = impl_->next_id++;
-  auto [it, inserted] = impl_->people.try_emplace(id, id, t, impl_->labels.take(), impl_->limits);
+  std::string label = arrival.bot.empty() ? std::string() : impl_->bot_label(arrival.bot);
+  const bool bot = !label.empty();
+  if (!bot) label = impl_->labels.take();
+  auto [it, inserted] = impl_->people.try_emplace(id, id, t, std::move(label), impl_->limits);
   (void)inserted;
   Participant& p = it->second;
-  impl_->push(p, welcome_json(p.label, impl_->limits));
+  p.bot = bot;
+  impl_->push(p, welcome_json(p.label, impl_->limits, arrival.conn, bot));
   impl_->note(p, "welcome");
   return id;
 }
@@ -258,7 +279,7 @@ void Service::disconnect(ParticipantId id) {
   Participant* p = impl_->get(id);
   if (p == nullptr) return;
   impl_->leave_current(*p);
-  impl_->labels.release(p->label);
+  if (!p->bot) impl_->labels.release(p->label);   // a bot's label stays reserved for its next arrival
   impl_->people.erase(id);
 }
 
@@ -295,6 +316,14 @@ Transport Service::transport(ParticipantId id) const {
 
 std::size_t Service::participants() const { return impl_->people.size(); }
 
+std::size_t Service::humans_chatting() const {
+  std::size_t n = 0;
+  for (const auto& [id, p] : impl_->people) {
+    if (!p.bot && (p.where == Where::paired || p.where == Where::in_room)) ++n;
+  }
+  return n;
+}
+
 std::vector<ParticipantState> Service::snapshot() const {
   std::vector<ParticipantState> out;
   out.reserve(impl_->people.size());
@@ -303,6 +332,7 @@ std::vector<ParticipantState> Service::snapshot() const {
     s.id = id;
     s.label = p.label;
     s.transport = p.transport;
+    s.bot = p.bot;
     switch (p.where) {
       case Where::idle: s.place = Place::lobby; break;
       case Where::waiting: s.place = Place::waiting; break;

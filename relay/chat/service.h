@@ -46,6 +46,16 @@ struct ChatNote {
   ParticipantId who_id = 0;
   std::string event, who, peer;
   std::string room;                    // "" unless the event concerns a room
+  bool bot = false;                    // `who` is one of --demo's scripted strangers
+};
+
+// Who arrives, for the welcome and the mirror. conn: the connection id the
+// user can look for on the projector ("connection #12"; 0: not said). bot:
+// the name of a --demo stranger ("a", "b"); a bot keeps one label for the
+// whole run, so a class can follow it across reconnects.
+struct Arrival {
+  std::uint64_t conn = 0;
+  std::string bot;
 };
 
 // Where a participant is now, for the mirror's `hello` snapshot (a late
@@ -58,6 +68,7 @@ struct ParticipantState {
   Place place = Place::lobby;
   std::string peer;                    // the peer's label when paired, else ""
   std::string room;                    // the room when in one, else ""
+  bool bot = false;
 };
 
 class Service {
@@ -70,8 +81,9 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // A new participant; queues {"type":"welcome","you":...,"limits":{...}}.
-  ParticipantId connect(Transport t);
+  // A new participant; queues {"type":"welcome","you":...,"limits":{...}}
+  // (plus "conn" and "bot" when the arrival says so).
+  ParticipantId connect(Transport t, const Arrival& arrival = {});
   // One client message (a WebSocket text message or a /poll/send body).
   // Any reply or error is queued for id; nothing here throws for bad input.
   // now_us: a monotonic clock in microseconds (for the rate limit).
@@ -95,6 +107,8 @@ class Service {
   const std::string& label(ParticipantId id) const;  // "Stranger 7f3a"; "" for unknown ids
   Transport transport(ParticipantId id) const;       // websocket for unknown ids
   std::size_t participants() const;
+  // Humans (not bots) paired or in a room: the demo's strangers pause then.
+  std::size_t humans_chatting() const;
   // Every participant, oldest first (ids ascending).
   std::vector<ParticipantState> snapshot() const;
   const Limits& limits() const;

@@ -80,6 +80,18 @@ struct Demo::Impl {
     while (!options.audience() && Clock::now() < until) pause(milliseconds(50));
   }
 
+  // The class comes first: while humans chat the strangers hold their next
+  // step (a long pause may time them out; they start over with the same labels).
+  void wait_while_humans_chat() {
+    if (!options.humans_chatting) return;
+    bool said = false;
+    while (options.humans_chatting()) {
+      if (!said) fmt::print(stderr, "wirelab-demo: humans are chatting; the strangers wait\n");
+      said = true;
+      pause(milliseconds(200));
+    }
+  }
+
   // A finds first, then B: A waits, both get `paired`.
   void pair(WsStranger& a, PollStranger& b) {
     a.send_text(find_json());
@@ -112,6 +124,7 @@ struct Demo::Impl {
     for (std::size_t round = 0; options.rounds == 0 || round < options.rounds; ++round) {
       for (const Step& step : round_steps(round, options.deterministic, pacing)) {
         pause(kBeat);
+        wait_while_humans_chat();
         do_step(step, a, b);
         pause(milliseconds(step.pause_ms));
       }

@@ -28,6 +28,10 @@ struct Options {
   // very first Upgrade. audience() is called from the demo's thread.
   std::function<bool()> audience{};
   std::chrono::milliseconds audience_wait{0};
+  // True while humans chat (paired or in a room): the strangers wait before
+  // their next step, so the projector shows the class's own frames. Called
+  // from the demo's thread; empty: never pause.
+  std::function<bool()> humans_chatting{};
 };
 
 class Demo {          // two scripted strangers in their own thread; blocking sockets to 127.0.0.1

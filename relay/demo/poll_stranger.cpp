@@ -11,7 +11,7 @@ PollStranger::PollStranger(std::uint16_t port, const std::atomic<bool>& stopping
     : control_(port, kUserAgent, stopping, tls), poller_(port, kUserAgent, stopping, tls) {}
 
 void PollStranger::open(Clock::time_point deadline) {
-  const HttpResponse r = control_.exchange("POST", "/poll/open", "", true, deadline);
+  const HttpResponse r = control_.exchange("POST", "/poll/open?bot=b", "", true, deadline);
   if (r.status != 200) throw DemoError("POST /poll/open answered " + std::to_string(r.status));
   const auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("session") || !j["session"].is_string()) {

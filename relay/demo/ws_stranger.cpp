@@ -30,7 +30,7 @@ void WsStranger::connect(Clock::time_point deadline) {
   pongs_ = 0;
   close_received_ = false;
   const std::string key = keys_.next_sec_websocket_key();
-  std::string request = wire::build_upgrade_request("127.0.0.1:" + std::to_string(port_), "/chat", key);
+  std::string request = wire::build_upgrade_request("127.0.0.1:" + std::to_string(port_), "/chat?bot=a", key);
   request.insert(request.size() - 2, "User-Agent: wirelab-demo/0.1 (stranger A, WebSocket)\r\n");
   conn_->write_all(request);
 

@@ -199,6 +199,7 @@ int InnerServer::on_confirm_upgrade(InnerSession& s) {
   }
   if (path == "/chat") {
     s.route = Route::chat;
+    s.bot = demo_bot_name(wsi);
   } else if (path == "/echo") {
     s.route = Route::echo;
   } else {
@@ -206,6 +207,22 @@ int InnerServer::on_confirm_upgrade(InnerSession& s) {
     return -1;
   }
   return 0;
+}
+
+// The demo's strangers say who they are with ?bot=NAME (relay/demo/); honoured
+// only when this relay runs --demo, and only for a short lowercase name, so
+// the mirror can mark them as bots. Anyone else arrives as a human.
+std::string InnerServer::demo_bot_name(lws* wsi) const {
+  if (!relay_.options().demo) return {};
+  char arg[32];
+  const char* v = lws_get_urlarg_by_name(wsi, "bot=", arg, sizeof arg);
+  if (v == nullptr) return {};
+  const std::string_view name(v);
+  if (name.empty() || name.size() > 8) return {};
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return {};
+  }
+  return std::string(name);
 }
 
 int InnerServer::on_http(InnerSession& s, const char* uri) {
@@ -225,6 +242,7 @@ int InnerServer::on_http(InnerSession& s, const char* uri) {
     char arg[96];
     if (const char* v = lws_get_urlarg_by_name(s.wsi, "session=", arg, sizeof arg)) s.poll_session = v;
   }
+  s.bot = path == "/poll/open" ? demo_bot_name(s.wsi) : std::string();
 
   ConnRecord* rec = r.connections().find(s.conn);
   HttpReply reply;

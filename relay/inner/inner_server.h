@@ -12,6 +12,7 @@
 // (1007); unmasked client frames are the tap's job (edge_tap.cpp).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -54,6 +55,7 @@ struct InnerSession {
   std::string body;
   bool body_too_big = false;
   std::string poll_session;                // /poll/send and /poll/recv: the ?session= value
+  std::string bot;                         // /chat and /poll/open with --demo: the ?bot= value (demo_bot_name)
   bool held = false;                       // a /poll/recv waiting for messages
   chat::ParticipantId held_for = 0;
   chat::ParticipantId poll_participant = 0;  // whose /poll/* request came last on this connection
@@ -92,6 +94,8 @@ class InnerServer {
   std::size_t websockets() const { return websockets_; }
   std::size_t held_polls() const { return held_.size(); }
   std::size_t ws_participants() const { return ws_participants_.size(); }
+  // Humans (not demo bots) paired or in a room; any thread (the demo pauses while > 0).
+  std::size_t humans_chatting_any_thread() const { return humans_chatting_.load(std::memory_order_relaxed); }
   // Periodic: answer held polls whose time is up, end expired poll sessions.
   void tick(std::int64_t now_us);
 
@@ -99,6 +103,7 @@ class InnerServer {
   InnerSession* session(lws* wsi, bool create);
   // HTTP (inner_http.cpp)
   int on_http(InnerSession& s, const char* uri);
+  std::string demo_bot_name(lws* wsi) const;
   int on_confirm_upgrade(InnerSession& s);
   int on_body(InnerSession& s, const char* in, std::size_t len);
   int on_body_complete(InnerSession& s);
@@ -128,6 +133,7 @@ class InnerServer {
   std::unordered_map<chat::ParticipantId, std::uint64_t> last_conn_;         // participant -> conn, for `chat` events
   std::uint64_t pending_conn_ = 0;   // the conn whose connect() is running (its welcome note)
   std::size_t websockets_ = 0;
+  std::atomic<std::size_t> humans_chatting_{0};   // updated on every chat note
 };
 
 }  // namespace relay

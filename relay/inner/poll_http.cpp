@@ -12,7 +12,7 @@ namespace relay {
 int InnerServer::poll_open(InnerSession& s) {
   Relay& r = relay_;
   pending_conn_ = s.conn;
-  const chat::ParticipantId pid = r.chat().connect(chat::Transport::long_poll);
+  const chat::ParticipantId pid = r.chat().connect(chat::Transport::long_poll, chat::Arrival{s.conn, s.bot});
   pending_conn_ = 0;
   const poll::Session* session = r.polls().open(pid, r.now_us());
   if (session == nullptr) {

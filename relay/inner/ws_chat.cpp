@@ -38,7 +38,9 @@ void InnerServer::on_chat_note(const chat::ChatNote& note) {
   ev.event = note.event;
   ev.who = note.who;
   ev.peer = note.peer.empty() && !note.room.empty() ? "room " + note.room : note.peer;
+  ev.bot = note.bot;
   relay_.publish(std::move(ev));
+  humans_chatting_.store(relay_.chat().humans_chatting(), std::memory_order_relaxed);
 }
 
 namespace {
@@ -84,6 +86,7 @@ void InnerServer::fill_hello(wire::Hello& hello) const {
     info.state = chat_state(p.place);
     info.peer = p.peer;
     info.room = p.room;
+    info.bot = p.bot;
     hello.participants.push_back(std::move(info));
   }
 }

@@ -25,7 +25,7 @@ int InnerServer::on_established(InnerSession& s) {
   if (ConnRecord* rec = relay_.connections().find(s.conn)) rec->websocket = true;
   if (s.route == Route::chat) {
     pending_conn_ = s.conn;
-    s.participant = relay_.chat().connect(chat::Transport::websocket);
+    s.participant = relay_.chat().connect(chat::Transport::websocket, chat::Arrival{s.conn, s.bot});
     pending_conn_ = 0;
     ws_participants_[s.participant] = s.conn;
     last_conn_[s.participant] = s.conn;

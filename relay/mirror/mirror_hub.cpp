@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "wire/capture.h"
+#include "wire/http.h"
 
 namespace relay {
 
@@ -25,7 +26,64 @@ wire::Hello MirrorHub::make_hello() const {
   wire::Hello hello = config_.hello;
   if (snapshot_) hello.connections = snapshot_();
   if (chat_snapshot_) chat_snapshot_(hello);
+  for (const auto& [conn, h] : handshakes_) {
+    if (!h.request) continue;
+    hello.handshakes.push_back(*h.request);
+    if (h.response) hello.handshakes.push_back(*h.response);
+  }
+  // In seq order, as a subscriber would have received them.
+  std::sort(hello.handshakes.begin(), hello.handshakes.end(),
+            [](const wire::HelloHttp& a, const wire::HelloHttp& b) { return a.seq < b.seq; });
   return hello;
+}
+
+// Keeps each open connection's upgrade request and its response, shaped as
+// they are published, so a late subscriber sees the handshakes (relay/README.md
+// "The mirror" says what is kept and for how long). Kept even while nobody
+// watches: the projector is often started after the students connected.
+void MirrorHub::remember(const wire::EventBody& body, std::int64_t t_us) {
+  if (const auto* c = std::get_if<wire::Close>(&body)) {
+    handshakes_.erase(c->conn);
+    return;
+  }
+  const auto* h = std::get_if<wire::Http>(&body);
+  if (h == nullptr) return;
+  auto it = handshakes_.find(h->conn);
+  if (it == handshakes_.end()) {
+    if (handshakes_.size() >= kMaxHandshakeConns) {
+      if (h->dir == wire::Direction::c2s && wire::header_has_token(h->headers, "Upgrade", "websocket"))
+        ++handshakes_not_kept_;
+      return;
+    }
+    it = handshakes_.emplace(h->conn, Handshake{}).first;
+  }
+  Handshake& k = it->second;
+  const auto keep = [&](std::optional<wire::HelloHttp>& slot) {
+    wire::EventBody copy = *h;
+    shape(copy);
+    auto& shaped = std::get<wire::Http>(copy);
+    if (shaped.bytes.size() > kMaxHandshakeBytes) {
+      ++handshakes_not_kept_;
+      return;
+    }
+    slot = wire::HelloHttp{seq_, t_us, std::move(shaped)};
+  };
+  if (h->dir == wire::Direction::c2s) {
+    ++k.requests;
+    // A failed upgrade (400, 426) may be followed by another on the same connection: keep the latest.
+    if (wire::header_has_token(h->headers, "Upgrade", "websocket")) {
+      k.upgrade_index = k.requests;
+      k.request.reset();
+      k.response.reset();
+      keep(k.request);
+    }
+    return;
+  }
+  // 1xx interim responses other than 101 answer no request (RFC 9110 15.2).
+  const auto status = wire::parse_status_line(h->start_line);
+  if (status && status->status >= 100 && status->status < 200 && status->status != 101) return;
+  ++k.responses;
+  if (k.request && k.responses == k.upgrade_index) keep(k.response);
 }
 
 std::string MirrorHub::open_capture(const std::string& path) {
@@ -89,6 +147,8 @@ std::shared_ptr<const std::string> MirrorHub::dropped_text(Subscriber& s) {
 
 void MirrorHub::publish(wire::EventBody body) {
   ++seq_;
+  const std::int64_t t_us = clock_.now_us();
+  remember(body, t_us);
   if (!active()) return;
   // Nobody can take it (every subscriber full, no capture): count it as
   // missed without paying for the serialisation.
@@ -101,7 +161,7 @@ void MirrorHub::publish(wire::EventBody body) {
     }
   }
   shape(body);
-  wire::Event event{seq_, clock_.now_us(), std::move(body)};
+  wire::Event event{seq_, t_us, std::move(body)};
   auto text = std::make_shared<const std::string>(wire::to_json_line(event));
   if (capture_ && !capture_failed_) {
     *capture_ << *text << '\n';

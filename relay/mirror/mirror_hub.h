@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,12 @@ class MirrorHub {
   std::size_t subscribers_any_thread() const { return subscriber_count_.load(std::memory_order_relaxed); }
   std::uint64_t dropped_total() const { return dropped_total_; }
   std::uint64_t published() const { return seq_; }
+  // hello's handshakes: connections whose upgrade is kept now, and upgrade
+  // messages not kept because a bound was reached (kMaxHandshake*).
+  std::size_t handshakes_kept() const { return handshakes_.size(); }
+  std::uint64_t handshakes_not_kept() const { return handshakes_not_kept_; }
+  static constexpr std::size_t kMaxHandshakeConns = 4096;       // connections tracked at once
+  static constexpr std::size_t kMaxHandshakeBytes = 16 * 1024;  // per kept message (an upgrade head is ~0.5 KiB)
   const MirrorConfig& config() const { return config_; }
 
  private:
@@ -77,7 +84,16 @@ class MirrorHub {
     std::uint64_t last_missed_seq = 0;
     std::function<void()> wake;
   };
-  wire::Hello make_hello() const;            // config_.hello plus both snapshots
+  // One open connection's upgrade, for hello's handshakes: requests and
+  // responses pair in order (RFC 9112 9.3), so the response is the one whose
+  // count reaches the upgrade request's. Forgotten at its `close`.
+  struct Handshake {
+    std::uint64_t requests = 0, responses = 0;
+    std::uint64_t upgrade_index = 0;           // 1-based index of the upgrade request; 0: none yet
+    std::optional<wire::HelloHttp> request, response;
+  };
+  void remember(const wire::EventBody& body, std::int64_t t_us);
+  wire::Hello make_hello() const;            // config_.hello plus both snapshots and the handshakes
   void shape(wire::EventBody& body) const;   // truncation and redaction
   bool room(const Subscriber& s, std::size_t bytes) const;
   void miss(SubscriberId id, Subscriber& s);
@@ -91,6 +107,8 @@ class MirrorHub {
   std::uint64_t seq_ = 0;
   std::uint64_t next_subscriber_ = 1;
   std::uint64_t dropped_total_ = 0;
+  std::map<std::uint64_t, Handshake> handshakes_;   // by conn; bounded by kMaxHandshakeConns
+  std::uint64_t handshakes_not_kept_ = 0;
   std::map<SubscriberId, Subscriber> subscribers_;
   std::atomic<std::size_t> subscriber_count_{0};
   std::unique_ptr<std::ofstream> capture_;

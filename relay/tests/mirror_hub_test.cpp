@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "relay/mirror/mirror_hub.h"
+#include "wire_test_support.h"
 
 namespace relay {
 namespace {
@@ -113,6 +114,72 @@ TEST(MirrorHub, RedactKeepsHeaderAndLengthButNoPayloadOrBody) {
   EXPECT_EQ(events[2]["truncated"], true);
   const std::string head = "POST /poll/send?session=x HTTP/1.1\r\nContent-Length: 5\r\n\r\n";
   EXPECT_EQ(events[2]["bytes"].get<std::string>().size(), (head.size() + 2) / 3 * 4) << "the head only";
+}
+
+
+using wire::test::http_unit;
+
+wire::Http upgrade_request(std::uint64_t conn) {
+  return http_unit(conn, wire::Direction::c2s, "GET /chat HTTP/1.1",
+                   {{"Host", "127.0.0.1"}, {"Upgrade", "websocket"}, {"Connection", "Upgrade"}});
+}
+wire::Http switching(std::uint64_t conn) {
+  return http_unit(conn, wire::Direction::s2c, "HTTP/1.1 101 Switching Protocols", {{"Upgrade", "websocket"}});
+}
+
+// A late subscriber (the projector started after the students) still gets
+// every open connection's upgrade, as it was published, and nothing else.
+TEST(MirrorHub, LateHelloCarriesTheOpenConnectionsHandshakes) {
+  Clock clock;
+  MirrorHub hub(MirrorConfig{}, clock);
+  hub.publish(wire::Open{1, wire::Transport::tcp});   // seq 1, nobody listening
+  hub.publish(http_unit(1, wire::Direction::c2s, "GET / HTTP/1.1", {{"Host", "127.0.0.1"}}));
+  hub.publish(http_unit(1, wire::Direction::s2c, "HTTP/1.1 200 OK", {{"Content-Length", "0"}}));
+  hub.publish(upgrade_request(1));                      // seq 4
+  hub.publish(switching(1));                            // seq 5
+  hub.publish(wire::Open{2, wire::Transport::tcp});
+  hub.publish(upgrade_request(2));                      // seq 7
+  hub.publish(switching(2));
+  hub.publish(wire::Close{2, wire::ClosedBy::client, 1000, ""});   // #2 gone: forgotten
+  EXPECT_EQ(hub.handshakes_kept(), 1u);
+  const auto events = drain(hub, hub.subscribe([] {}));
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_TRUE(events[0].contains("handshakes")) << events[0].dump();
+  const auto& hs = events[0]["handshakes"];
+  ASSERT_EQ(hs.size(), 2u) << "should have had #1's upgrade request and its 101, but had " << hs.dump();
+  EXPECT_EQ(hs[0]["seq"], 4);
+  EXPECT_EQ(hs[0]["kind"], "http");
+  EXPECT_EQ(hs[0]["start_line"], "GET /chat HTTP/1.1");
+  EXPECT_EQ(hs[1]["seq"], 5);
+  EXPECT_EQ(hs[1]["start_line"], "HTTP/1.1 101 Switching Protocols");
+  // The line decodes back (wire reads the handshakes as http events).
+  auto back = wire::parse_event_line(events[0].dump());
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  EXPECT_EQ(std::get<wire::Hello>(back->body).handshakes.size(), 2u);
+}
+
+TEST(MirrorHub, KeptHandshakesAreShapedLikeThePublishedOnes) {
+  Clock clock;
+  MirrorConfig config;
+  config.redact = true;
+  MirrorHub hub(config, clock);
+  wire::Http req = upgrade_request(3);
+  const std::string body = "secret body";
+  req.bytes.insert(req.bytes.end(), body.begin(), body.end());
+  req.body_len = body.size();
+  hub.publish(req);
+  const auto events = drain(hub, hub.subscribe([] {}));
+  ASSERT_EQ(events.at(0)["handshakes"].size(), 1u) << events[0].dump();
+  EXPECT_EQ(events[0]["handshakes"][0]["truncated"], true) << "--redact keeps the head only, in hello too";
+  EXPECT_EQ(events[0]["handshakes"][0]["body_len"], body.size());
+}
+
+TEST(MirrorHub, HelloWithoutOpenUpgradesHasNoHandshakesField) {
+  Clock clock;
+  MirrorHub hub(MirrorConfig{}, clock);
+  hub.publish(http_unit(1, wire::Direction::c2s, "GET / HTTP/1.1", {{"Host", "127.0.0.1"}}));
+  const auto events = drain(hub, hub.subscribe([] {}));
+  EXPECT_FALSE(events.at(0).contains("handshakes")) << "older readers see the hello they know: " << events[0].dump();
 }
 
 }  // namespace

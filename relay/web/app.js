@@ -148,7 +148,10 @@
       case 'welcome':
         app.me = String(m.you || '');
         app.limits = m.limits && typeof m.limits === 'object' ? m.limits : {};
-        $('you').textContent = 'You are ' + app.me;
+        // "Find my frame": the projector can follow this stranger (G then the 4 hex digits)
+        // and find this connection's frames; `conn` is optional (other servers may not send it).
+        $('you').textContent = 'You are ' + app.me +
+          (Number.isInteger(m.conn) && m.conn > 0 ? ' \u00b7 connection #' + m.conn : '');
         resume();
         break;
       case 'waiting':

@@ -171,7 +171,7 @@ TEST(DemoWsStranger, HandshakesMasksEveryFrameAndAnswersPings) {
     a.send_text(find_json());
   }   // the server has read both frames
 
-  EXPECT_EQ(request.rfind("GET /chat HTTP/1.1\r\n", 0), 0u) << request;
+  EXPECT_EQ(request.rfind("GET /chat?bot=a HTTP/1.1\r\n", 0), 0u) << request;
   EXPECT_EQ(header_value(request, "Host"), "127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(header_value(request, "Sec-WebSocket-Key"), "dGhlIHNhbXBsZSBub25jZQ==");
   EXPECT_EQ(header_value(request, "Sec-WebSocket-Version"), "13");
@@ -243,7 +243,7 @@ TEST(DemoPollStranger, OpensSendsAndHoldsAGetLikeABrowser) {
     b.send(find_json(), Clock::now() + 5s);
     EXPECT_EQ(b.expect("waiting", Clock::now() + 5s).dump(), R"({"type":"waiting"})");
   }
-  EXPECT_EQ(open_req.rfind("POST /poll/open HTTP/1.1\r\n", 0), 0u) << open_req;
+  EXPECT_EQ(open_req.rfind("POST /poll/open?bot=b HTTP/1.1\r\n", 0), 0u) << open_req;
   EXPECT_EQ(header_value(open_req, "Host"), "127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(header_value(open_req, "Content-Length"), "0");
   EXPECT_EQ(recv1, "GET /poll/recv?session=" + session + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +

@@ -54,7 +54,7 @@ test('two pages pair and chat over WebSocket; skip needs a confirm; the stranger
   const a = await browser.open(relay.base + '/', phone);
   const b = await browser.open(relay.base + '/', desktop);
   await pair(a, b);
-  assert.match(await a.textContent('#you'), /^You are Stranger [0-9a-f]{4}$/);
+  assert.match(await a.textContent('#you'), /^You are Stranger [0-9a-f]{4} · connection #[0-9]+$/);
   assert.equal(await a.evaluate(() => window.wirelab.transport), 'ws');
   assert.match(await a.textContent('#promise'), /never stored/);
   await chatBothWays(a, b, 'WebSocket');

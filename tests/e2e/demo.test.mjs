@@ -30,7 +30,7 @@ test('--demo: the mirror shows both strangers paired and chatting', async () => 
   const events = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
   assert.equal(events[0].kind, 'hello');
 
-  const upgrade = events.find((e) => e.kind === 'http' && e.dir === 'c2s' && e.start_line === 'GET /chat HTTP/1.1');
+  const upgrade = events.find((e) => e.kind === 'http' && e.dir === 'c2s' && e.start_line === 'GET /chat?bot=a HTTP/1.1');
   assert.ok(upgrade, 'stranger A\'s upgrade request is in the capture');
   assert.match(header(upgrade, 'User-Agent'), /wirelab-demo.*stranger A/);
   const key = header(upgrade, 'Sec-WebSocket-Key');
@@ -56,7 +56,7 @@ test('--demo: the mirror shows both strangers paired and chatting', async () => 
   assert.ok(new Set(textsFromA.map((f) => f.mask_key)).size === textsFromA.length, '5.3: a fresh mask key per frame');
   // B: ordinary HTTP/1.1 long-polls.
   const polls = events.filter((e) => e.kind === 'http' && e.dir === 'c2s' && /^(POST|GET) \/poll\//.test(e.start_line));
-  assert.ok(polls.some((e) => e.start_line.startsWith('POST /poll/open ')), 'B opened a session');
+  assert.ok(polls.some((e) => e.start_line.startsWith('POST /poll/open')), 'B opened a session');
   assert.ok(polls.some((e) => e.start_line.startsWith('POST /poll/send?session=')), 'B sent');
   assert.ok(polls.some((e) => e.start_line.startsWith('GET /poll/recv?session=')), 'B polled');
   for (const p of polls) {
@@ -92,7 +92,7 @@ test('--demo --deterministic: two runs give the same capture but for t_us', asyn
   const [one, two] = runs.map(normal);
   assert.ok(one.length >= want && two.length >= want, 'both captures have ' + want + ' events: ' + one.length + ', ' + two.length);
   for (let i = 0; i < want; i++) assert.equal(two[i], one[i], 'event ' + i + ' differs between two deterministic runs');
-  const upgrade = runs[0].lines.find((e) => e.kind === 'http' && e.start_line === 'GET /chat HTTP/1.1');
+  const upgrade = runs[0].lines.find((e) => e.kind === 'http' && e.start_line === 'GET /chat?bot=a HTTP/1.1');
   assert.equal(header(upgrade, 'Sec-WebSocket-Key'), 'dGhlIHNhbXBsZSBub25jZQ==', 'RFC 6455\'s example key');
 });
 

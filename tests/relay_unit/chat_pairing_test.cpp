@@ -250,5 +250,48 @@ TEST(ChatService, UnknownParticipantIsIgnored) {
   EXPECT_TRUE(chat.notes.empty());
 }
 
+// --demo's strangers: marked as bots, one label per bot for the whole run
+// (a reconnect keeps it), the connection id in the welcome.
+TEST(ChatService, BotsKeepOneLabelPerRunAndAreMarked) {
+  Chat chat;
+  const ParticipantId a = chat.service.connect(Transport::websocket, Arrival{12, "a"});
+  const auto welcome = chat.drain(a);
+  ASSERT_EQ(welcome.size(), 1U);
+  EXPECT_EQ(welcome[0].value("conn", 0), 12) << welcome[0].dump();
+  EXPECT_EQ(welcome[0].value("bot", false), true) << welcome[0].dump();
+  ASSERT_FALSE(chat.notes.empty());
+  EXPECT_TRUE(chat.notes.back().bot) << "the welcome note marks the bot";
+  const std::string label = chat.service.label(a);
+  chat.service.disconnect(a);
+  for (int i = 0; i < 20; ++i) chat.join_quietly();   // humans come and go meanwhile
+  const ParticipantId again = chat.service.connect(Transport::websocket, Arrival{40, "a"});
+  EXPECT_EQ(chat.service.label(again), label) << "a bot that reconnects keeps its label";
+  const ParticipantId twin = chat.service.connect(Transport::websocket, Arrival{41, "a"});
+  EXPECT_NE(chat.service.label(twin), label) << "a second arrival under a connected bot's name is a human";
+  EXPECT_FALSE(chat.drain(twin).at(0).contains("bot"));
+  const auto people = chat.service.snapshot();
+  for (const auto& p : people) EXPECT_EQ(p.bot, p.id == again) << p.label;
+}
+
+TEST(ChatService, WelcomeWithoutArrivalHasNoConnField) {
+  Chat chat;
+  const ParticipantId a = chat.service.connect(Transport::websocket);
+  EXPECT_FALSE(chat.drain(a).at(0).contains("conn")) << "clients that never saw the field see the same welcome";
+}
+
+TEST(ChatService, HumansChattingCountsPairedHumansOnly) {
+  Chat chat;
+  const ParticipantId bot_a = chat.service.connect(Transport::websocket, Arrival{1, "a"});
+  const ParticipantId bot_b = chat.service.connect(Transport::long_poll, Arrival{2, "b"});
+  chat.send(bot_a, R"({"type":"find"})");
+  chat.send(bot_b, R"({"type":"find"})");
+  EXPECT_EQ(chat.service.humans_chatting(), 0U) << "two bots chatting are not humans";
+  auto [x, y] = chat.pair();
+  EXPECT_EQ(chat.service.humans_chatting(), 2U);
+  chat.service.disconnect(x);
+  EXPECT_EQ(chat.service.humans_chatting(), 0U) << "the peer of a human who left is alone again";
+  (void)y;
+}
+
 }  // namespace
 }  // namespace relay::chat::testing

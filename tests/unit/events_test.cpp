@@ -175,6 +175,49 @@ TEST(Events, HelloWithoutChatSnapshotStillDecodes) {
   EXPECT_TRUE(g.participants.empty()) << "should have had 0 participants, but had " << g.participants.size();
 }
 
+TEST(Events, HelloHandshakesAndBotsRoundTrip) {
+  Hello h = hello_with_chat();
+  h.participants[0].bot = true;
+  Http up;
+  up.conn = 3;
+  up.start_line = "GET /chat HTTP/1.1";
+  up.headers = {{"Upgrade", "websocket"}};
+  const std::string text = "GET /chat HTTP/1.1\r\nUpgrade: websocket\r\n\r\n";
+  up.bytes.assign(text.begin(), text.end());
+  h.handshakes.push_back(HelloHttp{2, 1500, up});
+  const std::string line = to_json_line(ev(9, 0, h));
+  EXPECT_NE(line.find(R"("handshakes":[{"seq":2,"t_us":1500,"kind":"http","conn":3,"dir":"c2s","offset":0,)"),
+            std::string::npos) << line;
+  EXPECT_NE(line.find(R"("state":"paired","peer":"Stranger 91c2","bot":true})"), std::string::npos) << line;
+  auto back = parse_event_line(line);
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  const Hello& g = std::get<Hello>(back->body);
+  ASSERT_EQ(g.handshakes.size(), 1u);
+  EXPECT_EQ(g.handshakes[0].seq, 2u);
+  EXPECT_EQ(g.handshakes[0].t_us, 1500);
+  EXPECT_EQ(g.handshakes[0].http.bytes, up.bytes);
+  EXPECT_TRUE(g.participants[0].bot);
+  EXPECT_FALSE(g.participants[1].bot);
+  EXPECT_EQ(to_json_line(*back), line);
+
+  Chat said{3, "said", "Stranger 7f3a", "Stranger 91c2", true};
+  const std::string chat_line = to_json_line(ev(10, 0, said));
+  EXPECT_NE(chat_line.find(R"("bot":true)"), std::string::npos) << chat_line;
+  auto chat_back = parse_event_line(chat_line);
+  ASSERT_TRUE(chat_back.ok()) << chat_back.error().reason;
+  EXPECT_TRUE(std::get<Chat>(chat_back->body).bot);
+  said.bot = false;
+  EXPECT_EQ(to_json_line(ev(10, 0, said)).find("bot"), std::string::npos) << "absent unless true";
+}
+
+TEST(Events, HelloHandshakeThatIsNotHttpNamesTheField) {
+  auto back = parse_event_line(
+      R"({"seq":0,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,"deterministic":false,"connections":[],)"
+      R"("handshakes":[{"seq":1,"t_us":0,"kind":"open","conn":3,"transport":"tcp"}]})");
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.error().reason.find("handshakes[0]"), std::string::npos) << back.error().reason;
+}
+
 TEST(Events, WireTextThatIsNotUtf8IsReplacedNotThrown) {
   Http h;
   h.start_line = "GET /\xff HTTP/1.1";

@@ -11,12 +11,10 @@ pairs the strangers within the first second, so the test waits for `said`
 """
 import argparse
 import os
-import re
 import subprocess
 import sys
-import time
 
-from gl_process import GL_ERRORS, gl_env
+from gl_process import gl_env, start_relay, stop_relay, visualizer_failed
 
 
 def main() -> int:
@@ -31,20 +29,8 @@ def main() -> int:
     if os.path.exists(png):
         os.remove(png)
 
-    relay_cmd = [args.relay, "--port", "0", "--mirror-port", "0", "--demo", "--deterministic"]
-    print("$ " + " ".join(relay_cmd), flush=True)
-    relay = subprocess.Popen(relay_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    relay, _, url = start_relay(args.relay, ["--demo", "--deterministic"])
     try:
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            line = relay.stdout.readline()
-            if not line:
-                break
-            print("relay> " + line.rstrip())
-            m = re.search(r"(ws://127\.0\.0\.1:\d+/mirror)", line)
-            if m:
-                url = m.group(1)
         if url is None:
             print("✗ the relay never printed its mirror URL (hint: did it start? see its lines above)")
             return 1
@@ -53,29 +39,12 @@ def main() -> int:
         print("$ " + " ".join(cmd), flush=True)
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=150, env=gl_env())
         sys.stdout.write(r.stdout)
-        failed = False
-        for line in r.stderr.splitlines():
-            if any(marker in line for marker in GL_ERRORS):
-                print(f"✗ stderr shows a GL error: {line}")
-                failed = True
-        if r.returncode != 0 or not os.path.exists(png):
-            print(f"✗ visualizer exit {r.returncode}, PNG written: {os.path.exists(png)}; stderr:\n{r.stderr}")
+        if visualizer_failed(r, png, args.png_check):
             return 1
-        check = subprocess.run([args.png_check, png], capture_output=True, text=True, timeout=60)
-        sys.stdout.write(check.stdout)
-        if check.returncode != 0:
-            print(f"✗ {check.stderr.strip()}")
-            failed = True
-        if not failed:
-            print("✓ live screenshot after the first message between paired strangers")
-        return 1 if failed else 0
+        print("✓ live screenshot after the first message between paired strangers")
+        return 0
     finally:
-        relay.terminate()
-        try:
-            relay.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            relay.kill()
-            relay.wait()
+        stop_relay(relay)
 
 
 if __name__ == "__main__":

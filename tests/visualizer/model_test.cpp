@@ -11,6 +11,7 @@
 #include "model/model.h"
 #include "model/stats.h"
 #include "synthetic_capture.h"
+#include "wire_test_support.h"
 #include "wire/capture.h"
 
 namespace viz {
@@ -141,16 +142,7 @@ TEST(VizModel, EvictsTheOldestAndCountsThem) {
 TEST(VizModel, InflatesPermessageDeflateThroughWire) {
   Model m;
   auto http = [](std::uint64_t seq, wire::Direction dir, std::string start, std::vector<std::pair<std::string, std::string>> h) {
-    wire::Http x;
-    x.conn = 1;
-    x.dir = dir;
-    x.start_line = std::move(start);
-    x.headers = std::move(h);
-    std::string bytes = x.start_line + "\r\n";
-    for (const auto& [n, v] : x.headers) bytes += n + ": " + v + "\r\n";
-    bytes += "\r\n";
-    x.bytes.assign(bytes.begin(), bytes.end());
-    return wire::Event{seq, 0, x};
+    return wire::Event{seq, 0, wire::test::http_unit(1, dir, std::move(start), std::move(h))};
   };
   m.add(wire::Event{0, 0, wire::Open{1, wire::Transport::tcp}});
   m.add(http(1, wire::Direction::c2s, "GET /echo HTTP/1.1",

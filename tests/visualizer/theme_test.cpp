@@ -1,5 +1,5 @@
 // Themes for a projector (issue 4 §4): body text at least 7:1 against every
-// surface it is drawn on, in all three themes; secondary text at least 4.5:1;
+// surface it is drawn on, in all three themes, secondary text too;
 // kind colours distinguishable from the background (3:1, the WCAG figure for
 // graphics), and at 7:1 in the high-contrast theme. Font sizes: nothing below 20 px at 1x.
 #include <gtest/gtest.h>
@@ -21,7 +21,8 @@ TEST_P(VizTheme, BodyTextIsAtLeastSevenToOne) {
   for (const Named& bg : {Named{"background", t.background}, Named{"panel", t.panel}, Named{"panel_alt", t.panel_alt},
                           Named{"selection_bg", t.selection_bg}}) {
     EXPECT_GE(contrast_ratio(t.text, bg.colour), 7.0) << t.name << ": text on " << bg.name;
-    EXPECT_GE(contrast_ratio(t.text_dim, bg.colour), 4.5) << t.name << ": text_dim on " << bg.name;
+    // Secondary text is read from the back of the room too: the body-text promise.
+    EXPECT_GE(contrast_ratio(t.text_dim, bg.colour), 7.0) << t.name << ": text_dim on " << bg.name;
   }
 }
 

@@ -121,6 +121,11 @@ void Shell::draw_playback_controls() {
   if (ImGui::Button(following ? "following latest" : "follow latest (L)")) commands_.push_back(Playback{PlaybackOp::follow_latest});
 }
 
+namespace {
+// True when text fits in what is left of the current line.
+bool fits(const char* text) { return ImGui::GetContentRegionAvail().x >= ImGui::CalcTextSize(text).x; }
+}  // namespace
+
 void Shell::draw_status_bar(float y, float height) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const Theme& th = current_theme();
@@ -131,21 +136,38 @@ void Shell::draw_status_bar(float y, float height) {
   if (feed_) {
     draw_playback_controls();
     ImGui::SameLine(0, fonts_.px(24.0f));
+    const std::string state = feed_->state();
+    if (fits(state.c_str())) {   // at a large display scale the bar keeps what fits, never a cut word
+      ImGui::AlignTextToFramePadding();
+      ImGui::PushStyleColor(ImGuiCol_Text, feed_->ok() ? th.text : th.warn);
+      ImGui::TextUnformatted(state.c_str());
+      ImGui::PopStyleColor();
+      ImGui::SameLine(0, fonts_.px(24.0f));
+    }
+  }
+  if (follow_typing_ || follower_.active()) {
+    // "Find my frame": who is followed, or the digits typed so far.
     ImGui::AlignTextToFramePadding();
-    ImGui::PushStyleColor(ImGuiCol_Text, feed_->ok() ? th.text : th.warn);
-    ImGui::TextUnformatted(feed_->state().c_str());
-    ImGui::PopStyleColor();
+    if (follow_typing_) {
+      ImGui::TextColored(th.accent, "follow Stranger %s%.*s", follow_typed_.c_str(),
+                         static_cast<int>(4 - follow_typed_.size()), "____");
+    } else {
+      ImGui::TextColored(th.accent, "following %s (G stops)", follower_.stranger().c_str());
+    }
     ImGui::SameLine(0, fonts_.px(24.0f));
   }
-  ImGui::AlignTextToFramePadding();
-  ImGui::Text("%s events", with_commas(model_.size()).c_str());
+  const std::string events = with_commas(model_.size()) + " events";
   const std::uint64_t lost = model_.dropped() + (feed_ ? feed_->lost() : 0);
+  const std::string evicted = "· " + with_commas(model_.evicted()) + " oldest evicted";
+  const std::string dropped = "· dropped " + with_commas(lost);
+  ImGui::AlignTextToFramePadding();
+  if (fits(events.c_str())) ImGui::TextUnformatted(events.c_str());
   if (model_.evicted() > 0) {
     ImGui::SameLine();
-    ImGui::TextColored(th.text_dim, "· %s oldest evicted", with_commas(model_.evicted()).c_str());
+    if (fits(evicted.c_str())) ImGui::TextColored(th.text_dim, "%s", evicted.c_str());
   }
   ImGui::SameLine();
-  ImGui::TextColored(lost ? th.warn : th.text_dim, "· dropped %s", with_commas(lost).c_str());
+  if (fits(dropped.c_str())) ImGui::TextColored(lost ? th.warn : th.text_dim, "%s", dropped.c_str());
   // Export from the UI (also keys S and E); the path shows in a toast.
   const float buttons_w = ImGui::CalcTextSize("save (S)pcapng (E)H help").x + ImGui::GetStyle().FramePadding.x * 4 +
                           ImGui::GetStyle().ItemSpacing.x * 3;
@@ -184,6 +206,7 @@ void Shell::draw_help_overlay() {
       {"←  PgUp  P  Backspace", "previous event"},
       {"Enter", "play / pause"},
       {"L  End", "follow latest (leave step mode)"},
+      {"G  then 4cba", "follow one stranger: only their frames (G again stops)"},
       {"1 – 5", "scenes"},
       {"B  .", "blackout"},
       {"F", "fullscreen"},

@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+#include "model/follow.h"
+
 namespace viz {
 
 std::optional<int> parse_options(int argc, char** argv, Options& o) {
@@ -29,6 +31,11 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_option("--max-events", o.max_events, "events kept in memory")->capture_default_str();
   app.add_option("--wait-for", o.wait_for, "with --screenshot on a live feed: wait for this chat event (e.g. paired)");
   app.add_option("--timeout", o.timeout_s, "seconds to wait for --wait-for")->capture_default_str();
+  app.add_option("--after-seconds", o.after_seconds, "with --screenshot: run the feed in real time for S seconds first");
+  std::string follow;
+  app.add_option("--follow", follow, "follow one stranger: 4 hex digits (\"4cba\"); with --wait-for, wait for their event");
+  app.add_option("--exit-after", o.exit_after, "close the window after S seconds and print how many frames were drawn");
+  app.add_flag("--print-view", o.print_view, "with --screenshot: print one JSON line saying what the scene shows");
   app.add_option("--bench-frames", o.bench_frames, "render N frames, print frame-time statistics, exit");
   app.add_option("--bench-events", o.bench_events, "load this many events (the capture repeated) for --bench-frames");
   app.add_option("--bench-ingest", o.bench_ingest, "with --bench-frames: stream events at this rate (events/s) into the live path");
@@ -56,6 +63,18 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     return 2;
   }
   if (o.frames < 1) o.frames = 1;
+  if (!follow.empty()) {
+    auto label = stranger_label(follow);
+    if (!label) {
+      std::fprintf(stderr, "--follow: expected 4 hex digits like 4cba, got \"%s\"\n", follow.c_str());
+      return 2;
+    }
+    o.follow = *label;
+  }
+  if (o.after_seconds < 0 || o.after_seconds > 3600) {
+    std::fprintf(stderr, "--after-seconds: expected 0 to 3600, got %g\n", o.after_seconds);
+    return 2;
+  }
   return std::nullopt;
 }
 

@@ -32,6 +32,10 @@ struct Options {
   std::size_t max_events = 200'000;      // --max-events
   std::string wait_for;                  // --wait-for CHAT_EVENT (live screenshot: e.g. "paired")
   double timeout_s = 30.0;               // --timeout: give up waiting (exit 3)
+  double after_seconds = 0.0;            // --after-seconds S: with --screenshot, let S seconds of the feed pass first
+  std::string follow;                    // --follow 4cba: follow "Stranger 4cba" (also what --wait-for waits for)
+  bool print_view = false;               // --print-view: with --screenshot, print what the scene shows (JSON line)
+  double exit_after = 0.0;               // --exit-after S: the interactive window closes after S s, printing frames drawn
   int bench_frames = 0;                  // --bench-frames N: print frame-time statistics and exit
   std::size_t bench_events = 0;          // --bench-events N: load N events (the capture repeated)
   double bench_ingest = 0.0;             // --bench-ingest RATE: stream the capture at RATE events/s while rendering

@@ -3,6 +3,8 @@
 // Ignored while a text field has focus, so typing a search never flips scenes.
 #include <GLFW/glfw3.h>
 
+#include <cctype>
+
 #include "app/shell.h"
 #include "feeds/replay.h"
 
@@ -18,10 +20,39 @@ bool typed(ImWchar c) {
 }
 }  // namespace
 
+// "Find my frame": G, then the 4 hex digits of "Stranger 4cba" (the browser
+// shows them); G again stops following, Esc stops typing. While typing, the
+// digits and letters are not presenter keys.
+bool Shell::handle_follow_keys() {
+  if (!follow_typing_) {
+    if (!pressed(GLFW_KEY_G)) return false;
+    if (follower_.active()) commands_.push_back(FollowStranger{});
+    else follow_typing_ = true;
+    follow_typed_.clear();
+    return true;
+  }
+  if (pressed(GLFW_KEY_ESCAPE)) {
+    follow_typing_ = false;
+    return true;
+  }
+  if (pressed(GLFW_KEY_BACKSPACE) && !follow_typed_.empty()) follow_typed_.pop_back();
+  const ImGuiIO& io = ImGui::GetIO();
+  for (int i = 0; i < io.InputQueueCharacters.Size && follow_typed_.size() < 4; ++i) {
+    const ImWchar c = io.InputQueueCharacters[i];
+    if (c < 128 && std::isxdigit(static_cast<int>(c))) follow_typed_ += static_cast<char>(std::tolower(static_cast<int>(c)));
+  }
+  if (follow_typed_.size() == 4) {
+    follow_typing_ = false;
+    commands_.push_back(FollowStranger::of(*stranger_label(follow_typed_)));
+  }
+  return true;
+}
+
 void Shell::handle_keys() {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
   if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  if (handle_follow_keys()) return;
   if (blackout_) {   // any of the blackout keys, or Escape, brings the screen back
     if (pressed(GLFW_KEY_B) || pressed(GLFW_KEY_PERIOD) || pressed(GLFW_KEY_ESCAPE)) blackout_ = false;
     return;

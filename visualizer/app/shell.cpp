@@ -123,6 +123,7 @@ bool Shell::init(std::string& error) {
     start_live(options_.connect_url);
   }
   if (options_.paused && feed_) feed_->set_paused(true);
+  if (!options_.follow.empty()) follow(options_.follow);
   return true;
 }
 
@@ -182,6 +183,7 @@ bool Shell::load_capture_whole(const std::string& path, std::size_t repeat_to, s
     replay_->seek(replay_->total(), model_);
   }
   if (options_.select) select(*options_.select);
+  if (!options_.follow.empty()) follow(options_.follow);
   return true;
 }
 
@@ -192,11 +194,66 @@ void Shell::select(std::uint64_t seq) {
 
 Inbox* Shell::bench_inbox() { return live_ ? &live_->inbox() : nullptr; }
 
-bool Shell::saw_chat_event(const std::string& name) const {
+bool Shell::saw_chat_event(const std::string& name, const std::string& who) const {
   for (std::size_t i = model_.size(); i > 0; --i) {
-    if (const auto* ch = model_.at(i - 1).chat(); ch && ch->event == name) return true;
+    if (const auto* ch = model_.at(i - 1).chat(); ch && ch->event == name && (who.empty() || ch->who == who)) return true;
   }
   return false;
+}
+
+namespace {
+// A cleared selection that keeps following its stranger.
+Selection cleared(const Selection& s) {
+  Selection out;
+  out.follow = s.follow;
+  return out;
+}
+
+// The feed's state without its numbers: "reconnecting in 0.8 s" counting down
+// is not worth a frame on its own; "connected" after it is.
+std::string state_key(const Feed* feed) {
+  std::string s = feed ? feed->state() : std::string();
+  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; }), s.end());
+  return s;
+}
+}  // namespace
+
+// Idle drawing (visualizer/README.md "Idle"): on llvmpipe one frame costs a
+// screen's worth of CPU, so an unchanged picture is not drawn again.
+bool Shell::wants_frame() const {
+  if (time_ < awake_until_ || pending_scale_ > 0.0f || help_ || follow_typing_) return true;
+  if (model_.version() != drawn_version_) return true;
+  if (feed_ && (feed_->waiting() != drawn_waiting_ || state_key(feed_.get()) != drawn_state_)) return true;
+  if (replay_ && !replay_->paused() && replay_->waiting() > 0) return true;
+  if (live_ && model_.empty() && live_->unconnected_for() < 1.5) return true;   // until the offer shows
+  return !toast_.empty() && time_ <= toast_until_;
+}
+
+void Shell::poll_feed(double dt) {
+  if (live_) live_->update(dt, model_);
+}
+
+void Shell::follow(const std::string& who) {
+  follower_.set(who);
+  selection_.follow = who;
+  if (!who.empty()) {
+    selection_.seq.reset();
+    selection_.conn.reset();
+  }
+  apply_follow();
+}
+
+// While following, the selection tracks the stranger's newest frame (its
+// connection, so the Upgrade scene shows their handshake).
+void Shell::apply_follow() {
+  if (!follower_.update(model_)) return;
+  const auto seq = follower_.latest_frame();
+  if (seq && model_.by_seq(*seq)) {
+    select(*seq);
+  } else {
+    selection_.seq.reset();
+    selection_.conn = follower_.conn();
+  }
 }
 
 void Shell::before_frame() {
@@ -219,7 +276,9 @@ void Shell::apply(const Command& c) {
   } else if (const auto* sc = std::get_if<SelectConn>(&c)) {
     selection_.conn = sc->conn;
   } else if (std::holds_alternative<ClearSelection>(c)) {
-    selection_ = Selection{};
+    selection_ = cleared(selection_);
+  } else if (const auto* fs = std::get_if<FollowStranger>(&c)) {
+    follow(fs->label());
   } else if (const auto* ss = std::get_if<ShowScene>(&c)) {
     for (std::size_t i = 0; i < scenes_.size(); ++i) {
       if (std::string_view(ss->id) == scenes_[i]->id()) current_ = i;
@@ -261,7 +320,7 @@ void Shell::previous_event() {
     const bool selected_newest = !selection_.seq || (!model_.empty() && *selection_.seq == model_.back().seq());
     if (selected_newest && replay_->step_back(model_)) {
       if (!model_.empty()) select(model_.back().seq());
-      else selection_ = Selection{};
+      else selection_ = cleared(selection_);
       return;
     }
   }
@@ -275,12 +334,13 @@ void Shell::previous_event() {
 
 void Shell::follow_latest() {
   if (feed_) feed_->set_paused(false);
-  selection_ = Selection{};
+  selection_ = cleared(selection_);
 }
 
 void Shell::frame(float dt) {
   time_ += static_cast<double>(dt);
   if (feed_) feed_->update(static_cast<double>(dt), model_);
+  if (follower_.active()) apply_follow();
   if (!headless_) handle_keys();
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -298,6 +358,21 @@ void Shell::frame(float dt) {
   std::vector<Command> pending;
   pending.swap(commands_);
   for (const auto& c : pending) apply(c);
+  if (!pending.empty()) keep_awake(0.3);
+  // New events animate for 0.7 s (scenes/conversation.cpp): keep drawing a little longer.
+  if (model_.version() != drawn_version_) keep_awake(1.0);
+  drawn_version_ = model_.version();
+  drawn_waiting_ = feed_ ? feed_->waiting() : 0;
+  drawn_state_ = state_key(feed_.get());
+}
+
+std::string Shell::view_summary() const {
+  std::string out = "{\"scene\":\"";
+  out += scenes_[current_]->id();
+  out += "\",\"follow\":\"" + selection_.follow + "\"";
+  const std::string shown = scenes_[current_]->shown();
+  if (!shown.empty()) out += "," + shown;
+  return out + "}";
 }
 
 }  // namespace viz

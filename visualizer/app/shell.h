@@ -3,6 +3,7 @@
 // by phase; scenes never see it (they get a SceneContext).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "app/options.h"
 #include "app/window.h"
 #include "feeds/feed.h"
+#include "model/follow.h"
 #include "model/inbox.h"
 #include "model/model.h"
 #include "scenes/scene.h"
@@ -39,8 +41,19 @@ class Shell {
   Feed* feed() { return feed_.get(); }
   const Theme& current_theme() const { return theme(theme_id_); }
   bool headless() const { return headless_; }
-  // --wait-for: a `chat` event with this name has been appended.
-  bool saw_chat_event(const std::string& name) const;
+  // --wait-for: a `chat` event with this name has been appended (by `who` when given).
+  bool saw_chat_event(const std::string& name, const std::string& who = {}) const;
+  // Idle drawing: a frame is worth drawing (new events, an animation, a toast,
+  // a replay playing, input just now). Between frames the loop calls
+  // poll_feed() (cheap) and draws only when wants_frame() says so.
+  bool wants_frame() const;
+  void poll_feed(double dt);
+  void keep_awake(double seconds) { awake_until_ = std::max(awake_until_, time_ + seconds); }
+  // "Find my frame": follow one stranger ("" stops).
+  void follow(const std::string& who);
+  const Follower& follower() const { return follower_; }
+  // --print-view: one JSON line saying what the current scene shows (tests read it).
+  std::string view_summary() const;
   // Loads a capture and shows it whole (screenshots, benchmarks): no timing, everything at once.
   bool load_capture_whole(const std::string& path, std::size_t repeat_to, std::string& error);
   void select(std::uint64_t seq);
@@ -57,6 +70,8 @@ class Shell {
   bool start_replay(const std::string& path, std::string& error);
   // input and commands
   void handle_keys();
+  bool handle_follow_keys();   // G then 4 hex digits; true while typing them
+  void apply_follow();
   void apply(const Command& c);
   void next_event();
   void previous_event();
@@ -98,6 +113,13 @@ class Shell {
   bool toast_error_ = false;
   double toast_until_ = 0.0;
   std::vector<wire::Event> bench_source_;
+  Follower follower_;
+  bool follow_typing_ = false;
+  std::string follow_typed_;
+  std::uint64_t drawn_version_ = UINT64_MAX;   // model version at the last frame (idle drawing)
+  std::size_t drawn_waiting_ = 0;
+  std::string drawn_state_;
+  double awake_until_ = 0.0;
 };
 
 }  // namespace viz

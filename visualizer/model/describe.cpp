@@ -6,6 +6,8 @@
 #include <iterator>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "wire/close_code.h"
 
 namespace viz {
@@ -35,6 +37,34 @@ std::string preview_text(const wire::Bytes& bytes, std::size_t max_chars) {
 }
 
 namespace {
+
+using Json = nlohmann::json;
+
+// One chat message's words: its type, then what it carries.
+std::optional<std::string> message_words(const Json& m, std::size_t max_chars) {
+  if (!m.is_object()) return std::nullopt;
+  const auto type = m.find("type");
+  if (type == m.end() || !type->is_string()) return std::nullopt;
+  std::string s = type->get<std::string>();
+  const auto str = [&](const char* key) -> std::string {
+    const auto it = m.find(key);
+    return it != m.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (const std::string text = str("text"); !text.empty()) {
+    s += " “" + preview_text(wire::Bytes(text.begin(), text.end()), max_chars) + "”";
+  } else if (const auto on = m.find("on"); on != m.end() && on->is_boolean()) {
+    s += on->get<bool>() ? " on" : " off";
+  } else {
+    for (const char* key : {"you", "peer", "who", "room", "code"}) {
+      if (std::string v = str(key); !v.empty()) {
+        s += ' ';
+        s += v;
+        break;
+      }
+    }
+  }
+  return s;
+}
 
 std::string status_of(const std::string& start_line) {
   // "HTTP/1.1 101 Switching Protocols" -> "101 Switching Protocols"
@@ -89,7 +119,13 @@ std::string describe(const Entry& e, std::size_t max_preview) {
     s += f->masked ? " · masked" : (f->dir == wire::Direction::c2s ? " · UNMASKED" : "");
     if (e.message_opcode == wire::Opcode::text && op != wire::Opcode::close) {
       const wire::Bytes& shown = e.inflated ? *e.inflated : e.payload_clear;
-      if (!(f->rsv & 0x4) || e.inflated) s += " “" + preview_text(shown, max_preview) + "”";
+      if (!(f->rsv & 0x4) || e.inflated) {
+        // A whole chat message: its words, not its JSON (the search still finds them).
+        const std::string_view json(reinterpret_cast<const char*>(shown.data()), shown.size());
+        const auto words = f->fin && op != wire::Opcode::continuation && !f->truncated ? chat_words(json, max_preview)
+                                                                                        : std::nullopt;
+        s += words ? " · " + *words : " “" + preview_text(shown, max_preview) + "”";
+      }
     }
     return s;
   }
@@ -111,9 +147,10 @@ std::string describe(const Entry& e, std::size_t max_preview) {
     return s;
   }
   if (const auto* ch = e.chat()) {
-    if (ch->event == "paired") return ch->who + " paired with " + ch->peer;
-    if (ch->event == "said") return ch->who + " said something" + (ch->peer.empty() ? "" : " to " + ch->peer);
-    std::string s = ch->who + " " + ch->event;
+    const std::string who = ch->bot ? ch->who + " (bot)" : ch->who;   // --demo's strangers, marked as the relay marks them
+    if (ch->event == "paired") return who + " paired with " + ch->peer;
+    if (ch->event == "said") return who + " said something" + (ch->peer.empty() ? "" : " to " + ch->peer);
+    std::string s = who + " " + ch->event;
     if (!ch->peer.empty()) s += " (" + ch->peer + ")";
     return s;
   }
@@ -136,7 +173,10 @@ std::string arrow_label(const Entry& e, std::size_t max_preview) {
       auto end = std::search(h->bytes.begin(), h->bytes.end(), std::begin(crlf2), std::end(crlf2));
       if (end != h->bytes.end()) {
         s += ' ';   // appended in two steps: GCC 12 -O3 warns falsely (-Wrestrict) on "lit" + string&&
-        s += preview_text(wire::Bytes(end + 4, h->bytes.end()), max_preview);
+        const auto head = static_cast<std::size_t>(end - h->bytes.begin()) + 4;
+        const std::string_view body(reinterpret_cast<const char*>(h->bytes.data()) + head, h->bytes.size() - head);
+        const auto words = h->truncated ? std::nullopt : chat_words(body, max_preview);
+        s += words ? *words : preview_text(wire::Bytes(end + 4, h->bytes.end()), max_preview);
       }
     }
     return s;
@@ -146,15 +186,40 @@ std::string arrow_label(const Entry& e, std::size_t max_preview) {
     if (op == wire::Opcode::close) return close_text(e);
     std::string s = wire::opcode_name(op);
     if (!f->fin) s += " FIN=0";
-    if (e.message_opcode == wire::Opcode::text && !(f->rsv & 0x4))
-      s += " “" + preview_text(e.payload_clear, max_preview) + "”";
-    else if (f->rsv & 0x4)
+    const wire::Bytes* text = e.message_opcode != wire::Opcode::text ? nullptr
+                              : e.inflated                          ? &*e.inflated
+                              : !(f->rsv & 0x4)                     ? &e.payload_clear
+                                                                    : nullptr;
+    if (text != nullptr) {
+      // A whole chat message in one frame: its words (unmasked), not its JSON.
+      const std::string_view json(reinterpret_cast<const char*>(text->data()), text->size());
+      const auto words = f->fin && op != wire::Opcode::continuation && !f->truncated ? chat_words(json, max_preview)
+                                                                                      : std::nullopt;
+      s = words ? *words : s + " “" + preview_text(*text, max_preview) + "”";
+    } else if (f->rsv & 0x4) {
       s += " (compressed)";
-    else if (op == wire::Opcode::binary)
+    } else if (op == wire::Opcode::binary) {
       (s += ' ') += std::to_string(f->payload_len) + " B";
+    }
+    if (f->masked) s += " · masked";
     return s;
   }
   return describe(e, max_preview);
+}
+
+std::optional<std::string> chat_words(std::string_view json_text, std::size_t max_chars) {
+  if (json_text.empty() || (json_text.front() != '{' && json_text.front() != '[')) return std::nullopt;
+  const Json j = Json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  if (!j.is_array()) return message_words(j, max_chars);
+  std::string out;
+  for (const Json& m : j) {
+    auto words = message_words(m, max_chars);
+    if (!words) return std::nullopt;
+    if (!out.empty()) out += " · ";
+    out += *words;
+  }
+  return out;
 }
 
 bool contains_ci(std::string_view hay, std::string_view needle) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,11 @@ namespace viz {
 std::string describe(const Entry& e, std::size_t max_preview = 40);
 // A short label for an arrow: "GET /chat", "101", "text “Hello”", "ping", "close 1000".
 std::string arrow_label(const Entry& e, std::size_t max_preview = 24);
+// The chat words in a chat message (relay/README.md "Chat messages"), JSON
+// syntax elided, the text itself kept: {"type":"say","text":"hi"} -> say “hi”;
+// a long-poll batch [..., ...] -> its messages joined by " · ". The text is cut
+// at max_chars with …; bytes that are not a chat message: nullopt.
+std::optional<std::string> chat_words(std::string_view json_text, std::size_t max_chars);
 // Printable preview of payload bytes: UTF-8 kept, control bytes as ·, cut with … after max chars.
 std::string preview_text(const wire::Bytes& bytes, std::size_t max_chars);
 

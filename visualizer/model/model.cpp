@@ -96,6 +96,7 @@ void apply_chat_snapshot(const wire::Hello& hello, const Entry& e, std::map<std:
   for (const auto& p : hello.participants) by_who[p.who] = &p;
   const auto place = [](ConnView& cv, const wire::ParticipantInfo& p) {
     cv.stranger = p.who;
+    cv.bot = p.bot;
     // Named as the relay's `chat` events name them: the peer's label, or "room cs101".
     if (p.state == wire::ChatState::paired) cv.peer = p.peer;
     else if (p.state == wire::ChatState::room) cv.peer = "room " + p.room;
@@ -280,6 +281,7 @@ void Model::track_connection(Entry& e) {
     const bool names_owner = ch->event == "welcome" || (cv.stranger.empty() && ch->event != "left");
     if (names_owner && !ch->who.empty()) {
       cv.stranger = ch->who;
+      cv.bot = ch->bot;
       auto sit = derive_->conn_session.find(e.conn);
       if (sit != derive_->conn_session.end()) join_session(sit->second, e.conn);
     }
@@ -303,6 +305,20 @@ void Model::track_connection(Entry& e) {
 }
 
 void Model::add(wire::Event event) {
+  if (auto* hello = std::get_if<wire::Hello>(&event.body); hello && !hello->handshakes.empty()) {
+    // Older than the hello (their seqs are smaller): added before it, in order,
+    // skipping any this model already holds (seqs must keep increasing).
+    for (auto& h : hello->handshakes) {
+      if (!entries_.empty() && h.seq <= entries_.back().event.seq) continue;
+      if (h.seq >= event.seq) continue;
+      add_one(wire::Event{h.seq, h.t_us, std::move(h.http)});
+    }
+    hello->handshakes.clear();   // kept once, as entries
+  }
+  add_one(std::move(event));
+}
+
+void Model::add_one(wire::Event event) {
   Entry e;
   e.event = std::move(event);
   derive(e);

@@ -92,6 +92,7 @@ struct ConnView {
   std::string path;                          // from the first request line: "/chat", "/poll/recv"
   std::string stranger;                      // "Stranger 7f3a" from `chat` events; "" until known
   std::string peer;                          // the paired stranger or "room cs101"; "" when none
+  bool bot = false;                          // the stranger is one of --demo's scripted strangers
   bool open = true;
   std::optional<std::uint16_t> close_code;   // from the `close` event
   std::string close_reason;
@@ -126,7 +127,10 @@ class Model {
   Model& operator=(const Model&) = delete;
 
   // --- Ingest: UI thread only (feeds hand events over through model/inbox.h).
-  void add(wire::Event event);                // derives fields, updates connections and stats
+  // Derives fields, updates connections and stats. A `hello` carrying
+  // handshakes (a late subscription) adds them first, as the http events they
+  // were, so the Upgrade scene shows the open connections at once.
+  void add(wire::Event event);
   void clear();                               // forget everything (a new feed, a replay seek back)
 
   // --- Read API for scenes. Indices run 0 (oldest retained) .. size()-1 (newest).
@@ -155,6 +159,7 @@ class Model {
  private:
   struct Derive;                              // decoding state (model.cpp)
   struct DeriveConn;                          // per-connection decoding state (model.cpp)
+  void add_one(wire::Event event);
   void derive(Entry& e);
   void inflate(Entry& e, const wire::Frame& f, DeriveConn& pc, int dir, const std::string& extensions);
   void track_connection(Entry& e);

@@ -36,6 +36,18 @@ WIRELAB_REGISTER_SCENE(1, []() -> std::unique_ptr<Scene> { return std::make_uniq
 ConversationScene::Focus ConversationScene::choose_focus(const SceneContext& ctx) const {
   const Model& m = ctx.model;
   Focus f;
+  if (!ctx.selection.follow.empty()) {
+    // Following one stranger: their lane on the left, their peer named on the
+    // right, and only their own units as arrows ("find my frame").
+    f.a = ctx.selection.follow;
+    f.follow = true;
+    for (const auto& [id, cv] : m.connections()) {
+      if (cv.stranger != f.a) continue;
+      f.conns_a.push_back(id);
+      if (cv.open && !cv.peer.empty()) f.b = cv.peer;
+    }
+    return f;
+  }
   const Pairing* pick = nullptr;
   std::string selected_stranger;
   if (ctx.selection.conn) {
@@ -54,8 +66,18 @@ ConversationScene::Focus ConversationScene::choose_focus(const SceneContext& ctx
     f.a = sel->stranger.empty() ? conn_label(sel->conn) : sel->stranger;
     f.b = sel->peer;
   } else if (pick) {
+    // Stable sides: a human left of a bot, else by label; the demo's strangers
+    // re-pair every round and must not swap lanes.
     f.a = pick->a;
     f.b = pick->b;
+    const auto bot = [&m](const std::string& who) {
+      for (const auto& [id, cv] : m.connections()) {
+        if (cv.stranger == who) return cv.bot;
+      }
+      return false;
+    };
+    const bool bot_a = bot(f.a), bot_b = bot(f.b);
+    if (bot_a != bot_b ? bot_a : f.b < f.a) std::swap(f.a, f.b);
   } else {
     // Nobody paired yet: the newest strangers, or the newest connections that carried units.
     for (auto it = m.connections().rbegin(); it != m.connections().rend(); ++it) {
@@ -78,7 +100,7 @@ ConversationScene::Focus ConversationScene::choose_focus(const SceneContext& ctx
 
 ConversationScene::Side ConversationScene::side_of(const Entry& e) const {
   if (const auto* ch = e.chat()) {
-    return (ch->who == focus_.a || ch->who == focus_.b) && ch->event != "said" && ch->event != "typing" ? Side::relay
+    return (ch->who == focus_.a || (!focus_.follow && ch->who == focus_.b)) && ch->event != "said" && ch->event != "typing" ? Side::relay
                                                                                                         : Side::none;
   }
   if (std::holds_alternative<wire::Dropped>(e.event.body)) return Side::relay;
@@ -92,10 +114,11 @@ void ConversationScene::sync_rows(const SceneContext& ctx) {
   const Model& m = ctx.model;
   std::size_t from = first_new_index(m, rows_ingested_);
   // The focus walks every connection (10,000 at most): only when the model or the selection changed.
-  if (m.version() != focus_version_ || ctx.selection.conn != focus_conn_) {
+  if (m.version() != focus_version_ || ctx.selection.conn != focus_conn_ || ctx.selection.follow != focus_follow_) {
     Focus f = choose_focus(ctx);
     focus_version_ = m.version();
     focus_conn_ = ctx.selection.conn;
+    focus_follow_ = ctx.selection.follow;
     if (!(f == focus_)) {
       focus_ = std::move(f);
       rows_generation_ = UINT64_MAX;   // rebuild below
@@ -180,25 +203,64 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
   auto describe_side = [&](const std::string& who, const std::vector<std::uint64_t>& conns) {
     if (who.empty()) return std::string("nobody yet");
     std::string s;
+    if (!conns.empty()) {
+      if (const ConnView* cv = ctx.model.conn(conns.back()); cv && cv->bot) s = "bot · ";
+    }
     for (std::size_t i = conns.size() > 2 ? conns.size() - 2 : 0; i < conns.size(); ++i) {
       const ConnView* cv = ctx.model.conn(conns[i]);
-      if (!s.empty()) s += ", ";
+      if (!s.empty() && s != "bot · ") s += ", ";
       s += conn_label(conns[i]);
       if (cv && i + 1 == conns.size()) s += std::string(" ") + conn_role_name(cv->role);
     }
     if (conns.size() > 2) s = "… " + s;
     return s;
   };
-  header(x_a, focus_.a.empty() ? "Stranger A" : focus_.a, describe_side(focus_.a, focus_.conns_a), th.lane_a);
+  const bool following = !ctx.selection.follow.empty();
+  header(x_a, focus_.a.empty() ? "Stranger A" : following ? "▶ " + focus_.a : focus_.a,
+         describe_side(focus_.a, focus_.conns_a), th.lane_a);
   header(x_r, "Relay", ctx.model.hello() && ctx.model.hello()->tap ? "tap: every byte" : "wirelab-relay", th.lane_relay);
-  header(x_b, focus_.b.empty() ? "Stranger B" : focus_.b, describe_side(focus_.b, focus_.conns_b), th.lane_b);
+  header(x_b, focus_.b.empty() ? "Stranger B" : focus_.b,
+         following ? std::string("not followed (G stops)") : describe_side(focus_.b, focus_.conns_b), th.lane_b);
+  // Click a stranger's lane header to follow them (again to stop).
+  const float third = (x_r - x_a);
+  const float hdr_h = ctx.fonts.px(FontSizes::heading) + ImGui::GetTextLineHeight();
+  const auto clickable = [&](float x, const std::string& who, const char* id) {
+    if (who.empty() || who.rfind("Stranger ", 0) != 0) return;
+    ImGui::SetCursorScreenPos(ImVec2(x - third / 2, y));
+    if (ImGui::InvisibleButton(id, ImVec2(third, hdr_h))) ctx.post(FollowStranger::of(who == ctx.selection.follow ? "" : who));
+    if (ImGui::IsItemHovered()) {
+      if (who == ctx.selection.follow) ImGui::SetTooltip("stop following");
+      else ImGui::SetTooltip("follow %s", who.c_str());
+    }
+  };
+  clickable(x_a, focus_.a, "follow_a");
+  clickable(x_b, focus_.b, "follow_b");
+}
+
+std::string ConversationScene::shown() const {
+  std::string rows;
+  for (std::uint64_t seq : rows_) rows += (rows.empty() ? "" : ",") + std::to_string(seq);
+  const auto conns = [](const std::vector<std::uint64_t>& v) {
+    std::string s;
+    for (std::uint64_t c : v) s += (s.empty() ? "" : ",") + std::to_string(c);
+    return s;
+  };
+  return "\"lane_a\":\"" + focus_.a + "\",\"lane_b\":\"" + focus_.b + "\",\"conns_a\":[" + conns(focus_.conns_a) +
+         "],\"conns_b\":[" + conns(focus_.conns_b) + "],\"rows\":[" + rows + "]";
 }
 
 void ConversationScene::draw_lanes(SceneContext& ctx, float width, float height) {
   const Theme& th = ctx.theme;
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, th.panel);
+  // No panel fill: on llvmpipe every filled pixel costs CPU (a 4K projector at
+  // scale 2 has four times the pixels); an outline marks the panel instead.
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
   ImGui::BeginChild("lanes_frame", ImVec2(width, height), false, ImGuiWindowFlags_NoScrollbar);
   const ImVec2 top = ImGui::GetCursorScreenPos();
+  {
+    const ImVec2 p0 = ImGui::GetWindowPos();
+    ImGui::GetWindowDrawList()->AddRect(p0, ImVec2(p0.x + width, p0.y + height), Theme::u32(th.border),
+                                        ImGui::GetStyle().ChildRounding, 0, ctx.fonts.px(2.0f));
+  }
   const float x_a = top.x + width * 0.13f, x_r = top.x + width * 0.5f, x_b = top.x + width * 0.87f;
   const float header_h = ctx.fonts.px(FontSizes::heading) + ImGui::GetTextLineHeight() + ctx.fonts.px(22.0f);
   draw_lane_header(ctx, x_a, x_r, x_b, top.y + ctx.fonts.px(8.0f));

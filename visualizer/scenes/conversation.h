@@ -21,12 +21,14 @@ class ConversationScene final : public Scene {
   const char* id() const override { return "conversation"; }
   const char* title() const override { return "Conversation"; }
   void draw(SceneContext& ctx) override;
+  std::string shown() const override;   // lanes, their connections and the rows drawn
 
  private:
   // Which strangers the lanes show, and which connections belong to each side.
   struct Focus {
     std::string a, b;                        // "Stranger 7f3a"; "" when unknown
     std::vector<std::uint64_t> conns_a, conns_b;
+    bool follow = false;                     // following a: b is only named, none of b's units are rows
     bool operator==(const Focus&) const = default;
   };
   enum class Side : std::uint8_t { none, a, b, relay };
@@ -47,6 +49,7 @@ class ConversationScene final : public Scene {
   Focus focus_;
   std::uint64_t focus_version_ = UINT64_MAX;   // model.version() when focus_ was chosen
   std::optional<std::uint64_t> focus_conn_;     // selection.conn then
+  std::string focus_follow_;                    // selection.follow then
   // Lane rows (seqs of entries on the focused strangers' connections), kept
   // incrementally: only new entries are scanned each frame.
   std::vector<std::uint64_t> rows_;
@@ -57,6 +60,7 @@ class ConversationScene final : public Scene {
   std::vector<std::uint64_t> list_;
   std::uint64_t list_generation_ = UINT64_MAX, list_ingested_ = 0;
   bool list_dirty_ = true;
+  std::string list_follow_;                     // selection.follow when list_ was built
   // Arrivals still animating: (seq, time revealed).
   std::deque<std::pair<std::uint64_t, double>> arrivals_;
   std::uint64_t arrivals_generation_ = UINT64_MAX, arrivals_ingested_ = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "model/follow.h"
 #include "scenes/conversation.h"
 #include "ui/widgets.h"
 
@@ -18,13 +19,15 @@ std::size_t first_new(const Model& m, std::uint64_t ingested) {
 void ConversationScene::sync_list(const SceneContext& ctx) {
   const Model& m = ctx.model;
   std::size_t from = first_new(m, list_ingested_);
-  if (list_dirty_ || list_generation_ != m.generation()) {
+  if (list_dirty_ || list_generation_ != m.generation() || list_follow_ != ctx.selection.follow) {
     list_.clear();
     from = 0;
     list_dirty_ = false;
+    list_follow_ = ctx.selection.follow;
   }
+  const std::string& follow = ctx.selection.follow;   // following one stranger: only their events
   for (std::size_t i = from; i < m.size(); ++i) {
-    if (passes(filter_, m.at(i))) list_.push_back(m.at(i).seq());
+    if (passes(filter_, m.at(i)) && (follow.empty() || on_stranger(m, m.at(i), follow))) list_.push_back(m.at(i).seq());
   }
   list_generation_ = m.generation();
   list_ingested_ = m.ingested();
@@ -33,7 +36,15 @@ void ConversationScene::sync_list(const SceneContext& ctx) {
 
 void ConversationScene::draw_list(SceneContext& ctx, float width, float height) {
   const Theme& th = ctx.theme;
+  // Outlined, not filled (see draw_lanes: fill is what costs on llvmpipe).
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
   ImGui::BeginChild("event_list", ImVec2(width, height), false);
+  ImGui::PopStyleColor();
+  {
+    const ImVec2 p0 = ImGui::GetWindowPos();
+    ImGui::GetWindowDrawList()->AddRect(p0, ImVec2(p0.x + width, p0.y + height), Theme::u32(th.border),
+                                        ImGui::GetStyle().ChildRounding, 0, ctx.fonts.px(2.0f));
+  }
   // Filters: one line of checkboxes, then the search box.
   bool changed = false;
   changed |= ImGui::Checkbox("data", &filter_.data);
@@ -69,10 +80,17 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
   const bool table = ImGui::BeginTable("events", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y));
   ImGui::PopStyleColor();
   if (table) {
-    const float digit = ImGui::CalcTextSize("0").x;
+    // Fixed columns as wide as their widest value (seq and conn grow with the
+    // log): nothing clipped at any display scale; "what" takes the rest and elides.
+    const auto digits = [](std::uint64_t v) { return std::max<std::size_t>(3, std::to_string(v).size()); };
+    const std::uint64_t max_seq = ctx.model.empty() ? 0 : ctx.model.back().seq();
+    std::uint64_t max_conn = 0;
+    if (!ctx.model.connections().empty()) max_conn = ctx.model.connections().rbegin()->first;
+    const std::string seq_w(digits(max_seq) + 1, '0');
+    const std::string conn_w = "#" + std::string(digits(max_conn), '0') + " s→c";
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("seq", ImGuiTableColumnFlags_WidthFixed, digit * 6);
-    ImGui::TableSetupColumn("conn", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("#000 s→c").x);
+    ImGui::TableSetupColumn("seq", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(seq_w.c_str()).x);
+    ImGui::TableSetupColumn("conn", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(conn_w.c_str()).x);
     ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("violation").x + ctx.fonts.px(14));
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
@@ -89,8 +107,13 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
         char seq[32];
         std::snprintf(seq, sizeof seq, "%llu", static_cast<unsigned long long>(e->seq()));
         const bool selected = ctx.selection.seq && *ctx.selection.seq == e->seq();
-        if (ImGui::Selectable(seq, selected, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, row_h - ctx.fonts.px(4))))
+        if (ImGui::Selectable(seq, selected, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowDoubleClick,
+                              ImVec2(0, row_h - ctx.fonts.px(4)))) {
           ctx.post(SelectUnit{e->seq()});
+          // A double click follows the row's stranger ("find my frame").
+          const ConnView* cv = e->conn ? ctx.model.conn(e->conn) : nullptr;
+          if (ImGui::IsMouseDoubleClicked(0) && cv && !cv->stranger.empty()) ctx.post(FollowStranger::of(cv->stranger));
+        }
         ImGui::TableSetColumnIndex(1);
         if (e->conn) {
           const char* dir = !e->dir ? "" : *e->dir == wire::Direction::c2s ? " c→s" : " s→c";
@@ -101,7 +124,7 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
                   e->violation && e->kind != UnitKind::violation ? unit_kind_name(e->kind) : nullptr);
         ImGui::NewLine();
         ImGui::TableSetColumnIndex(3);
-        const std::string what = describe(*e, 48);
+        const std::string what = fit_text(describe(*e, 48), ImGui::GetContentRegionAvail().x);
         if (e->violation) ImGui::PushStyleColor(ImGuiCol_Text, th.violation);
         ImGui::TextUnformatted(what.c_str());
         if (e->violation) ImGui::PopStyleColor();

@@ -87,6 +87,7 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   next_byte_ = -1;
   bool is_default = false;
   const Entry* e = pick(ctx, is_default);
+  shown_seq_ = e ? std::optional<std::uint64_t>(e->seq()) : std::nullopt;
   if (e == nullptr) {
     heading(ctx, "Frame anatomy (RFC 6455 5.2)");
     ImGui::PushFont(ctx.fonts.heading);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "scenes/scene.h"
@@ -23,8 +24,12 @@ class FrameAnatomyScene final : public Scene {
   const char* id() const override { return "frame"; }
   const char* title() const override { return "Frame anatomy"; }
   void draw(SceneContext& ctx) override;
+  std::string shown() const override {
+    return shown_seq_ ? "\"seq\":" + std::to_string(*shown_seq_) : std::string("\"seq\":null");
+  }
 
  private:
+  std::optional<std::uint64_t> shown_seq_;   // the frame the last draw showed
   const Entry* pick(const SceneContext& ctx, bool& is_default);
   void draw_bits(SceneContext& ctx, const std::vector<FrameField>& fields, std::size_t header_len);
   void draw_hex(SceneContext& ctx, const Entry& e, const std::vector<FrameField>& fields);

@@ -42,6 +42,9 @@ class MaskingScene final : public Scene {
   const char* id() const override { return "masking"; }
   const char* title() const override { return "Masking"; }
   void draw(SceneContext& ctx) override;
+  std::string shown() const override {
+    return last_seq_ ? "\"seq\":" + std::to_string(*last_seq_) : std::string("\"seq\":null");
+  }
 
  private:
   const Entry* pick(SceneContext& ctx, bool& is_default, std::string& why);
@@ -53,6 +56,7 @@ class MaskingScene final : public Scene {
 
   teach::MaskingPlayer player_;
   std::optional<std::uint64_t> shown_seq_;
+  std::optional<std::uint64_t> last_seq_;   // the frame the last draw showed (shown())
   std::uint64_t cached_version_ = ~std::uint64_t{0};
   std::optional<std::uint64_t> cached_default_;
 };
@@ -78,6 +82,7 @@ void MaskingScene::draw(SceneContext& ctx) {
   bool is_default = false;
   std::string why;
   const Entry* e = pick(ctx, is_default, why);
+  last_seq_ = e ? std::optional<std::uint64_t>(e->seq()) : std::nullopt;
   if (e == nullptr) {
     heading(ctx, "Masking (RFC 6455 5.3)");
     ImGui::PushFont(ctx.fonts.heading);

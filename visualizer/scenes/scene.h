@@ -7,9 +7,13 @@
 // enough: no other file changes.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -26,16 +30,28 @@ struct Selection {
   std::optional<std::uint64_t> seq;     // the selected unit (http or frame event); nullopt = scene's default
   std::optional<std::uint64_t> conn;    // the selected connection (set with seq, or alone)
   int hovered_field = -1;               // frame anatomy: the header field under the mouse (-1 none); a scene may write it
+  std::string follow;                   // "Stranger 4cba" while following one stranger ("find my frame"), else ""
 };
 
 // --- Commands: scenes post them, the shell applies them after the frame.
 struct SelectUnit { std::uint64_t seq = 0; };       // also selects its connection
 struct SelectConn { std::uint64_t conn = 0; };
-struct ClearSelection {};
+struct ClearSelection {};                           // keeps `follow`
+// "Stranger 4cba" (NUL-terminated; "" stops following). A fixed buffer, not a
+// std::string: GCC 12 -O2 warns falsely (-Wmaybe-uninitialized) on a string in the variant.
+struct FollowStranger {
+  std::array<char, 24> who{};
+  static FollowStranger of(std::string_view label) {
+    FollowStranger f;
+    label.copy(f.who.data(), std::min(label.size(), f.who.size() - 1));
+    return f;
+  }
+  std::string label() const { return std::string(who.data()); }
+};
 struct ShowScene { const char* id = "conversation"; };   // "conversation" | "upgrade" | "frame" | "masking" | "polling"
 enum class PlaybackOp : std::uint8_t { play, pause, toggle, step_forward, step_back, seek_index, set_speed, follow_latest };
 struct Playback { PlaybackOp op = PlaybackOp::toggle; double value = 0.0; };   // seek_index: an index; set_speed: 0.25..8
-using Command = std::variant<SelectUnit, SelectConn, ClearSelection, ShowScene, Playback>;
+using Command = std::variant<SelectUnit, SelectConn, ClearSelection, ShowScene, Playback, FollowStranger>;
 
 // Everything a scene may use while drawing one frame.
 struct SceneContext {
@@ -60,6 +76,9 @@ class Scene {
   virtual const char* id() const = 0;       // "conversation" | "upgrade" | "frame" | "masking" | "polling"
   virtual const char* title() const = 0;    // "Conversation", "The Upgrade", ... shown in the tab bar
   virtual void draw(SceneContext& ctx) = 0; // content only: the window is already begun
+  // What the last draw showed, as JSON object members (`"rows":[12,14]`), for
+  // --print-view and the tests that check it; "" when the scene says nothing.
+  virtual std::string shown() const { return {}; }
 
   // Called by the shell: Begin a borderless window filling [pos, pos+size),
   // draw(), End(). Scenes do not override it.

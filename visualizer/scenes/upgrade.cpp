@@ -22,8 +22,12 @@ class UpgradeScene final : public Scene {
   const char* id() const override { return "upgrade"; }
   const char* title() const override { return "The Upgrade"; }
   void draw(SceneContext& ctx) override;
+  std::string shown() const override {
+    return shown_conn_ ? "\"conn\":" + std::to_string(*shown_conn_) : std::string("\"conn\":null");
+  }
 
  private:
+  std::optional<std::uint64_t> shown_conn_;   // the connection whose handshake the last draw showed
   const ConnView* pick(const SceneContext& ctx, bool& is_default, std::string& why);
   void refresh_upgrades(const SceneContext& ctx);
   void draw_message(SceneContext& ctx, const wire::Http& h, const char* label);
@@ -66,6 +70,7 @@ void UpgradeScene::draw(SceneContext& ctx) {
   bool is_default = false;
   std::string why;
   const ConnView* cv = pick(ctx, is_default, why);
+  shown_conn_ = cv ? std::optional<std::uint64_t>(cv->conn) : std::nullopt;
   if (cv == nullptr) {
     heading(ctx, "The Upgrade (RFC 6455 4)");
     ImGui::PushFont(ctx.fonts.heading);

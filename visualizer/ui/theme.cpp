@@ -23,7 +23,7 @@ Theme make_dark() {
   t.panel_alt = rgb(0x1F2832);
   t.border = rgb(0x3A4754);
   t.text = rgb(0xF2F4F7);
-  t.text_dim = rgb(0xB4BEC8);
+  t.text_dim = rgb(0xCAD2DA);   // >= 7:1 on every surface, selection_bg included: read from the back of a room
   t.accent = rgb(0x4FC3F7);
   t.selection_bg = rgb(0x1F3A52);
   t.ok = rgb(0x69DB7C);
@@ -53,7 +53,7 @@ Theme make_light() {
   t.panel_alt = rgb(0xE9ECEF);
   t.border = rgb(0xADB5BD);
   t.text = rgb(0x111418);
-  t.text_dim = rgb(0x454D55);
+  t.text_dim = rgb(0x3C434A);   // >= 7:1 on every surface, selection_bg included
   t.accent = rgb(0x0B62A4);
   t.selection_bg = rgb(0xD0E6F8);
   t.ok = rgb(0x1E7B34);

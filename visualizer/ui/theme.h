@@ -27,7 +27,7 @@ struct Theme {
   ImVec4 panel_alt;      // alternate rows, code blocks
   ImVec4 border;
   ImVec4 text;           // body text: >= 7:1 on background, panel and panel_alt
-  ImVec4 text_dim;       // secondary text (still >= 4.5:1)
+  ImVec4 text_dim;       // secondary text: also >= 7:1 (read from the back of a room)
   ImVec4 accent;         // selection outline, focus, links
   ImVec4 selection_bg;   // selected row background (text stays >= 7:1 on it)
   ImVec4 ok;             // a check that passed (accept key matches)

@@ -82,9 +82,18 @@ struct Writer {
               {"conn", p.conn}, {"state", chat_state_name(p.state)}};
       if (!p.peer.empty()) entry["peer"] = valid_utf8_or_replaced(p.peer);
       if (!p.room.empty()) entry["room"] = valid_utf8_or_replaced(p.room);
+      if (p.bot) entry["bot"] = true;
       people.push_back(std::move(entry));
     }
     j["participants"] = std::move(people);
+    if (e.handshakes.empty()) return;   // additive: older readers never see the field
+    J handshakes = J::array();
+    for (const auto& h : e.handshakes) {
+      J entry{{"seq", h.seq}, {"t_us", h.t_us}, {"kind", "http"}};
+      Writer<J>{entry}(h.http);
+      handshakes.push_back(std::move(entry));
+    }
+    j["handshakes"] = std::move(handshakes);
   }
   void operator()(const Open& e) const {
     j["conn"] = e.conn;
@@ -143,6 +152,7 @@ struct Writer {
     j["event"] = valid_utf8_or_replaced(e.event);
     j["who"] = valid_utf8_or_replaced(e.who);
     j["peer"] = valid_utf8_or_replaced(e.peer);
+    if (e.bot) j["bot"] = true;
   }
   void operator()(const Dropped& e) const { j["count"] = e.count; }
 };

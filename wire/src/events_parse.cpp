@@ -75,6 +75,11 @@ class Fields {
     fail(name, "must be a string");
     return {};
   }
+  // Added after the first draft of v1: absent means false.
+  bool optional_boolean(const char* name) {
+    if (error_ || !j_.contains(name)) return false;
+    return boolean(name);
+  }
   // Added after the first draft of v1: absent means "".
   std::string optional_string(const char* name) {
     if (error_ || !j_.contains(name)) return {};
@@ -125,6 +130,7 @@ ParticipantInfo read_participant(Fields& f) {
   else if (state != "lobby" && !f.error()) f.fail("state", "must be \"lobby\", \"waiting\", \"paired\" or \"room\"");
   p.peer = f.optional_string("peer");
   p.room = f.optional_string("room");
+  p.bot = f.optional_boolean("bot");
   // The state names its partner: a pair has a peer, a room a name.
   if (p.state == ChatState::paired && p.peer.empty()) f.fail("peer", "missing (state is \"paired\")");
   if (p.state == ChatState::room && p.room.empty()) f.fail("room", "missing (state is \"room\")");
@@ -153,6 +159,38 @@ void read_participants(Fields& f, const json& j, Hello& e) {
       return;
     }
     e.participants.push_back(std::move(info));
+  }
+}
+
+Http read_http(Fields& f, const json& j);
+
+// Added after the first draft of v1: a hello without "handshakes" has none.
+// Each entry is a whole `http` event, read as one.
+void read_handshakes(Fields& f, const json& j, Hello& e) {
+  if (f.error() || !j.contains("handshakes")) return;
+  const json& list = *j.find("handshakes");
+  if (!list.is_array()) {
+    f.fail("handshakes", "must be an array of http events");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const json& h = list[i];
+    const std::string where = "handshakes[" + std::to_string(i) + "]";
+    if (!h.is_object()) {
+      f.fail(where, "must be an http event object");
+      return;
+    }
+    Fields hf(h);
+    HelloHttp unit;
+    unit.seq = hf.u64("seq");
+    unit.t_us = hf.i64("t_us");
+    if (hf.string("kind") != "http" && !hf.error()) hf.fail("kind", "must be \"http\"");
+    if (!hf.error()) unit.http = read_http(hf, h);
+    if (hf.error()) {
+      f.fail(where, hf.error()->reason);
+      return;
+    }
+    e.handshakes.push_back(std::move(unit));
   }
 }
 
@@ -186,6 +224,7 @@ Hello read_hello(Fields& f, const json& j) {
     e.connections.push_back(std::move(info));
   }
   read_participants(f, j, e);
+  read_handshakes(f, j, e);
   return e;
 }
 
@@ -282,7 +321,8 @@ Result<Event> event_from_json(const nlohmann::json& j) {
   else if (kind == "frame") event.body = read_frame(f);
   else if (kind == "raw") event.body = read_raw(f);
   else if (kind == "violation") event.body = Violation{f.u64("conn"), f.string("rule"), f.string("action")};
-  else if (kind == "chat") event.body = Chat{f.u64("conn"), f.string("event"), f.string("who"), f.string("peer")};
+  else if (kind == "chat") event.body = Chat{f.u64("conn"), f.string("event"), f.string("who"), f.string("peer"),
+                                             f.optional_boolean("bot")};
   else if (kind == "dropped") event.body = Dropped{f.u64("count")};
   else return Error{kContract, "field \"kind\": unknown kind \"" + detail::valid_utf8_or_replaced(kind) + "\"", 0};
   if (f.error()) return *f.error();

@@ -1,7 +1,7 @@
 // Test helpers shared by every wire/ unit test (header-only).
 //
 // What it gives you:
-//   - from_hex("81 05 48 65") / bytes_of("Hello"): build inputs readably.
+//   - from_hex("81 05 48 65") / bytes_of("Hello"): build inputs readably; http_unit(...) a head-only `http` unit.
 //   - escape_bytes(bytes): "\x81\x05..." cut at 64 bytes with "…", as every failure shows bytes.
 //   - EXPECT_BYTES_EQ(expected, actual): on failure prints both as \xNN, their
 //     lengths and the offset of the first differing byte.
@@ -27,6 +27,7 @@
 
 #include <gtest/gtest.h>
 
+#include "wire/events.h"
 #include "wire/frame.h"
 #include "wire/hex.h"
 #include "wire/result.h"
@@ -60,6 +61,22 @@ inline Bytes from_hex(std::string_view hex) {
 
 inline Bytes bytes_of(std::string_view text) {
   return Bytes(text.begin(), text.end());
+}
+
+// A head-only HTTP message as the mirror's `http` unit: start line, headers,
+// and its exact bytes (CRLFs, the empty line).
+inline Http http_unit(std::uint64_t conn, Direction dir, std::string start_line,
+                      std::vector<std::pair<std::string, std::string>> headers) {
+  Http h;
+  h.conn = conn;
+  h.dir = dir;
+  h.start_line = std::move(start_line);
+  h.headers = std::move(headers);
+  std::string text = h.start_line + "\r\n";
+  for (const auto& [name, value] : h.headers) text += name + ": " + value + "\r\n";
+  text += "\r\n";
+  h.bytes.assign(text.begin(), text.end());
+  return h;
 }
 
 inline std::string string_of(std::span<const std::uint8_t> bytes) {

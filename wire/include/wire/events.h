@@ -41,16 +41,9 @@ struct ParticipantInfo {
   ChatState state = ChatState::lobby;
   std::string peer;             // the peer's label when paired, else "" (JSON: absent)
   std::string room;             // the room's name when in one, else "" (JSON: absent)
+  bool bot = false;             // one of --demo's scripted strangers (JSON: `"bot":true`, else absent)
 };
 
-struct Hello {
-  int version = 1;
-  std::string relay;            // e.g. "wirelab-relay 0.1.0 (libwebsockets 4.1.6)"
-  bool tap = true;
-  bool deterministic = false;
-  std::vector<ConnectionInfo> connections;
-  std::vector<ParticipantInfo> participants{};   // absent in older lines: read as empty
-};
 struct Open { std::uint64_t conn = 0; Transport transport = Transport::tcp; };
 struct Close {
   std::uint64_t conn = 0;
@@ -84,6 +77,24 @@ struct Frame {
   Bytes payload;                     // as on the wire, still masked; maybe cut (truncated)
   bool truncated = false;
 };
+// An `http` event kept for `hello`'s handshakes: the event's own seq and t_us.
+struct HelloHttp {
+  std::uint64_t seq = 0;
+  std::int64_t t_us = 0;
+  Http http;
+};
+struct Hello {
+  int version = 1;
+  std::string relay;            // e.g. "wirelab-relay 0.1.0 (libwebsockets 4.1.6)"
+  bool tap = true;
+  bool deterministic = false;
+  std::vector<ConnectionInfo> connections;
+  std::vector<ParticipantInfo> participants{};   // absent in older lines: read as empty
+  // The upgrade request and response of every open connection, as their
+  // `http` events were published (seq, t_us, shaping and blanking included),
+  // so a late subscriber can show the handshakes at once. Absent: none.
+  std::vector<HelloHttp> handshakes{};
+};
 struct Raw { std::uint64_t conn = 0; Direction dir = Direction::c2s; std::uint64_t offset = 0; Bytes bytes; std::string why; };
 struct Violation { std::uint64_t conn = 0; std::string rule; std::string action; };
 struct Chat {
@@ -91,6 +102,7 @@ struct Chat {
   std::string event;                 // "welcome" | "paired" | "joined" | "left" | "said" | ...
   std::string who;                   // "Stranger 7f3a"
   std::string peer;                  // "" when none
+  bool bot = false;                  // `who` is one of --demo's scripted strangers (JSON: `"bot":true`, else absent)
 };
 struct Dropped { std::uint64_t count = 0; };
 
