@@ -88,7 +88,9 @@ def compile_cached(cxx, flags, labs_dir: Path, graders) -> tuple:
     harness_src = sorted((HERE).glob("*.cpp"))
     inputs = list(harness_src) + sorted((HERE / "include").rglob("*.h")) + sorted(HERE.glob("*.h"))
     for lab in graders:
-        inputs += sorted((lab.dir / "grader").glob("*.cpp")) + sorted((lab.dir / "include").glob("*.h"))
+        # grader/*.h too: a grader's helpers (lab 6 includes lab 5's chat_client.h) change what it compiles to
+        inputs += (sorted((lab.dir / "grader").glob("*.cpp")) + sorted((lab.dir / "grader").glob("*.h")) +
+                   sorted((lab.dir / "include").glob("*.h")))
     digest = hashlib.sha256(" ".join([cxx] + flags).encode())
     for f in inputs:
         digest.update(str(f.relative_to(labs_dir)).encode())
