@@ -1,8 +1,6 @@
 // Lab 5 grader, tasks 1-4: stranger_label and the Hub, called directly (no sockets): connections are
 // numbers, time is a number the test picks, so every rule is checked exactly.
-#include "chat.h"
-#include "describe.h"
-#include "grade/grade.h"
+#include "calls.h"
 
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -12,39 +10,8 @@ namespace {
 
 using json = nlohmann::json;
 using ws::Outbox;
-
-// Calls the hub and shows what it answered, one "< to N: {...}" line per message.
-class Calls {
- public:
-  explicit Calls(ws::ChatLogic& logic) : logic_(logic) {}
-  Outbox open(ws::ConnId c, ws::Millis now = 0) { return shown("on_open(" + std::to_string(c) + ")", logic_.on_open(c, now)); }
-  Outbox msg(ws::ConnId c, const std::string& text, ws::Millis now = 0) {
-    return shown("on_message(" + std::to_string(c) + ", " + grade::escape(text, 100) + ", now=" + std::to_string(now) + ")",
-                 logic_.on_message(c, text, now));
-  }
-  Outbox close(ws::ConnId c, ws::Millis now = 0) { return shown("on_close(" + std::to_string(c) + ")", logic_.on_close(c, now)); }
-  Outbox tick(ws::Millis now) { return shown("on_tick(now=" + std::to_string(now) + ")", logic_.on_tick(now)); }
-
- private:
-  Outbox shown(const std::string& call, Outbox out) {
-    grade::step(call);
-    for (const auto& o : out) grade::got("to " + std::to_string(o.to) + ": " + o.json);
-    if (out.empty()) grade::step("(nothing to send)");
-    return out;
-  }
-  ws::ChatLogic& logic_;
-};
-
-// The messages for connection c, parsed (a message that is not JSON shows up as {"not_json": text}).
-std::vector<json> to(const Outbox& out, ws::ConnId c) {
-  std::vector<json> got;
-  for (const auto& o : out) {
-    if (o.to != c) continue;
-    json j = json::parse(o.json, nullptr, false);
-    got.push_back(j.is_discarded() ? json{{"not_json", o.json}} : j);
-  }
-  return got;
-}
+using chatgrade::Calls;
+using chatgrade::to;
 
 std::string type_of(const json& j) { return j.is_object() && j.contains("type") && j["type"].is_string() ? j["type"].get<std::string>() : ""; }
 
