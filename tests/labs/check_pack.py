@@ -16,6 +16,8 @@ with tempfile.TemporaryDirectory(prefix="check-pack-") as tmp:
     leaked = [str(p) for p in pack.rglob("*solution*")]
     if leaked:
         sys.exit("FAIL: solutions in the pack: " + ", ".join(leaked))
+    if not (pack / "web" / "index.html").is_file():
+        sys.exit("FAIL: the pack has no web/index.html (the browser client labs 5 and 6 serve)")
     lab = next(pack.glob("01-*"))
     points = json.loads((lab / "lab.json").read_text())["points"]
     shutil.copytree(labs / lab.name / "solution", lab / "code")
