@@ -138,6 +138,9 @@ def main() -> int:
         if leaked:
             fail("solutions in the pack: " + ", ".join(leaked))
 
+        if not (pack / "web" / "index.html").is_file():
+            fail("the pack has no web/index.html (the browser client labs 5 and 6 serve)")
+
         problems = doc_problems(pack)
         if problems:
             fail("the pack's READMEs point at what the pack does not have:\n  " + "\n  ".join(problems))

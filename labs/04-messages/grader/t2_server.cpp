@@ -72,6 +72,14 @@ class Client {
 
   // A masked frame from the client (key 37 fa 21 3d).
   void send_frame(std::uint8_t b0, const Bytes& payload, bool mask = true) {
+    Bytes f = client_frame(b0, payload, mask);
+    grade::step("send frame " + grade::hex(Bytes(f.begin(), f.begin() + std::min<std::size_t>(f.size(), 14))) +
+                (f.size() > 14 ? "… (" + std::to_string(payload.size()) + " bytes of payload)" : std::string()));
+    send_raw(f);
+  }
+
+  // The frame bytes send_frame sends (no transcript: safe from a second thread).
+  static Bytes client_frame(std::uint8_t b0, const Bytes& payload, bool mask = true) {
     Bytes f = {b0};
     std::uint8_t m = mask ? 0x80 : 0;
     if (payload.size() < 126) {
@@ -86,10 +94,9 @@ class Client {
     const std::uint8_t key[4] = {0x37, 0xfa, 0x21, 0x3d};
     if (mask) f.insert(f.end(), key, key + 4);
     for (std::size_t i = 0; i < payload.size(); ++i) f.push_back(mask ? payload[i] ^ key[i % 4] : payload[i]);
-    grade::step("send frame " + grade::hex(Bytes(f.begin(), f.begin() + std::min<std::size_t>(f.size(), 14))) +
-                (f.size() > 14 ? "… (" + std::to_string(payload.size()) + " bytes of payload)" : std::string()));
-    send_raw(f);
+    return f;
   }
+  int fd() const { return fd_; }
 
   // Up to `n` bytes within the deadline; fewer if the server closes or time runs out.
   Bytes read_exact(std::size_t n, Clock::time_point deadline) {
@@ -110,7 +117,8 @@ class Client {
   }
 
   // The response head, up to "\r\n\r\n" (or what came before a timeout).
-  std::string read_head() {
+  // `explain`: give the "sent nothing" hint when nothing came (a test with a better diagnosis says false).
+  std::string read_head(bool explain = true) {
     auto deadline = Clock::now() + kWait;
     std::string head;
     while (head.find("\r\n\r\n") == std::string::npos) {
@@ -119,7 +127,7 @@ class Client {
       head += static_cast<char>(b[0]);
     }
     grade::got(head);
-    if (head.empty()) {
+    if (head.empty() && explain) {
       grade::symptom("Your server sent nothing back within 5 s. Is it accepting (poll() the listening socket, "
                      "accept() when it is readable), reading the head with recv() until parse_request is "
                      "complete, and sending serialize_response(answer_upgrade(...))?");
@@ -167,11 +175,11 @@ class Client {
   }
 
   // Sends the RFC's opening handshake; returns the status line that came back.
-  std::string handshake() {
+  std::string handshake(bool explain = true) {
     grade::step("connect to your server and send an opening handshake");
     send_text("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    std::string head = read_head();
+    std::string head = read_head(explain);
     return head.substr(0, head.find("\r\n"));
   }
 
@@ -305,4 +313,68 @@ GRADED_TEST(Server, ManyClientsAtOnce, 2,
   grade::step("client A sends the rest of its frame");
   a.send_raw({0x82, 0, 0, 0, 0, 'y', 'o'});
   expect_echo(a, 0x81, bytes("yo"));
+}
+
+GRADED_TEST(Server, BigEchoWhileNotReading, 3,
+            "A poll() server never waits on one client: make every socket non-blocking, queue each echo in that "
+            "connection's output buffer, and write the buffer when poll() reports POLLOUT (stop reading from a "
+            "client whose buffer is full, so it cannot grow without bound).") {
+  Server server;
+  Client a(server.port());
+  GRADE_ASSERT_EQ("status line (client A)", k101, a.handshake());
+  constexpr std::size_t kFrames = 96, kLen = 65536;  // 6 MiB, more than the kernel buffers on loopback
+  std::vector<Bytes> payloads(kFrames, Bytes(kLen));
+  Bytes expected;
+  for (auto& p : payloads) {
+    for (auto& b : p) b = static_cast<std::uint8_t>(grade::rng()());
+    expected.insert(expected.end(), {0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0});  // FIN + binary, 64-bit length 65536
+    expected.insert(expected.end(), p.begin(), p.end());
+  }
+  grade::step("client A sends 96 binary frames of 65536 random bytes (6 MiB) and reads nothing yet");
+  std::atomic<std::size_t> frames_sent{0};
+  std::thread sender([&] {  // blocking sends: they stall when the server stops reading, as they should
+    for (const auto& p : payloads) {
+      Bytes f = Client::client_frame(0x82, p);
+      if (::send(a.fd(), f.data(), f.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(f.size())) return;
+      ++frames_sent;
+    }
+  });
+  // Until A's sending is done, or has stalled for 300 ms (the server stopped reading it: fine).
+  auto until = Clock::now() + std::chrono::seconds(10);
+  for (std::size_t seen = 0, quiet_ms = 0; frames_sent < kFrames && quiet_ms < 300 && Clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    quiet_ms = frames_sent == seen ? quiet_ms + 20 : 0;
+    seen = frames_sent;
+  }
+  auto finish = [&] { shutdown(a.fd(), SHUT_RDWR); sender.join(); };  // unblocks the sender on a failure
+  grade::step("while A reads nothing: client B connects and sends \"hi\"");
+  {
+    Client b(server.port());
+    if (b.handshake(false) != k101) {
+      grade::symptom("Client B got no answer while client A was not reading: your server is stuck in a send() "
+                     "to A. A blocking write to a client that does not read stops the whole poll() loop: use "
+                     "non-blocking sockets, an output buffer per connection and POLLOUT.");
+      ADD_FAILURE() << "client B's handshake was not answered while A was not reading";
+      return finish();
+    }
+    b.send_frame(0x81, bytes("hi"));
+    expect_echo(b, 0x81, bytes("hi"));
+    if (testing::Test::HasFailure()) return finish();
+  }
+  grade::step("client A now reads all its echoes (6 MiB + frame headers) and compares them byte for byte");
+  Bytes got;
+  while (got.size() < expected.size()) {  // until all came, or nothing more for 1 s
+    Bytes more = a.read_exact(std::min<std::size_t>(65536, expected.size() - got.size()),
+                              Clock::now() + std::chrono::seconds(1));
+    if (more.empty()) break;
+    got.insert(got.end(), more.begin(), more.end());
+  }
+  finish();
+  if (got.size() < expected.size()) {
+    grade::symptom("Bytes of the echo stream never came: send() on a non-blocking socket may take only part "
+                   "of what you give it (it returns how much). Keep the rest in the connection's output buffer "
+                   "and send it when poll() reports POLLOUT for that socket.");
+  }
+  GRADE_EXPECT_EQ("bytes of echo that came back", expected.size(), got.size());
+  GRADE_EXPECT_EQ("the echo stream", expected, got);
 }

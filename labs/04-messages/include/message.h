@@ -51,7 +51,8 @@ struct Message {
 // What receiving one frame leads to.
 struct Reaction {
   std::optional<Message> message;   // a message this frame completed (to echo)
-  std::vector<std::uint8_t> reply;  // bytes to send now (a pong, a close frame), encoded by the server
+  std::vector<std::uint8_t> reply;  // a pong or a close frame: complete frame bytes, unmasked (Role::server),
+                                    // ready to send as they are (empty: nothing to send)
   bool close_connection = false;    // after sending `reply`, close the TCP connection
 };
 
@@ -69,8 +70,8 @@ class Session {
   // - ping: reply a pong with the same payload (5.5.2, 5.5.3); pong: nothing. Both may come between
   //   the fragments of a message (5.4).
   // - close (5.5.1): a 1-byte body, or a code that is not is_valid_close_code: close 1002; a reason
-  //   that is not UTF-8: close 1007; otherwise reply a close with the same code (or an empty one
-  //   for an empty one), and close the connection.
+  //   that is not UTF-8: close 1007; otherwise reply a close with the same code and no reason (the
+  //   client's reason is not echoed; an empty close is answered with an empty one), and close the connection.
   // "close N" means: reply = close_frame(N), close_connection = true. After that, frames are ignored.
   Reaction on_frame(const Frame& frame);
 
@@ -83,11 +84,16 @@ class Session {
 };
 
 // An echo server on `listen_fd` (a socket already bound and listening): one poll() loop serving many
-// clients at a time. For each: read the request head (lab 1: parse_request, answer_upgrade; bytes after
+// clients at a time, never waiting on one of them: accepted sockets are non-blocking (fcntl O_NONBLOCK),
+// every byte to send is appended to that connection's output buffer, and the buffer is written when
+// poll() reports POLLOUT (send() may take only part of it); a client that sends without reading its
+// echoes is not read from while its buffer is large (1 MiB, say), so memory stays bounded. For each: read the request head (lab 1: parse_request, answer_upgrade; bytes after
 // the head are the first frames); after a 101, read frames (lab 2: FrameReader; invalid: close 1002,
 // too_big: close 1009), require masking (lab 3: check_masking: close 1002) and unmask them, hand them
 // to a Session, send its replies, and echo every message back, unmasked, as one frame of the same
 // opcode. Returns within half a second of `stop` becoming true, closing every connection it holds.
+// Your per-connection state in a std::map<int, Connection>: add one with `conns.try_emplace(fd)`
+// (`conns.emplace(fd, Connection{})` warns: FrameReader's and Session's constructors are explicit).
 void run_echo_server(int listen_fd, const std::atomic<bool>& stop);
 
 }  // namespace ws
