@@ -274,7 +274,9 @@ void EdgeTap::drop_stalled(std::int64_t now_us) {
                      "dropped");
     c.enforcing = true;
     c.to_inner.clear();
-    if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+    // Not a WRITEABLE: the inner side may have stopped reading (its /echo
+    // replies wait for this very client), so the socketpair may never drain.
+    if (c.shuttle != nullptr) lws_set_timeout(c.shuttle, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
     ++dropped;
   }
   if (dropped > 0) {
@@ -317,6 +319,7 @@ void EdgeTap::enforce_budget() {
     // A client that does not read would keep its queue: it has 2 s to take it.
     if (c.edge != nullptr) lws_set_timeout(c.edge, PENDING_TIMEOUT_USER_OK, 2);
   }
+  if (cut == 0) return;   // the ones cut before are still leaving (2 s at most)
   counters_.over_budget += cut;
   log::info("queued bytes over --max-queued-bytes {}: cut the {} largest holders (1013), {} so far", budget, cut,
             counters_.over_budget);
@@ -330,7 +333,12 @@ void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
     c.edge = nullptr;
     if (!c.relay_closed_first) c.client_closed_first = true;
     c.to_client.clear();
-    if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+    if (c.shuttle != nullptr) {
+      // Flush what the client sent last to the inner server, but within 2 s:
+      // an inner side that stopped reading would otherwise keep it forever.
+      lws_callback_on_writable(c.shuttle);
+      lws_set_timeout(c.shuttle, PENDING_TIMEOUT_USER_OK, 2);
+    }
   } else {
     c.shuttle = nullptr;
     if (!c.client_closed_first) c.relay_closed_first = true;

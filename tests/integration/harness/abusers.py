@@ -127,3 +127,60 @@ class RandomBytes:
 
     def close(self):
         self.sock.close()
+
+
+def hammer(port, seconds, never=20, slow=20, random_clients=20, hoard=300, settle=20.0):
+    """Runs every kind of abuser at once for `seconds`, then waits up to
+    `settle` s for the relay to answer or cut each; returns a summary dict.
+    Runs in its own process (see __main__) so the test's event loop, which
+    times the quiet pair, is not slowed by the hammering itself."""
+    import http.client
+    import time
+
+    slow_c = [Slowloris(port) for _ in range(slow)]
+    rand_c = [RandomBytes(port) for _ in range(random_clients)]
+    never_c = [NeverReader(port) for _ in range(never)]
+    hoard_status = []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for c in never_c:
+            c.pump(64 * 1024)
+        for c in slow_c:
+            c.drip()
+        if len(hoard_status) < hoard:
+            try:
+                conn.request("POST", "/poll/open", body=b"")
+                r = conn.getresponse()
+                r.read()
+                hoard_status.append(r.status)
+            except OSError:
+                hoard_status.append(0)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        time.sleep(0.01)
+    conn.close()
+    deadline = time.monotonic() + settle
+    while time.monotonic() < deadline:
+        if (all(c.let_go() for c in never_c) and all(c.answered_or_cut() for c in rand_c)
+                and all(c.answered_or_cut() for c in slow_c)):
+            break
+        for c in slow_c:
+            c.drip()
+        time.sleep(0.1)
+    summary = {
+        "never_still_connected": sum(not c.let_go() for c in never_c),
+        "never_sent_bytes": sum(c.sent for c in never_c),
+        "random_unanswered": sum(not c.answered_or_cut() for c in rand_c),
+        "slow_still_held": sum(not c.answered_or_cut() for c in slow_c),
+        "hoard": {str(s): hoard_status.count(s) for s in sorted(set(hoard_status))},
+    }
+    for c in slow_c + rand_c + never_c:
+        c.close()
+    return summary
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    print(json.dumps(hammer(int(sys.argv[1]), float(sys.argv[2]))), flush=True)
