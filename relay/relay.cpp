@@ -244,10 +244,28 @@ void Relay::housekeeping() {
   if (options_.tap) tap_->tick(now);
   if (const std::string s = g_lws_log_gate.summary(g_log_clock.now_us()); !s.empty()) log::info("{}", s);
   if (now - last_flush_us_ >= 1'000'000) {
+    log_poll_refusals();
     hub_.flush_capture();
     last_flush_us_ = now;
   }
   lws_sul_schedule(context_.get(), 0, &tick_.sul, on_tick, 250 * LWS_US_PER_MS);
+}
+
+// Once a second at most: what the long-poll limits refused since the last
+// line (counts only; never an address or an id).
+void Relay::log_poll_refusals() {
+  const poll::Sessions::Counters& c = polls_.counters();
+  const poll::Sessions::Counters& p = poll_logged_;
+  const std::uint64_t full = c.refused_address_full - p.refused_address_full;
+  const std::uint64_t rate = c.refused_address_rate - p.refused_address_rate;
+  const std::uint64_t relay_rate = c.refused_relay_rate - p.refused_relay_rate;
+  const std::uint64_t store = c.refused_store_full - p.refused_store_full;
+  const std::uint64_t wrong = c.wrong_address - p.wrong_address;
+  if (full + rate + relay_rate + store + wrong == 0) return;
+  log::info("long-poll limits in the last second: {} opens over --poll-max-per-addr, {} over the per-address "
+            "rate, {} over the relay-wide rate, {} with the store full; {} session ids used from another address",
+            full, rate, relay_rate, store, wrong);
+  poll_logged_ = c;
 }
 
 void Relay::begin_shutdown() {

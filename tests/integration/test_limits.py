@@ -99,6 +99,10 @@ class PollSessionLimits(RelayTest):
         body = (await one_request(self.relay.port, "GET", "/metrics")).body
         self.assertIn(b'wirelab_poll_opens_refused_total{reason="address_full"} 2', body)
 
+        async def logged():
+            return "2 opens over --poll-max-per-addr" in self.relay.stderr_tail(20000)
+        await wait_for(logged, 5, "a log line with the count of refused opens:\n" + self.relay.stderr_tail(2000))
+
     async def test_session_id_from_another_address_is_404(self):
         mine = HttpConnection(self.relay.port)
         self.addCleanup(mine.close)
