@@ -124,3 +124,6 @@ write("poll_requests", "hoard", b"\x00POST /poll/open\n" * 14 + b"~\n~\n~\n~\n\x
 write("poll_requests", "malformed", b"\x00GET /poll/recv?session=ZZZ\n\x00POST /poll/send\n"
       b"\x00POST /poll/send?session=00000000000000000000000000000000 x\n\x00PUT /poll/open\n\x00GET /poll/open\n"
       b'\x00POST /poll/recv\n\x00POST /poll/send?session=$0&session=x {"type":"say","text":"' + b"a" * 200 + b'"}\n')
+# Found by fuzz_poll_requests (its crash file is kept as poll_requests/crash_number_out_of_range):
+# nlohmann throws out_of_range for a number no double holds, which ended the relay.
+write("chat_messages", "number_out_of_range", b'\x00{"type":"find","n":9e999}\n\x01{"type":9e359}\n')
