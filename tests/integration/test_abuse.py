@@ -17,7 +17,7 @@ from relay_test import RelayTest, main
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness")
 HAMMER_SECONDS = 8
 ROUND_TRIPS = 300   # one every ~20 ms: the whole hammering and its aftermath
-# 50 ms, or more only when the machine itself is that noisy: twice the pair's
+# 50 ms, or more only when the machine itself is that noisy: three times the pair's
 # p99 without abuse plus 10 ms (a shared CI runner under ASan can be).
 P99_LIMIT_MS = 50.0
 RSS_LIMIT_MIB = 256   # under ASan (quarantine capped at 16 MiB): about 62 MiB idle, 137 MiB peak measured
@@ -75,7 +75,7 @@ class Abuse(RelayTest):
         summary = json.loads(out)
         rss_peak = max(self.rss_peak, self.relay.vm_rss_kib())
         took = time.monotonic() - started
-        limit = max(P99_LIMIT_MS, 2 * quiet_p99 + 10)
+        limit = max(P99_LIMIT_MS, 3 * quiet_p99 + 10)
         print(f"{took:.1f} s: pair round trip p50 {statistics.median(rtts):.2f} ms, p99 {p99:.2f} ms "
               f"(quiet p99 {quiet_p99:.2f} ms, limit {limit:.0f} ms), "
               f"max {rtts[-1]:.1f} ms (worst per second: {[round(v) for v in per_second.values()]}); relay VmRSS {rss_start} -> peak {rss_peak} KiB; abusers {summary}")
