@@ -94,6 +94,13 @@ std::string Metrics::render(const Gauges& g) const {
   per("wirelab_wire_bytes_total",
       "Bytes on the wire (frame headers and payloads, HTTP heads and bodies) seen by the tap; 0 with --no-tap.",
       wire_bytes_, true);
+  family(out, "wirelab_poll_opens_refused_total", "counter", "POST /poll/open refused, by reason (503 or 429).");
+  for (const auto& [reason, n] : {std::pair{"store_full", g.poll_refused_store_full},
+                                  std::pair{"address_full", g.poll_refused_address_full},
+                                  std::pair{"address_rate", g.poll_refused_address_rate},
+                                  std::pair{"relay_rate", g.poll_refused_relay_rate}}) {
+    out += fmt::format("wirelab_poll_opens_refused_total{{reason=\"{}\"}} {}\n", reason, n);
+  }
   family(out, "wirelab_violations_total", "counter", "Protocol violations answered by the relay, by RFC rule.");
   for (const auto& [rule, n] : violations_) {
     out += fmt::format("wirelab_violations_total{{rule=\"{}\"}} {}\n", escape_label(rule), n);
@@ -102,6 +109,20 @@ std::string Metrics::render(const Gauges& g) const {
       {"wirelab_http_requests_total", "counter", "HTTP requests answered (not counting upgrades).", http_requests_},
       {"wirelab_rejected_over_cap_total", "counter", "Connections answered 503: too many from one address.",
        g.over_cap_rejected},
+      {"wirelab_poll_wrong_address_total", "counter",
+       "Long-poll requests with a live session id from another address (answered 404 unknown_session).",
+       g.poll_wrong_address},
+      {"wirelab_stalled_dropped_total", "counter",
+       "Connections dropped: bytes waited --stall-secs for a client that took none.", g.stalled_dropped},
+      {"wirelab_over_budget_cut_total", "counter",
+       "Connections cut with 1013: the largest holders while the relay held more than --max-queued-bytes.",
+       g.over_budget_cut},
+      {"wirelab_queued_bytes", "gauge",
+       "Bytes queued for clients at the last tick (tap queues, /echo replies, chat outgoing).", g.queued_bytes},
+      {"wirelab_accept_errors_total", "counter",
+       "accept() failures (errno 24: out of descriptors; lws then pauses accepting).", g.accept_errors},
+      {"wirelab_descriptor_limit", "gauge", "RLIMIT_NOFILE (soft) of the relay process.", g.descriptor_limit},
+      {"wirelab_open_descriptors", "gauge", "Descriptors the relay process has open.", g.open_descriptors},
       {"wirelab_mirror_subscribers", "gauge", "Connected mirror subscribers.", g.mirror_subscribers},
       {"wirelab_mirror_events_total", "counter", "Mirror events published.", g.mirror_events},
       {"wirelab_mirror_dropped_total", "counter", "Mirror events dropped for slow subscribers.", g.mirror_dropped},

@@ -25,6 +25,12 @@ struct Gauges {                        // read at render time from the live obje
   std::uint64_t mirror_dropped = 0, mirror_events = 0;
   std::uint64_t mirror_handshakes_kept = 0, mirror_handshakes_not_kept = 0;   // hello's handshakes
   std::uint64_t over_cap_rejected = 0;
+  std::uint64_t poll_refused_store_full = 0, poll_refused_address_full = 0;
+  std::uint64_t poll_refused_address_rate = 0, poll_refused_relay_rate = 0, poll_wrong_address = 0;
+  std::uint64_t stalled_dropped = 0, over_budget_cut = 0;
+  std::size_t queued_bytes = 0;
+  std::uint64_t accept_errors = 0;
+  std::size_t descriptor_limit = 0, open_descriptors = 0;
   std::uint64_t chat_said = 0, chat_dropped_outgoing = 0, chat_rate_limited = 0, chat_bad_messages = 0;
 };
 

@@ -74,12 +74,33 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--hangup-secs", o.hangup_secs, "WebSocket keepalive: hang up after this long without a pong")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  app.add_option("--stall-secs", o.stall_secs,
+                 "Drop a connection whose client takes no byte for this long while bytes wait for it")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--max-queued-bytes", o.max_queued_bytes,
+                 "Bytes queued for all clients together (tap queues, /echo replies, chat); above it the largest "
+                 "holders are closed 1013")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{64 * 1024}, std::size_t{1} << 40));
   app.add_option("--poll-hold-secs", o.poll_hold_secs, "Longest a /poll/recv is held before 204")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   app.add_option("--poll-expiry-secs", o.poll_expiry_secs, "A long-poll session ends after this long without a recv")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  app.add_option("--poll-max-per-addr", o.poll_max_per_addr,
+                 "Long-poll sessions per client address; more /poll/open get 503")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--poll-opens-per-sec-per-addr", o.poll_opens_per_sec_per_addr,
+                 "/poll/open per second from one address (burst twice that); more get 429")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 1e6));
+  app.add_option("--poll-opens-per-sec", o.poll_opens_per_sec,
+                 "/poll/open per second from everyone together (burst twice that); more get 429")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 1e6));
   app.add_flag("-v,--verbose", o.verbose, "More logs (-vv adds libwebsockets notices); never chat text");
 
   try {

@@ -40,8 +40,13 @@ struct Options {
   std::size_t chat_max_queued = 256;
   int ping_secs = 30;
   int hangup_secs = 60;
+  int stall_secs = 20;                   // drop a client that takes no byte for this long while bytes wait
+  std::size_t max_queued_bytes = 64 * 1024 * 1024;   // relay-wide bytes queued for clients; above: cut the largest
   int poll_hold_secs = 25;
   int poll_expiry_secs = 60;
+  std::size_t poll_max_per_addr = 16;      // long-poll sessions per client address; more get 503
+  double poll_opens_per_sec_per_addr = 5;  // /poll/open per second per address (burst 2x); more get 429
+  double poll_opens_per_sec = 100;         // /poll/open per second, relay-wide (burst 2x)
   int verbose = 0;                       // -v: more logs (still no chat text); -vv: lws notices
 
   bool tls() const { return !tls_cert.empty(); }

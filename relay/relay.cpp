@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "relay/descriptors.h"
 #include "relay/tap/edge_tap.h"
 #include "relay/inner/inner_server.h"
 #include "relay/log.h"
@@ -22,6 +23,9 @@ namespace relay {
 namespace {
 
 std::atomic<bool> g_stop{false};
+// lws logs through a plain function: its gate lives here (service thread only).
+LwsLogGate g_lws_log_gate;
+Clock g_log_clock;
 
 MirrorConfig mirror_config(const Options& o) {
   MirrorConfig c;
@@ -49,7 +53,20 @@ chat::Limits chat_limits(const Options& o) {
 
 std::uint64_t label_seed(const Options& o) { return o.deterministic ? 7681 : std::random_device{}(); }
 
+poll::SessionLimits poll_limits(const Options& o) {
+  poll::SessionLimits l;
+  l.expiry_us = std::int64_t{o.poll_expiry_secs} * 1'000'000;
+  l.deterministic = o.deterministic;
+  l.max_per_address = o.poll_max_per_addr;
+  l.opens_per_s_per_address = o.poll_opens_per_sec_per_addr;
+  l.opens_burst_per_address = 2 * o.poll_opens_per_sec_per_addr;
+  l.opens_per_s = o.poll_opens_per_sec;
+  l.opens_burst = 2 * o.poll_opens_per_sec;
+  return l;
+}
+
 void lws_log_line(int level, const char* line) {
+  if (!g_lws_log_gate.admit(line, g_log_clock.now_us())) return;   // counted, summarised by the tick
   // lws lines end with a newline already.
   fmt::print(stderr, "wirelab-relay: lws{}: {}", level == LLL_ERR ? " error" : "", line);
 }
@@ -61,7 +78,7 @@ Relay::Relay(Options options)
       connections_(options_.max_conns_per_addr),
       hub_(mirror_config(options_), clock_),
       chat_(chat_limits(options_), label_seed(options_), options_.deterministic),
-      polls_(poll::SessionLimits{std::int64_t{options_.poll_expiry_secs} * 1'000'000, 10'000, options_.deterministic}),
+      polls_(poll_limits(options_)),
       tap_(std::make_unique<EdgeTap>(*this)),
       inner_(std::make_unique<InnerServer>(*this)),
       mirror_(std::make_unique<MirrorServer>(*this)) {
@@ -108,6 +125,18 @@ Gauges Relay::gauges() {
   g.chat_dropped_outgoing = c.dropped_outgoing;
   g.chat_rate_limited = c.rate_limited;
   g.chat_bad_messages = c.bad_messages;
+  const auto& p = polls_.counters();
+  g.poll_refused_store_full = p.refused_store_full;
+  g.poll_refused_address_full = p.refused_address_full;
+  g.poll_refused_address_rate = p.refused_address_rate;
+  g.poll_refused_relay_rate = p.refused_relay_rate;
+  g.poll_wrong_address = p.wrong_address;
+  g.stalled_dropped = tap_->counters().stalled;
+  g.over_budget_cut = tap_->counters().over_budget;
+  g.queued_bytes = tap_->counters().queued_bytes;
+  g.accept_errors = g_lws_log_gate.accept_errors();
+  g.descriptor_limit = descriptor_limit();
+  g.open_descriptors = open_descriptors();
   return g;
 }
 
@@ -119,6 +148,8 @@ bool Relay::create_context() {
   info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
   info.user = this;
   info.port = CONTEXT_PORT_NO_LISTEN;
+  // Out of descriptors: lws stops polling the listeners below this (descriptors.h).
+  info.fd_limit_per_thread = lws_fd_limit(descriptor_limit());
   context_.reset(lws_create_context(&info));
   if (!context_) {
     log::info("could not create the libwebsockets context");
@@ -212,11 +243,31 @@ void Relay::on_tick(lws_sorted_usec_list_t* sul) {
 void Relay::housekeeping() {
   const std::int64_t now = now_us();
   inner_->tick(now);
+  if (options_.tap) tap_->tick(now);
+  if (const std::string s = g_lws_log_gate.summary(g_log_clock.now_us()); !s.empty()) log::info("{}", s);
   if (now - last_flush_us_ >= 1'000'000) {
+    log_poll_refusals();
     hub_.flush_capture();
     last_flush_us_ = now;
   }
   lws_sul_schedule(context_.get(), 0, &tick_.sul, on_tick, 250 * LWS_US_PER_MS);
+}
+
+// Once a second at most: what the long-poll limits refused since the last
+// line (counts only; never an address or an id).
+void Relay::log_poll_refusals() {
+  const poll::Sessions::Counters& c = polls_.counters();
+  const poll::Sessions::Counters& p = poll_logged_;
+  const std::uint64_t full = c.refused_address_full - p.refused_address_full;
+  const std::uint64_t rate = c.refused_address_rate - p.refused_address_rate;
+  const std::uint64_t relay_rate = c.refused_relay_rate - p.refused_relay_rate;
+  const std::uint64_t store = c.refused_store_full - p.refused_store_full;
+  const std::uint64_t wrong = c.wrong_address - p.wrong_address;
+  if (full + rate + relay_rate + store + wrong == 0) return;
+  log::info("long-poll limits in the last second: {} opens over --poll-max-per-addr, {} over the per-address "
+            "rate, {} over the relay-wide rate, {} with the store full; {} session ids used from another address",
+            full, rate, relay_rate, store, wrong);
+  poll_logged_ = c;
 }
 
 void Relay::begin_shutdown() {

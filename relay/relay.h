@@ -78,6 +78,7 @@ class Relay {
   void housekeeping();
   static void on_tick(lws_sorted_usec_list_t* sul);
   void begin_shutdown();
+  void log_poll_refusals();
   bool drained() const;
 
   Options options_;
@@ -100,6 +101,7 @@ class Relay {
     Relay* relay;
   } tick_{};
   std::int64_t last_flush_us_ = 0;
+  poll::Sessions::Counters poll_logged_;   // the counts at the last log_poll_refusals() line
   int actual_port_ = 0;
   bool stopping_ = false;
 };

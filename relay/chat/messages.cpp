@@ -49,6 +49,10 @@ std::variant<ClientMessage, ChatError> parse_client_message(std::string_view jso
   } catch (const nlohmann::json::parse_error& e) {
     return bad(fmt::format("not valid JSON (at byte {}): send one JSON object such as {{\"type\":\"find\"}}",
                            e.byte));
+  } catch (const nlohmann::json::exception&) {
+    // Found by fuzz_poll_requests: a number too large for a double (9e999)
+    // is out_of_range, not parse_error; uncaught, it ended the relay.
+    return bad("a number in the message is too large: send one JSON object such as {\"type\":\"find\"}");
   }
   if (!j.is_object()) return bad("the message must be a JSON object such as {\"type\":\"find\"}");
   const auto type_it = j.find("type");

@@ -291,6 +291,14 @@ bool Service::pop(ParticipantId id, std::string& out) {
   return true;
 }
 
+std::size_t Service::queued_bytes(ParticipantId id) const {
+  const auto it = impl_->people.find(id);
+  if (it == impl_->people.end()) return 0;
+  std::size_t bytes = 0;
+  for (const std::string& m : it->second.outgoing) bytes += m.size();
+  return bytes;
+}
+
 std::size_t Service::queued(ParticipantId id) const {
   const auto it = impl_->people.find(id);
   return it == impl_->people.end() ? 0 : it->second.outgoing.size();

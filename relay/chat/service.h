@@ -95,6 +95,7 @@ class Service {
   // Next outgoing JSON text for id, oldest first; false when none (or unknown id).
   bool pop(ParticipantId id, std::string& out);
   std::size_t queued(ParticipantId id) const;        // 0 for unknown ids
+  std::size_t queued_bytes(ParticipantId id) const;  // JSON bytes of those messages
   std::uint64_t dropped(ParticipantId id) const;     // messages dropped from id's full queue
 
   // Called after each message queued for id (possibly many times before a pop):

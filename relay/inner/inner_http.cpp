@@ -11,6 +11,7 @@
 #include "relay/log.h"
 #include "relay/relay.h"
 #include "relay/inner/web_assets.h"
+#include "relay/poll/requests.h"
 #include "wire/handshake.h"
 
 namespace relay {
@@ -48,6 +49,19 @@ std::string header_text(lws* wsi, lws_token_indexes token) {
   std::string out(static_cast<std::size_t>(n) + 1, '\0');
   const int got = lws_hdr_copy(wsi, out.data(), n + 1, token);
   out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return out;
+}
+
+// The URI arguments as "a=1&b=2": lws keeps each one (percent-decoded) as a fragment.
+std::string query_args(lws* wsi) {
+  std::string out;
+  char buf[256];
+  for (int i = 0; i < 16; ++i) {
+    const int n = lws_hdr_copy_fragment(wsi, buf, static_cast<int>(sizeof buf), WSI_TOKEN_HTTP_URI_ARGS, i);
+    if (n < 0) break;
+    if (i > 0) out += '&';
+    out.append(buf, static_cast<std::size_t>(n));
+  }
   return out;
 }
 
@@ -238,10 +252,7 @@ int InnerServer::on_http(InnerSession& s, const char* uri) {
   s.body_too_big = false;
   s.body_kind = InnerSession::Body::none;
   s.poll_session.clear();
-  if (path.rfind("/poll/", 0) == 0) {
-    char arg[96];
-    if (const char* v = lws_get_urlarg_by_name(s.wsi, "session=", arg, sizeof arg)) s.poll_session = v;
-  }
+  if (path.rfind("/poll/", 0) == 0) s.poll_session = poll::session_arg(query_args(s.wsi));
   s.bot = path == "/poll/open" ? demo_bot_name(s.wsi) : std::string();
 
   ConnRecord* rec = r.connections().find(s.conn);

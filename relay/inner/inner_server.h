@@ -96,6 +96,11 @@ class InnerServer {
   std::size_t ws_participants() const { return ws_participants_.size(); }
   // Humans (not demo bots) paired or in a room; any thread (the demo pauses while > 0).
   std::size_t humans_chatting_any_thread() const { return humans_chatting_.load(std::memory_order_relaxed); }
+  // Bytes this server holds for a connection: its /echo replies, the message
+  // being assembled, its chat participant's outgoing queue.
+  std::size_t held_bytes(std::uint64_t conn) const;
+  // The tap cut the connection (relay budget): free what it holds now.
+  void release(std::uint64_t conn);
   // Periodic: answer held polls whose time is up, end expired poll sessions.
   void tick(std::int64_t now_us);
 

@@ -1,65 +1,79 @@
 // Long-polling glue (relay/README.md "Endpoints"): POST /poll/open, POST /poll/send?session=S,
 // GET /poll/recv?session=S held until a message or --poll-hold-secs. Plain
 // HTTP/1.1 with ordinary headers: the honest baseline the visualizer compares
-// with WebSocket. The session store and batching are relay/poll/.
+// with WebSocket. What each request gets is relay/poll's Desk (no lws);
+// here: the client's address, the held GETs and their timers.
 #include <fmt/core.h>
 
 #include "relay/inner/inner_server.h"
 #include "relay/log.h"
+#include "relay/poll/requests.h"
 #include "relay/relay.h"
 
 namespace relay {
+namespace {
+
+// The client address of a connection, for binding sessions to it (kept in
+// memory only: never logged, never mirrored).
+std::string address_of(Relay& r, std::uint64_t conn) {
+  const ConnRecord* rec = r.connections().find(conn);
+  return rec != nullptr ? rec->address : std::string();
+}
+
+HttpReply desk_reply(poll::Answer a) {
+  if (a.status == 204) {
+    HttpReply ok;
+    ok.status = 204;
+    ok.headers = {{"cache-control:", "no-store"}};
+    return ok;
+  }
+  HttpReply reply = json_reply(a.status, std::move(a.body));
+  if (a.retry_after) reply.headers.emplace_back("retry-after:", "1");
+  return reply;
+}
+
+}  // namespace
+
 int InnerServer::poll_open(InnerSession& s) {
   Relay& r = relay_;
+  poll::Desk desk(r.polls(), r.chat(), r.options().chat_max_message);
   pending_conn_ = s.conn;
-  const chat::ParticipantId pid = r.chat().connect(chat::Transport::long_poll, chat::Arrival{s.conn, s.bot});
+  poll::Answer a = desk.open(address_of(r, s.conn), r.now_us(), chat::Arrival{s.conn, s.bot});
   pending_conn_ = 0;
-  const poll::Session* session = r.polls().open(pid, r.now_us());
-  if (session == nullptr) {
-    r.chat().disconnect(pid);
-    respond(s, json_reply(503, R"({"error":"too_many_sessions","detail":"the relay has too many long-poll sessions"})"));
-    return 0;
+  if (a.participant != 0) {
+    last_conn_[a.participant] = s.conn;
+    s.poll_participant = a.participant;
+    log::detail("conn #{}: long-poll session opened, {} sessions", s.conn, r.polls().size());
   }
-  last_conn_[pid] = s.conn;
-  s.poll_participant = pid;
-  log::detail("conn #{}: long-poll session opened, {} sessions", s.conn, r.polls().size());
-  respond(s, json_reply(200, fmt::format(R"({{"session":"{}"}})", session->id)));
+  respond(s, desk_reply(std::move(a)));
   return 0;
 }
 
 int InnerServer::poll_send(InnerSession& s) {
   Relay& r = relay_;
-  const poll::Session* session = r.polls().find(s.poll_session);
-  if (session == nullptr) {
-    respond(s, json_reply(404, poll::Sessions::not_found_body(s.poll_session)));
-    return 0;
-  }
-  if (s.body_too_big) {
-    respond(s, json_reply(413, fmt::format(R"({{"error":"too_long","detail":"a message is at most {} bytes"}})",
-                                           r.options().chat_max_message)));
-    return 0;
-  }
-  last_conn_[session->participant] = s.conn;
-  s.poll_participant = session->participant;
-  r.metrics().message(Carrier::long_poll, wire::Direction::c2s, s.body.size());
-  r.chat().receive(session->participant, s.body, r.now_us());
+  poll::Desk desk(r.polls(), r.chat(), r.options().chat_max_message);
+  const poll::Request req{poll::Endpoint::send, s.poll_session};
+  // Attribute the chat's notes to this connection before the message runs.
+  desk.on_session = [&](chat::ParticipantId pid) {
+    last_conn_[pid] = s.conn;
+    s.poll_participant = pid;
+    if (!s.body_too_big) r.metrics().message(Carrier::long_poll, wire::Direction::c2s, s.body.size());
+  };
+  poll::Answer a = desk.send(req, address_of(r, s.conn), s.body, s.body_too_big, r.now_us());
   s.body.clear();
-  HttpReply ok;
-  ok.status = 204;
-  ok.headers = {{"cache-control:", "no-store"}};
-  respond(s, std::move(ok));
+  respond(s, desk_reply(std::move(a)));
   return 0;
 }
 
 int InnerServer::poll_recv(InnerSession& s) {
   Relay& r = relay_;
-  const poll::Session* session = r.polls().find(s.poll_session);
-  if (session == nullptr) {
-    respond(s, json_reply(404, poll::Sessions::not_found_body(s.poll_session)));
+  poll::Desk desk(r.polls(), r.chat(), r.options().chat_max_message);
+  poll::Answer a = desk.recv(poll::Request{poll::Endpoint::recv, s.poll_session}, address_of(r, s.conn), r.now_us());
+  if (a.status != 0) {
+    respond(s, desk_reply(std::move(a)));
     return 0;
   }
-  const chat::ParticipantId pid = session->participant;
-  r.polls().touch_recv(s.poll_session, r.now_us());
+  const chat::ParticipantId pid = a.participant;
   last_conn_[pid] = s.conn;
   s.poll_participant = pid;
   // One held recv per session: an older one is answered now.

@@ -27,4 +27,22 @@ int InnerServer::echo_writeable(InnerSession& s) {
   return 0;
 }
 
+std::size_t InnerServer::held_bytes(std::uint64_t conn) const {
+  const auto it = sessions_.find(conn);
+  if (it == sessions_.end()) return 0;
+  const InnerSession& s = it->second;
+  std::size_t held = s.echo_bytes + s.message.size();
+  if (s.participant != 0) held += relay_.chat().queued_bytes(s.participant);
+  return held;
+}
+
+void InnerServer::release(std::uint64_t conn) {
+  const auto it = sessions_.find(conn);
+  if (it == sessions_.end()) return;
+  it->second.echo_out.clear();
+  it->second.echo_bytes = 0;
+  it->second.message.clear();
+  it->second.message.shrink_to_fit();
+}
+
 }  // namespace relay

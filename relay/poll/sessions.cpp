@@ -3,6 +3,7 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <system_error>
@@ -29,7 +30,19 @@ std::string random_session_id() {
   return id;
 }
 
-Sessions::Sessions(SessionLimits limits) : limits_(limits) {}
+const char* refusal_name(Refusal r) {
+  switch (r) {
+    case Refusal::none: return "none";
+    case Refusal::store_full: return "store_full";
+    case Refusal::address_full: return "address_full";
+    case Refusal::address_rate: return "address_rate";
+    case Refusal::relay_rate: return "relay_rate";
+  }
+  return "?";
+}
+
+Sessions::Sessions(SessionLimits limits)
+    : limits_(limits), relay_opens_(limits.opens_per_s, limits.opens_burst) {}
 
 std::string Sessions::next_id() {
   if (!limits_.deterministic) return random_session_id();
@@ -45,18 +58,67 @@ std::string Sessions::next_id() {
   return fmt::format("{:016x}{:016x}", hi, lo);
 }
 
-const Session* Sessions::open(chat::ParticipantId participant, std::int64_t now_us) {
-  if (sessions_.size() >= limits_.max_sessions) return nullptr;
+Sessions::AddressState& Sessions::address_state(std::string_view address, std::int64_t now_us) {
+  auto it = addresses_.find(address);
+  if (it == addresses_.end()) {
+    const chat::TokenBucket full(limits_.opens_per_s_per_address, limits_.opens_burst_per_address);
+    it = addresses_.emplace(std::string(address), AddressState{0, full, now_us}).first;
+  }
+  return it->second;
+}
+
+Refusal Sessions::admit(std::string_view address, std::int64_t now_us) {
+  if (sessions_.size() >= limits_.max_sessions) {
+    ++counters_.refused_store_full;
+    return Refusal::store_full;
+  }
+  if (count_from(address) >= limits_.max_per_address) {
+    ++counters_.refused_address_full;
+    return Refusal::address_full;
+  }
+  AddressState& a = address_state(address, now_us);
+  // The address's own bucket first: one greedy address must not spend the
+  // relay-wide opens that everyone else needs.
+  if (!a.opens.take(now_us)) {
+    ++counters_.refused_address_rate;
+    return Refusal::address_rate;
+  }
+  a.last_open_us = now_us;
+  if (!relay_opens_.take(now_us)) {
+    ++counters_.refused_relay_rate;
+    return Refusal::relay_rate;
+  }
+  return Refusal::none;
+}
+
+const Session* Sessions::open(chat::ParticipantId participant, std::int64_t now_us, std::string_view address) {
+  if (sessions_.size() >= limits_.max_sessions || count_from(address) >= limits_.max_per_address) return nullptr;
   std::string id = next_id();
   while (sessions_.count(id) != 0) id = next_id();   // 2^-128: for form's sake
-  Session s{id, participant, now_us, now_us};
+  ++address_state(address, now_us).sessions;
+  Session s{id, participant, now_us, now_us, std::string(address)};
   return &sessions_.emplace(std::move(id), std::move(s)).first->second;
 }
 
-const Session* Sessions::find(std::string_view id) const {
+const Session* Sessions::find(std::string_view id, std::string_view address) const {
   if (!is_well_formed(id)) return nullptr;
   const auto it = sessions_.find(id);
-  return it == sessions_.end() ? nullptr : &it->second;
+  if (it == sessions_.end()) return nullptr;
+  if (it->second.address != address) {
+    ++counters_.wrong_address;
+    return nullptr;
+  }
+  return &it->second;
+}
+
+std::size_t Sessions::count_from(std::string_view address) const {
+  const auto it = addresses_.find(address);
+  return it == addresses_.end() ? 0 : it->second.sessions;
+}
+
+void Sessions::forget_address(const std::string& address) {
+  const auto it = addresses_.find(address);
+  if (it != addresses_.end() && it->second.sessions > 0) --it->second.sessions;
 }
 
 bool Sessions::touch_recv(std::string_view id, std::int64_t now_us) {
@@ -70,8 +132,19 @@ std::vector<Session> Sessions::expire(std::int64_t now_us) {
   std::vector<Session> ended;
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     if (now_us - it->second.last_recv_us >= limits_.expiry_us) {
+      forget_address(it->second.address);
       ended.push_back(std::move(it->second));
       it = sessions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  // Addresses with no session whose bucket has refilled carry no state worth keeping.
+  const double refill_s = limits_.opens_burst_per_address / std::max(limits_.opens_per_s_per_address, 1e-9);
+  const auto idle_us = static_cast<std::int64_t>(refill_s * 1e6) + 1;
+  for (auto it = addresses_.begin(); it != addresses_.end();) {
+    if (it->second.sessions == 0 && now_us - it->second.last_open_us >= idle_us) {
+      it = addresses_.erase(it);
     } else {
       ++it;
     }
@@ -82,6 +155,7 @@ std::vector<Session> Sessions::expire(std::int64_t now_us) {
 bool Sessions::erase(std::string_view id) {
   const auto it = sessions_.find(id);
   if (it == sessions_.end()) return false;
+  forget_address(it->second.address);
   sessions_.erase(it);
   return true;
 }

@@ -2,8 +2,10 @@
 // surface": /poll/open, /poll/send, /poll/recv).
 //
 // What it owns: session ids (128 bits from the OS CSPRNG, 32 lowercase hex),
-// the chat participant behind each, the time of the last /poll/recv and the
-// 60 s expiry. What it leaves out: lws, held GETs (R1 keeps the wsi
+// the chat participant behind each, the client address that opened it (an id
+// is honoured only from that address), the time of the last /poll/recv, the
+// 60 s expiry, and who may open a session: at most max_per_address sessions
+// per address, and opens per second per address and relay-wide. What it leaves out: lws, held GETs (R1 keeps the wsi
 // bookkeeping), the chat itself (relay::chat::Service).
 //
 // Typical glue (relay/inner/poll_http.cpp):
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "relay/chat/service.h"
+#include "relay/chat/token_bucket.h"
 
 namespace relay::poll {
 
@@ -33,6 +36,7 @@ struct Session {
   chat::ParticipantId participant = 0;
   std::int64_t opened_us = 0;
   std::int64_t last_recv_us = 0;          // starts at opened_us
+  std::string address;                    // the client address of /poll/open (never shown anywhere)
 };
 
 struct SessionLimits {
@@ -41,17 +45,45 @@ struct SessionLimits {
   // --deterministic: ids from a fixed-seed PRNG so two demo captures match.
   // Such ids are guessable: only for classroom replays and tests, never by default.
   bool deterministic = false;
+  // One client cannot take every session: sessions per address, and opens
+  // per second (token buckets: rate, burst) per address and relay-wide.
+  std::size_t max_per_address = 16;
+  double opens_per_s_per_address = 5, opens_burst_per_address = 10;
+  double opens_per_s = 100, opens_burst = 200;
 };
+
+// Why admit() refused a /poll/open.
+enum class Refusal : std::uint8_t {
+  none,
+  store_full,       // max_sessions open: 503
+  address_full,     // max_per_address open from this address: 503
+  address_rate,     // this address opens too fast: 429
+  relay_rate,       // everyone together opens too fast: 429
+};
+const char* refusal_name(Refusal r);   // "store_full", ...
 
 class Sessions {
  public:
   explicit Sessions(SessionLimits limits = {});
 
-  // A new session for participant. nullptr when max_sessions are open.
+  // May address open a session now? Refusal::none takes one open from the
+  // rate buckets, and the next open() from that address then succeeds.
+  Refusal admit(std::string_view address, std::int64_t now_us);
+  // A new session for participant, bound to address. nullptr when
+  // max_sessions (or max_per_address from address) are open; open() alone
+  // does not apply the rate limits (admit() does).
   // Throws std::system_error only if the OS has no randomness to give.
-  const Session* open(chat::ParticipantId participant, std::int64_t now_us);
-  // The session, or nullptr for a malformed or unknown id.
-  const Session* find(std::string_view id) const;
+  const Session* open(chat::ParticipantId participant, std::int64_t now_us, std::string_view address = {});
+  // The session, or nullptr for a malformed or unknown id, or one opened
+  // from another address (the same answer: an id is not worth more elsewhere).
+  const Session* find(std::string_view id, std::string_view address = {}) const;
+  std::size_t count_from(std::string_view address) const;
+  struct Counters {
+    std::uint64_t refused_store_full = 0, refused_address_full = 0;
+    std::uint64_t refused_address_rate = 0, refused_relay_rate = 0;
+    std::uint64_t wrong_address = 0;        // a live id presented from another address
+  };
+  const Counters& counters() const { return counters_; }
   // A /poll/recv arrived (or a held one was answered). false for unknown ids.
   bool touch_recv(std::string_view id, std::int64_t now_us);
   // Removes and returns the sessions with no recv for expiry_us (now - last_recv_us >= expiry_us).
@@ -70,9 +102,23 @@ class Sessions {
 
  private:
   std::string next_id();
+  void forget_address(const std::string& address);
+
+  // Per address: its open sessions and its opens bucket. An entry goes when
+  // it has no session and its bucket is full again (expire()), so the map is
+  // bounded by the addresses active in the last few seconds.
+  struct AddressState {
+    std::size_t sessions = 0;
+    chat::TokenBucket opens;
+    std::int64_t last_open_us = 0;
+  };
+  AddressState& address_state(std::string_view address, std::int64_t now_us);
 
   SessionLimits limits_;
   std::map<std::string, Session, std::less<>> sessions_;
+  std::map<std::string, AddressState, std::less<>> addresses_;
+  chat::TokenBucket relay_opens_;
+  mutable Counters counters_;
   std::uint64_t deterministic_state_ = 0x77697265'6c616221;   // "wirelab!"
 };
 

@@ -3,8 +3,12 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <functional>
+
 #include <fmt/core.h>
 
+#include "relay/inner/inner_server.h"
 #include "relay/log.h"
 #include "relay/relay.h"
 #include "wire/close_code.h"
@@ -118,6 +122,9 @@ void EdgeTap::publish_all(std::vector<wire::EventBody>& events) {
 }
 
 // c2s: tap, then queue for the inner server (only the bytes before a broken rule).
+// Fair shares come from lws 4.1.6 itself: a raw socket is read once per poll
+// turn, at most pt_serv_buf_size (4 KiB), so a flood gets 4 KiB a turn like a
+// quiet pair; its queues then pause it (water marks) or cut it (tick()).
 int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len) {
   if (!c.tls_timeout_cleared) {
     // lws arms a 5 s timeout on TLS adoption that raw never clears.
@@ -146,6 +153,7 @@ int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t le
   c.stream->server_bytes({in, len}, events_);
   publish_all(events_);
   if (forward(c.edge, c.to_client, {in, len}, c.s2c_unchecked) < 0) return 0;   // the edge closes itself
+  note_s2c_queued(c);
   if (c.to_client.size() > kHighWater && !c.shuttle_paused && c.shuttle != nullptr) {
     lws_rx_flow_control(c.shuttle, 0);
     c.shuttle_paused = true;
@@ -186,6 +194,8 @@ int EdgeTap::edge_writeable(TapConnection& c) {
     if (lws_write(c.edge, chunk.data(), chunk.size(), LWS_WRITE_RAW) < 0) return -1;
     c.to_client.pop();
     c.s2c_unchecked = 0;
+    // WRITEABLE came, so the client took what lws held before: progress.
+    c.s2c_waiting_since_us = c.to_client.empty() ? -1 : relay_.now_us();
   }
   if (c.shuttle_paused && c.shuttle != nullptr && c.to_client.size() < kLowWater) {
     lws_rx_flow_control(c.shuttle, 1);
@@ -220,7 +230,7 @@ int EdgeTap::shuttle_writeable(TapConnection& c) {
 // connection upon receiving a frame that is not masked" - lws 4.1.6 does not,
 // so the tap does: the frame's event, a violation, the relay's close frame
 // (its own event), then the connection is dropped on both sides.
-void EdgeTap::enforce(TapConnection& c, const TapVerdict& v) {
+void EdgeTap::enforce(TapConnection& c, const TapVerdict& v, bool log_it) {
   c.enforcing = true;
   relay_.violation(c.id, v.rule, fmt::format("closed {}", v.close_code));
   if (c.stream->at_server_frame_boundary() && c.edge != nullptr) {
@@ -232,9 +242,87 @@ void EdgeTap::enforce(TapConnection& c, const TapVerdict& v) {
     publish_all(events);
     c.to_client.push(frame);
   }
-  log::info("conn #{}: {} -> closed {}", c.id, v.rule, v.close_code);
+  if (log_it) log::info("conn #{}: {} -> closed {}", c.id, v.rule, v.close_code);
   if (c.edge != nullptr) lws_callback_on_writable(c.edge);
   if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+}
+
+void EdgeTap::note_s2c_queued(TapConnection& c) {
+  if (!c.to_client.empty() && c.s2c_waiting_since_us < 0) c.s2c_waiting_since_us = relay_.now_us();
+}
+
+void EdgeTap::tick(std::int64_t now_us) {
+  drop_stalled(now_us);
+  enforce_budget();
+}
+
+// A client that takes no byte for --stall-secs while bytes wait for it does
+// not read: no close frame could reach it, so it is dropped, both sides. The
+// same goes for one that was already being closed (1002, 1013) but never
+// took its close frame.
+void EdgeTap::drop_stalled(std::int64_t now_us) {
+  const std::int64_t stall_us = std::int64_t{relay_.options().stall_secs} * 1'000'000;
+  std::size_t dropped = 0;
+  for (auto& [id, c] : conns_) {
+    if (c.edge == nullptr || c.s2c_waiting_since_us < 0 || now_us - c.s2c_waiting_since_us < stall_us) continue;
+    c.s2c_waiting_since_us = -1;
+    c.to_client.clear();
+    lws_set_timeout(c.edge, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+    if (c.enforcing) continue;   // already closing for a reason of its own (and already counted)
+    relay_.violation(id, fmt::format("relay limit: the client took no byte for {} s (--stall-secs)",
+                                     relay_.options().stall_secs),
+                     "dropped");
+    c.enforcing = true;
+    c.to_inner.clear();
+    // Not a WRITEABLE: the inner side may have stopped reading (its /echo
+    // replies wait for this very client), so the socketpair may never drain.
+    if (c.shuttle != nullptr) lws_set_timeout(c.shuttle, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+    ++dropped;
+  }
+  if (dropped > 0) {
+    counters_.stalled += dropped;
+    log::info("dropped {} connections that read nothing for {} s ({} so far)", dropped,
+              relay_.options().stall_secs, counters_.stalled);
+  }
+}
+
+// Everything queued for clients, relay-wide, has a budget: above it the
+// largest holders are cut first (1013 Try Again Later, RFC 6455 7.4.1), so a
+// few floods cannot take the memory every quiet connection needs.
+void EdgeTap::enforce_budget() {
+  std::vector<std::pair<std::size_t, std::uint64_t>> holders;   // (bytes, conn)
+  std::size_t total = 0;
+  for (const auto& [id, c] : conns_) {
+    const std::size_t held = c.to_inner.size() + c.to_client.size() + relay_.inner().held_bytes(id);
+    total += held;
+    if (!c.enforcing && held > 0) holders.emplace_back(held, id);
+  }
+  counters_.queued_bytes = total;
+  const std::size_t budget = relay_.options().max_queued_bytes;
+  if (total <= budget) return;
+  std::sort(holders.begin(), holders.end(), std::greater<>());
+  std::size_t cut = 0;
+  for (const auto& [held, id] : holders) {
+    if (total <= budget / 4 * 3) break;
+    TapConnection& c = conns_.at(id);
+    TapVerdict v;
+    v.close = true;
+    v.close_code = 1013;
+    v.rule = fmt::format("relay limit: {} bytes queued for this connection while the relay holds more than "
+                         "--max-queued-bytes {}",
+                         held, budget);
+    c.to_inner.clear();
+    relay_.inner().release(id);
+    total -= std::min(total, held);
+    ++cut;
+    enforce(c, v, false);   // the close frame after what is queued, then the connection goes
+    // A client that does not read would keep its queue: it has 2 s to take it.
+    if (c.edge != nullptr) lws_set_timeout(c.edge, PENDING_TIMEOUT_USER_OK, 2);
+  }
+  if (cut == 0) return;   // the ones cut before are still leaving (2 s at most)
+  counters_.over_budget += cut;
+  log::info("queued bytes over --max-queued-bytes {}: cut the {} largest holders (1013), {} so far", budget, cut,
+            counters_.over_budget);
 }
 
 void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
@@ -245,7 +333,12 @@ void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
     c.edge = nullptr;
     if (!c.relay_closed_first) c.client_closed_first = true;
     c.to_client.clear();
-    if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+    if (c.shuttle != nullptr) {
+      // Flush what the client sent last to the inner server, but within 2 s:
+      // an inner side that stopped reading would otherwise keep it forever.
+      lws_callback_on_writable(c.shuttle);
+      lws_set_timeout(c.shuttle, PENDING_TIMEOUT_USER_OK, 2);
+    }
   } else {
     c.shuttle = nullptr;
     if (!c.client_closed_first) c.relay_closed_first = true;

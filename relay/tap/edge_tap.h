@@ -11,6 +11,13 @@
 // (lws_rx_flow_control). A client frame that breaks a header rule (5.1
 // unmasked, ...) is not forwarded: the edge sends the relay's close frame and
 // drops the connection; nobody else notices.
+//
+// Letting go (tick(), every 250 ms): a connection whose s2c queue has waited
+// --stall-secs for the client to take a byte is dropped (it does not read, so
+// no close frame could reach it); when everything queued for clients (both
+// tap queues plus the inner server's /echo and chat queues) passes
+// --max-queued-bytes, the largest holders get close 1013 and are let go
+// until the total is back under three quarters of the budget.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +48,7 @@ struct TapConnection {
   bool tls_timeout_cleared = false;
   bool enforcing = false;    // a rule was broken: forward nothing more, close after the close frame
   bool client_closed_first = false, relay_closed_first = false;
+  std::int64_t s2c_waiting_since_us = -1;   // to_client non-empty since then (-1: empty)
 };
 
 class EdgeTap {
@@ -52,6 +60,15 @@ class EdgeTap {
   std::size_t size() const { return conns_.size(); }
   bool drained() const;                      // every s2c queue empty
 
+  // Drops stalled connections and enforces the queued-bytes budget (see above).
+  void tick(std::int64_t now_us);
+  struct Counters {
+    std::uint64_t stalled = 0;       // dropped: no output progress for --stall-secs
+    std::uint64_t over_budget = 0;   // cut (1013): largest holders above --max-queued-bytes
+    std::size_t queued_bytes = 0;    // at the last tick: tap queues + inner server queues
+  };
+  const Counters& counters() const { return counters_; }
+
  private:
   int adopt_client(lws* wsi);
   int client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
@@ -59,7 +76,10 @@ class EdgeTap {
   int edge_writeable(TapConnection& c);
   int shuttle_writeable(TapConnection& c);
   int forward(lws* to, ByteQueue& queue, std::span<const std::uint8_t> bytes, std::size_t& unchecked);
-  void enforce(TapConnection& c, const TapVerdict& v);
+  void enforce(TapConnection& c, const TapVerdict& v, bool log_it = true);
+  void drop_stalled(std::int64_t now_us);
+  void enforce_budget();
+  void note_s2c_queued(TapConnection& c);
   void side_closed(std::uint64_t id, bool edge_side);
   void publish_all(std::vector<wire::EventBody>& events);
 
@@ -67,6 +87,7 @@ class EdgeTap {
   std::map<std::uint64_t, TapConnection> conns_;
   std::vector<std::uint8_t> scratch_;       // forward()'s write buffer, reused
   std::vector<wire::EventBody> events_;     // one chunk's mirror events, reused
+  Counters counters_;
 };
 
 }  // namespace relay

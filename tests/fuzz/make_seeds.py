@@ -99,3 +99,31 @@ lines = [
 write("capture_reader", "capture.jsonl", "".join(json.dumps(l, separators=(",", ":")) + "\n" for l in lines).encode())
 write("capture_reader", "not_hello_first.jsonl", (json.dumps(lines[1], separators=(",", ":")) + "\n").encode())
 write("capture_reader", "bad_line.jsonl", (json.dumps(lines[0], separators=(",", ":")) + "\n{\"seq\":1,\"kind\":\n").encode())
+
+
+# relay/chat messages: lines "<op><json>" (fuzz_chat_messages.cpp: op % 8,
+# 0-3 a participant's message, 4 reconnect, 5 disconnect, 6 clock +1 s, 7 drain).
+write("chat_messages", "find_say", '\x00{"type":"find"}\n\x01{"type":"find"}\n\x00{"type":"say","text":"hello"}\n\x07\n'.encode())
+write("chat_messages", "rooms_typing", ('\x00{"type":"join","room":"cs101"}\n\x01{"type":"join","room":"cs101"}\n'
+                                        '\x02{"type":"typing","on":true}\n\x01{"type":"leave"}\n\x05\x02\n\x04\x01\n\x06\n').encode())
+write("chat_messages", "errors", ('\x00{"type":"say"}\n\x01[1,2]\n\x02{"type":"dance"}\n'
+                                  '\x03{"type":"say","text":"\\u00e9\\ud83d\\ude00"}\n\x00not json\n'
+                                  '\x00{"type":"join","room":"UPPER"}\n').encode())
+write("chat_messages", "rate", "\n".join(['\x00{"type":"say","text":"x"}'] * 30).encode() + b"\n\x06\n")
+write("chat_messages", "single", b'{"type":"typing","on":false}')
+
+# relay/poll requests: lines "<address byte><METHOD> <target> <body>"
+# (fuzz_poll_requests.cpp: "$N" = the N-th session id opened, "~" = clock +1 s).
+write("poll_requests", "open_send_recv", b"\x00POST /poll/open\n\x01POST /poll/open\n"
+      b'\x00POST /poll/send?session=$0 {"type":"find"}\n\x01POST /poll/send?session=$1 {"type":"find"}\n'
+      b'\x00GET /poll/recv?session=$0\n\x00POST /poll/send?session=$0 {"type":"say","text":"hi"}\n'
+      b"\x01GET /poll/recv?session=$1\n")
+write("poll_requests", "wrong_address", b"\x00POST /poll/open\n\x01GET /poll/recv?session=$0\n"
+      b'\x01POST /poll/send?session=$0 {"type":"find"}\n\x00GET /poll/recv?a=1&session=$0&b\n')
+write("poll_requests", "hoard", b"\x00POST /poll/open\n" * 14 + b"~\n~\n~\n~\n\x00POST /poll/open\n\x02POST /poll/open\n")
+write("poll_requests", "malformed", b"\x00GET /poll/recv?session=ZZZ\n\x00POST /poll/send\n"
+      b"\x00POST /poll/send?session=00000000000000000000000000000000 x\n\x00PUT /poll/open\n\x00GET /poll/open\n"
+      b'\x00POST /poll/recv\n\x00POST /poll/send?session=$0&session=x {"type":"say","text":"' + b"a" * 200 + b'"}\n')
+# Found by fuzz_poll_requests (its crash file is kept as poll_requests/crash_number_out_of_range):
+# nlohmann throws out_of_range for a number no double holds, which ended the relay.
+write("chat_messages", "number_out_of_range", b'\x00{"type":"find","n":9e999}\n\x01{"type":9e359}\n')

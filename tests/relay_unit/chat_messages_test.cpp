@@ -18,6 +18,17 @@ TEST(ChatMessages, RelayMessagesAreExactlyTheContract) {
   EXPECT_EQ(error_json({"too_long", "x"}), R"({"type":"error","code":"too_long","detail":"x"})");
 }
 
+TEST(ChatMessages, NumberTooLargeIsBadMessageNotACrash) {
+  // Found by fuzz_poll_requests: nlohmann throws out_of_range (not
+  // parse_error) for 9e999, and the relay ended on the uncaught exception.
+  for (const char* text : {R"({"type":"find","n":9e999})", R"({"type":9e359})", R"([-1e400])"}) {
+    const auto parsed = parse_client_message(text, 2000);
+    ASSERT_TRUE(std::holds_alternative<ChatError>(parsed)) << text;
+    EXPECT_EQ(std::get<ChatError>(parsed).code, "bad_message") << text;
+    EXPECT_FALSE(std::get<ChatError>(parsed).detail.empty()) << text;
+  }
+}
+
 TEST(ChatMessages, WelcomeCarriesTheLimits) {
   Limits limits;
   EXPECT_EQ(welcome_json("Stranger 7f3a", limits),

@@ -61,9 +61,10 @@ async def read_response(reader, method="GET"):
 class HttpConnection:
     """One keep-alive connection: await conn.request("POST", "/poll/open")."""
 
-    def __init__(self, port, ssl=None):
+    def __init__(self, port, ssl=None, source=None):
         self.port = port
         self.ssl = ssl
+        self.source = source   # a local address to connect from, e.g. "127.0.0.2"
         self.reader = None
         self.writer = None
         self.requests = 0
@@ -72,7 +73,8 @@ class HttpConnection:
     async def _ensure(self):
         if self.writer is None or self.writer.is_closing():
             self.reader, self.writer = await asyncio.open_connection(
-                "127.0.0.1", self.port, ssl=self.ssl, server_hostname="127.0.0.1" if self.ssl else None)
+                "127.0.0.1", self.port, ssl=self.ssl, server_hostname="127.0.0.1" if self.ssl else None,
+                local_addr=(self.source, 0) if self.source else None)
 
     async def request(self, method, path, body=b"", headers=(), timeout=40):
         """One request; a reused keep-alive connection the server has meanwhile

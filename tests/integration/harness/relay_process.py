@@ -8,6 +8,7 @@ relay/README.md), never sleeps-and-hopes.
 import ctypes
 import os
 import re
+import resource
 import signal
 import subprocess
 import tempfile
@@ -44,8 +45,9 @@ def _die_with_parent():
 class Relay:
     """with Relay("--chat-burst", "3") as relay: relay.port, relay.mirror_port ..."""
 
-    def __init__(self, *flags, strace_to=None, env=None, name="relay"):
+    def __init__(self, *flags, strace_to=None, env=None, name="relay", nofile=None):
         self.flags = list(flags)
+        self.nofile = nofile   # RLIMIT_NOFILE for the relay (out-of-descriptor tests)
         self.strace_to = strace_to
         self.env = dict(os.environ)
         if env:
@@ -69,11 +71,28 @@ class Relay:
         self._stderr_file = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._stderr_file,
-                                     preexec_fn=_die_with_parent, start_new_session=True)
+                                     preexec_fn=self._preexec, start_new_session=True)
         _live.append(self)
         threading.Thread(target=self._read_stdout, daemon=True).start()
         self._wait_listening()
         return self
+
+    def _preexec(self):
+        _die_with_parent()
+        if self.nofile:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
+
+    def cpu_seconds(self):
+        """User + system CPU time the relay has used so far (from /proc/PID/stat)."""
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stderr_bytes(self):
+        try:
+            return os.path.getsize(self.stderr_path)
+        except OSError:
+            return 0
 
     def _read_stdout(self):
         with open(self.stdout_path, "wb") as log:
