@@ -32,6 +32,7 @@ struct Options {
   std::size_t max_events = 200'000;      // --max-events
   std::string wait_for;                  // --wait-for CHAT_EVENT (live screenshot: e.g. "paired")
   double timeout_s = 30.0;               // --timeout: give up waiting (exit 3)
+  std::string expect_text;               // --expect-text TEXT: with --screenshot, exit 4 unless the scene drew TEXT
   int bench_frames = 0;                  // --bench-frames N: print frame-time statistics and exit
   std::size_t bench_events = 0;          // --bench-events N: load N events (the capture repeated)
   double bench_ingest = 0.0;             // --bench-ingest RATE: stream the capture at RATE events/s while rendering

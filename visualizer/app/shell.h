@@ -41,6 +41,10 @@ class Shell {
   bool headless() const { return headless_; }
   // --wait-for: a `chat` event with this name has been appended.
   bool saw_chat_event(const std::string& name) const;
+  // --screenshot's own checks: is the current scene a "not in this build" placeholder, and what
+  // text did it draw on the last frame (kept only when --expect-text asks).
+  bool scene_is_placeholder() const;
+  const std::string& scene_text() const { return scene_text_; }
   // Loads a capture and shows it whole (screenshots, benchmarks): no timing, everything at once.
   bool load_capture_whole(const std::string& path, std::size_t repeat_to, std::string& error);
   void select(std::uint64_t seq);
@@ -98,6 +102,7 @@ class Shell {
   bool toast_error_ = false;
   double toast_until_ = 0.0;
   std::vector<wire::Event> bench_source_;
+  std::string scene_text_;
 };
 
 }  // namespace viz
