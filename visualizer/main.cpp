@@ -203,6 +203,17 @@ int main(int argc, char** argv) {
     }
     std::printf("wrote %s (%dx%d, scene %s, %zu events)\n", options.screenshot.c_str(), options.width, options.height,
                 options.scene.c_str(), shell.model().size());
+    // A picture of nothing must not pass for a scene: exit 4 on a placeholder or a missing marker.
+    if (shell.scene_is_placeholder()) {
+      std::fprintf(stderr, "wirelab-visualizer: scene %s is not in this build: the screenshot shows a placeholder\n",
+                   options.scene.c_str());
+      return 4;
+    }
+    if (!options.expect_text.empty() && shell.scene_text().find(options.expect_text) == std::string::npos) {
+      std::fprintf(stderr, "wirelab-visualizer: --expect-text: scene %s did not draw \"%s\" on its last frame\n",
+                   options.scene.c_str(), options.expect_text.c_str());
+      return 4;
+    }
     if (options.print_view) std::printf("view %s\n", shell.view_summary().c_str());
     return 0;
   }

@@ -11,22 +11,28 @@ import {
 const phone = { width: 375, height: 667 };
 const desktop = { width: 1280, height: 800 };
 const projector = { width: 1920, height: 1080 };
-let relay, mirror, browser;
+let browser;
 
 before(async () => {
-  relay = await startRelay();
-  mirror = await subscribeMirror(relay.mirrorUrl);
   browser = await launchChromium();
 });
 after(async () => {
   if (browser) await browser.close();
-  if (mirror) mirror.close();
-  if (relay) {
-    const exit = await relay.stop();
-    assert.equal(exit.code, 0, 'the relay should exit 0 on SIGTERM; stderr:\n' + relay.stderr);
-  }
   assert.deepEqual(browser ? browser.errors : [], [], 'no JavaScript errors on any page');
 });
+
+// Each test has its own relay and mirror: no test can pair with a page that another one left
+// waiting, so they pass in any order. After the test the relay must exit 0 on SIGTERM.
+async function ownRelay(t) {
+  const relay = await startRelay();
+  const mirror = await subscribeMirror(relay.mirrorUrl);
+  t.after(async () => {
+    mirror.close();
+    const exit = await relay.stop();
+    assert.deepEqual(exit, { code: 0, signal: null }, 'the relay should exit 0 on SIGTERM; stderr:\n' + relay.stderr);
+  });
+  return { relay, mirror };
+}
 
 async function pair(a, b) {
   await waitState(a, 'start');
@@ -50,7 +56,8 @@ async function chatBothWays(a, b, tag) {
   assert.deepEqual(mine, ['hello from A over ' + tag], 'my own message, right-aligned, once');
 }
 
-test('two pages pair and chat over WebSocket; skip needs a confirm; the stranger sees "has left"', async () => {
+test('two pages pair and chat over WebSocket; skip needs a confirm; the stranger sees "has left"', async (t) => {
+  const { relay } = await ownRelay(t);
   const a = await browser.open(relay.base + '/', phone);
   const b = await browser.open(relay.base + '/', desktop);
   await pair(a, b);
@@ -79,7 +86,8 @@ test('two pages pair and chat over WebSocket; skip needs a confirm; the stranger
   await b.close();
 });
 
-test('two pages pair and chat over long-polling', async () => {
+test('two pages pair and chat over long-polling', async (t) => {
+  const { relay } = await ownRelay(t);
   const a = await browser.open(relay.base + '/?transport=poll', desktop);
   const b = await browser.open(relay.base + '/?transport=poll', phone);
   await pair(a, b);
@@ -92,7 +100,8 @@ test('two pages pair and chat over long-polling', async () => {
   await b.close();
 });
 
-test('a WebSocket page chats with a long-polling page without either noticing', async () => {
+test('a WebSocket page chats with a long-polling page without either noticing', async (t) => {
+  const { relay } = await ownRelay(t);
   const a = await browser.open(relay.base + '/', desktop);
   const b = await browser.open(relay.base + '/?transport=poll', projector);
   await pair(a, b);
@@ -103,7 +112,8 @@ test('a WebSocket page chats with a long-polling page without either noticing', 
   await a.close();
 });
 
-test('a room of three via ?room=', async () => {
+test('a room of three via ?room=', async (t) => {
+  const { relay } = await ownRelay(t);
   const pages = [];
   for (let i = 0; i < 3; i++) {
     const p = await browser.open(relay.base + '/?room=cs101' + (i === 2 ? '&transport=poll' : ''), i === 0 ? phone : desktop);
@@ -126,7 +136,8 @@ test('a room of three via ?room=', async () => {
   for (const p of pages) await p.close();
 });
 
-test('relay errors are shown kindly (too_long, rate_limited)', async () => {
+test('relay errors are shown kindly (too_long, rate_limited)', async (t) => {
+  const { relay } = await ownRelay(t);
   const a = await browser.open(relay.base + '/', desktop);
   const b = await browser.open(relay.base + '/', desktop);
   await pair(a, b);
@@ -148,7 +159,8 @@ test('relay errors are shown kindly (too_long, rate_limited)', async () => {
   await b.close();
 });
 
-test('the mirror shows Chromium\'s real handshake and its masked frames; the page counts frame bytes exactly', async () => {
+test('the mirror shows Chromium\'s real handshake and its masked frames; the page counts frame bytes exactly', async (t) => {
+  const { relay, mirror } = await ownRelay(t);
   const from = mirror.events.length;
   const a = await browser.open(relay.base + '/', desktop);
   const req = await mirror.waitEvent('Chromium\'s GET /chat in the mirror', (e, i) =>
@@ -184,10 +196,17 @@ test('the mirror shows Chromium\'s real handshake and its masked frames; the pag
     const texts = fromA.filter((f) => f.opcode === 1).map((f) => JSON.parse(unmask(b64(f.payload), f.mask_key).toString('utf8')));
     assert.deepEqual(texts.find((t) => t.type === 'say'), { type: 'say', text: 'masked hello' });
     // The page's counter: frame bytes computed from message sizes equal the wire's, both ways.
-    await waitFor('the relay\'s frames to the page in the mirror', () => true, 100);
-    const frames = mirror.events.filter((e) => e.kind === 'frame' && e.conn === req.conn && e.opcode !== 9 && e.opcode !== 10);
-    const wireBytes = (dir) => frames.filter((e) => e.dir === dir).reduce((n, e) => n + b64(e.header).length + e.payload_len, 0);
-    const meter = await a.evaluate(() => ({ sent: window.wirelab.meter.sent, received: window.wirelab.meter.received }));
+    // The page counts a frame when it sends or reads it, the mirror when the relay reads or writes
+    // it: wait until both have seen the same frames (a typing frame may still be on its way), then
+    // compare; on a timeout the asserts below show both sides.
+    const wireBytes = (dir) => mirror.events
+      .filter((e) => e.kind === 'frame' && e.conn === req.conn && e.dir === dir && e.opcode !== 9 && e.opcode !== 10)
+      .reduce((n, e) => n + b64(e.header).length + e.payload_len, 0);
+    let meter;
+    await waitFor('the page\'s frame bytes and the mirror\'s to agree', async () => {
+      meter = await a.evaluate(() => ({ sent: window.wirelab.meter.sent, received: window.wirelab.meter.received }));
+      return meter.sent.computed === wireBytes('c2s') && meter.received.computed === wireBytes('s2c');
+    }, 10000).catch(() => {});
     assert.equal(meter.sent.computed, wireBytes('c2s'), 'bytes the page sent in frames (computed) vs the mirror');
     assert.equal(meter.received.computed, wireBytes('s2c'), 'bytes the page received in frames (computed) vs the mirror');
     const handshake = b64(req.bytes).length;
@@ -200,23 +219,45 @@ test('the mirror shows Chromium\'s real handshake and its masked frames; the pag
   await b.close();
 });
 
-test('long-polling: the page\'s byte counter is close to the wire bytes in the mirror', async () => {
+test('long-polling: the page\'s byte counter is close to the wire bytes in the mirror', async (t) => {
+  const { relay, mirror } = await ownRelay(t);
   const from = mirror.events.length;
   const a = await browser.open(relay.base + '/?transport=poll', desktop);
   await waitState(a, 'start');
   await a.click('#find');
   await waitState(a, 'waiting');
-  await a.waitForTimeout(300);   // the next GET is on its way and held
-  const meter = await a.evaluate(() => ({ sent: window.wirelab.meter.sent, received: window.wirelab.meter.received }));
-  const mine = mirror.events.slice(from).filter((e) => e.kind === 'http');
-  // Requests to /poll/* and the answers on the same connections after them.
-  let sent = 0, received = 0;
-  const pending = new Map();
-  for (const e of mine) {
-    if (e.dir === 'c2s' && / \/poll\//.test(e.start_line)) { sent += b64(e.bytes).length; pending.set(e.conn, (pending.get(e.conn) || 0) + 1); }
-    else if (e.dir === 's2c' && pending.get(e.conn) > 0) { received += b64(e.bytes).length; pending.set(e.conn, pending.get(e.conn) - 1); }
-  }
+  // Requests to /poll/* in the mirror and the answers on the same connections after them.
+  const onWire = () => {
+    let sent = 0, received = 0, requests = 0, heldRecv = false;
+    const pending = new Map();   // conn -> the start lines of its requests not answered yet
+    for (const e of mirror.events.slice(from).filter((x) => x.kind === 'http')) {
+      const waiting = pending.get(e.conn) || [];
+      if (e.dir === 'c2s' && / \/poll\//.test(e.start_line)) {
+        sent += b64(e.bytes).length; requests += 1; waiting.push(e.start_line);
+      } else if (e.dir === 's2c' && waiting.length > 0) {
+        received += b64(e.bytes).length; waiting.shift();
+      }
+      pending.set(e.conn, waiting);
+    }
+    for (const w of pending.values()) heldRecv ||= w.some((line) => /^GET \/poll\/recv/.test(line));
+    return { sent, received, requests, heldRecv };
+  };
+  // The event to wait for: the next GET /poll/recv has reached the relay and is held, the page has
+  // counted every request the relay saw, and the answers it has read (the 204 to `find` may still be
+  // on its way); on a timeout the asserts below show both sides.
   const total = (d) => d.exact + d.computed + d.estimated;
+  const close = (page, onWireBytes, share) => Math.abs(total(page) - onWireBytes) <= onWireBytes * share;
+  let wire, meter;
+  await waitFor('a held GET /poll/recv in the mirror, and the page counting what the relay saw', async () => {
+    wire = onWire();
+    meter = await a.evaluate(() => ({ requests: window.wirelab.meter.requests, sent: window.wirelab.meter.sent,
+      received: window.wirelab.meter.received }));
+    return wire.heldRecv && meter.requests === wire.requests && close(meter.sent, wire.sent, 0.1) &&
+      close(meter.received, wire.received, 0.05);
+  }, 10000).catch(() => {});
+  assert.ok(wire.heldRecv, 'the mirror should show a GET /poll/recv held by the relay');
+  assert.equal(meter.requests, wire.requests, 'HTTP requests the page counted vs /poll/ requests in the mirror');
+  const { sent, received } = wire;
   assert.ok(Math.abs(total(meter.sent) - sent) <= sent * 0.1,
     'the page says it sent ' + total(meter.sent) + ' B; the wire had ' + sent + ' B (within 10%)');
   assert.ok(Math.abs(total(meter.received) - received) <= received * 0.05,

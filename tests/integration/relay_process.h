@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <optional>
 #include <regex>
@@ -69,8 +70,10 @@ class RelayProcess {
       kill(pid_, SIGTERM);
       const auto deadline = Clock::now() + std::chrono::seconds(10);
       int status = 0;
+      bool killed = false;   // by us, below: already reported
       while (waitpid(pid_, &status, WNOHANG) == 0) {
         if (Clock::now() > deadline) {
+          killed = true;
           kill(pid_, SIGKILL);
           waitpid(pid_, &status, 0);
           ADD_FAILURE() << "wirelab-relay did not exit within 10 s of SIGTERM";
@@ -81,6 +84,10 @@ class RelayProcess {
       // A sanitizer report, a leak or a crash at exit fails the test that ran it.
       if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         ADD_FAILURE() << "wirelab-relay exited with " << WEXITSTATUS(status) << " after SIGTERM (expected 0)";
+      } else if (WIFSIGNALED(status) && !killed) {
+        // A relay that dies of a signal (a crash in its SIGTERM path, or SIGTERM left unhandled) never exited 0.
+        ADD_FAILURE() << "wirelab-relay was killed by signal " << WTERMSIG(status) << " (" << strsignal(WTERMSIG(status))
+                      << ") after SIGTERM; expected exit 0";
       }
     }
     if (drain_.joinable()) drain_.join();

@@ -70,9 +70,10 @@ class Backpressure(RelayTest):
               f"(max {max(during_ms):.1f} ms, {len(during_ms)} samples)")
         self.assertLess(rss_peak - rss_before, RSS_LIMIT_KIB,
                         f"relay RSS grew by {(rss_peak - rss_before) / 1024:.1f} MiB while {MESSAGES} messages flowed")
-        # Normal: the same order as before (a blocked relay would stall for seconds, not milliseconds).
+        # Normal: the median is the same order as before. Timing is the point here, so the bound is on
+        # the median, which one slow sample on a busy machine cannot move. No bound on the slowest
+        # sample: a relay blocked by the stalled subscriber never answers, and b.expect() fails after 15 s.
         self.assertLess(during_p50, max(20 * base_p50, 100.0), f"before {baseline_ms}\nduring {during_ms}")
-        self.assertLess(max(during_ms), 2000.0, during_ms)
 
         # The subscriber finally reads: it is told what it missed.
         def read_until_dropped():

@@ -20,7 +20,7 @@ class Chat(RelayTest):
         await self.exchange(a, b)
         await a.send({"type": "typing", "on": True})
         await b.expect("typing", skip=(), **{"from": a.label, "on": True})
-        await a.expect_nothing(0.3)   # said and typing never come back to the sender
+        await a.expect_nothing()   # said and typing never come back to the sender
         await a.send({"type": "leave"})
         await b.expect("left", who=a.label)
 
@@ -69,7 +69,7 @@ class Chat(RelayTest):
                 if q is not p:
                     await q.expect("said", **{"from": p.label, "text": text})
         for p in members:
-            await p.expect_nothing(0.2)   # nobody got their own line back
+            await p.expect_nothing()   # nobody got their own line back
         leaver = members.pop(3)
         await leaver.close()
         self.peers.remove(leaver)

@@ -1,7 +1,8 @@
 // A real peer for wire: a conversation built with wire's encoders, decoded by
 // wire's StreamDecoder, exported with capture_to_pcapng, then decoded by
 // Debian's tshark. Both must agree on every frame's opcode, payload length,
-// masking key and unmasked payload. tshark comes from scripts/setup: when it
+// masking key and unmasked payload, and tshark verifies every IPv4 and TCP
+// checksum. tshark comes from scripts/setup: when it
 // is missing this test FAILS (it never skips).
 #include <gtest/gtest.h>
 
@@ -191,6 +192,25 @@ TEST(PcapngTshark, TsharkDecodesTheSameFramesAsWire) {
     EXPECT_EQ(got.substr(0, 256), e.unmasked_hex.substr(0, 256)) << "unmasked payload";
     EXPECT_EQ(got.size(), e.unmasked_hex.size()) << "unmasked payload length in hex digits";
   }
+
+  // RFC 791 3.1 and RFC 9293 3.1: tshark recomputes every IPv4 header and TCP checksum itself
+  // (validation is off by default). pcapng_test.cpp can only ask internet_checksum, the function
+  // that wrote them, so this is the one independent check. Status: 0 bad, 1 good, 2 unverified.
+  const std::string sums_command = "tshark -n -r '" + path + "' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE"
+                                   " -T fields -E separator='|' -e frame.number -e ip.checksum.status"
+                                   " -e tcp.checksum.status 2>&1";
+  const std::string sums = run(sums_command, status);
+  ASSERT_EQ(status, 0) << sums_command << "\n" << sums;
+  std::size_t packets = 0;
+  for (const auto& line : split(sums, '\n')) {
+    if (line.find('|') == std::string::npos) continue;   // tshark's own notes ("Running as user root ...")
+    ++packets;
+    const auto f = split(line, '|');
+    ASSERT_EQ(f.size(), 3u) << "tshark row \"" << line << "\"";
+    EXPECT_EQ(f[1], "1") << "IPv4 header checksum of packet " << f[0] << " should be good (1), tshark says " << f[1];
+    EXPECT_EQ(f[2], "1") << "TCP checksum of packet " << f[0] << " should be good (1), tshark says " << f[2];
+  }
+  EXPECT_GE(packets, rows.size()) << "tshark should list every packet:\n" << sums;
   if (!HasFailure()) std::remove(path.c_str());
 }
 

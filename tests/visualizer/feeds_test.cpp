@@ -4,15 +4,21 @@
 // holds events in step mode and reconnects when the server drops it.
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -224,12 +230,36 @@ std::vector<wire::Event> repeated_events(std::size_t n, std::uint64_t first_seq 
   return out;
 }
 
-// The discard port on loopback: nothing answers, the feed is fed through its inbox only.
-constexpr const char* kNowhere = "ws://127.0.0.1:9/mirror";
+// A loopback port that refuses: bound (so no one else can take it) but never listening, so every
+// connect gets a reset. The feed is fed through its inbox only. (A fixed port such as 9 may be open.)
+class RefusingPort {
+ public:
+  RefusingPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "could not bind a loopback port: " << std::strerror(errno);
+    }
+    url_ = "ws://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/mirror";
+  }
+  ~RefusingPort() { if (fd_ >= 0) ::close(fd_); }
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+  const std::string& url() const { return url_; }
+
+ private:
+  int fd_ = -1;
+  std::string url_;
+};
 
 TEST(VizLiveFeed, DrainsABurstOverSeveralFramesInOrder) {
   const std::size_t burst = LiveFeed::kMaxPerFrame * 2 + 123;
-  LiveFeed feed(kNowhere, *parse_ws_url(kNowhere));
+  const RefusingPort nowhere;
+  LiveFeed feed(nowhere.url(), *parse_ws_url(nowhere.url()));
   for (auto& e : repeated_events(burst)) ASSERT_TRUE(feed.inbox().push(std::move(e)));
   Model m(ModelLimits{burst + 10, 10'000, 64 * 1024});
   feed.update(0.01, m);
@@ -248,7 +278,8 @@ TEST(VizLiveFeed, DrainsABurstOverSeveralFramesInOrder) {
 }
 
 TEST(VizLiveFeed, LeavingStepModeHeldEventsGoFirst) {
-  LiveFeed feed(kNowhere, *parse_ws_url(kNowhere));
+  const RefusingPort nowhere;
+  LiveFeed feed(nowhere.url(), *parse_ws_url(nowhere.url()));
   Model m;
   feed.set_paused(true);
   for (auto& e : repeated_events(3000)) ASSERT_TRUE(feed.inbox().push(std::move(e)));

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """One scene of the visualizer rendered headless under Xvfb from a capture,
-twice: the PNG must not be blank, both runs must give the same bytes, and
+twice: the PNG must not be blank, both runs must give the same bytes, the
+scene must have drawn its own marker text (--expect-text, read back through
+ImGui's log capture; a "not in this build" placeholder exits 4 as well), and
 stderr must show no GL or shader error (ImGui's OpenGL backend prints
 "failed to compile"/"failed to link" and then draws nothing).
 
 The capture is fixtures/captures/demo-deterministic.jsonl when it exists,
 else the synthetic capture from support/. Re-run by hand:
   xvfb-run -a -s "-screen 0 1920x1080x24" wirelab-visualizer --replay CAPTURE \\
-      --screenshot out.png --scene SCENE --frames 60
+      --screenshot out.png --scene SCENE --frames 60 --expect-text MARKER
 """
 import argparse
 import hashlib
@@ -16,6 +18,17 @@ import subprocess
 import sys
 
 from gl_process import GL_ERRORS, gl_env
+
+
+# Text each scene draws in its own window whatever the capture (not the shared top bar), so a
+# blank scene, a placeholder or the wrong scene fails.
+SCENE_MARKERS = {
+    "conversation": "Click an arrow or a row to select it",
+    "upgrade": "Sec-WebSocket-Accept",
+    "frame": "Header: ",
+    "masking": "clear[i] = masked[i] XOR key[i mod 4]",
+    "polling": "HTTP requests per message",
+}
 
 
 def run(cmd, timeout):
@@ -53,7 +66,8 @@ def main() -> int:
         if os.path.exists(png):
             os.remove(png)
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.visualizer, "--replay", capture,
-               "--screenshot", png, "--scene", args.scene, "--frames", "60"] + args.extra.split()
+               "--screenshot", png, "--scene", args.scene, "--frames", "60",
+               "--expect-text", SCENE_MARKERS[args.scene]] + args.extra.split()
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=gl_env())
         print("$ " + " ".join(cmd), flush=True)
         sys.stdout.write(r.stdout)
@@ -61,9 +75,14 @@ def main() -> int:
             if any(marker in line for marker in GL_ERRORS):
                 print(f"✗ stderr shows a GL/shader error: {line}")
                 failed = True
+        if r.returncode == 4:
+            print(f"✗ run {attempt}: the {args.scene} scene is missing or did not draw "
+                  f"\"{SCENE_MARKERS[args.scene]}\" (exit 4); stderr:\n{r.stderr}")
+            return 1
         if r.returncode != 0 or not os.path.exists(png):
             print(f"✗ run {attempt}: exit {r.returncode}, no PNG; stderr:\n{r.stderr}")
             return 1
+        print(f"✓ run {attempt}: the {args.scene} scene drew \"{SCENE_MARKERS[args.scene]}\"")
         check = run([args.png_check, png], 60)
         sys.stdout.write(check.stdout)
         if check.returncode != 0:
@@ -77,7 +96,7 @@ def main() -> int:
     else:
         print(f"✓ two runs identical (sha256 {digests[0][:16]}…)")
     if not failed:
-        print(f"✓ {name}: not blank, deterministic, no GL errors")
+        print(f"✓ {name}: its own marker drawn, not blank, deterministic, no GL errors")
     return 1 if failed else 0
 
 

@@ -30,6 +30,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_flag("--show-help", o.show_help, "start with the presenter-keys overlay shown");
   app.add_option("--max-events", o.max_events, "events kept in memory")->capture_default_str();
   app.add_option("--wait-for", o.wait_for, "with --screenshot on a live feed: wait for this chat event (e.g. paired)");
+  app.add_option("--expect-text", o.expect_text,
+                 "with --screenshot: exit 4 unless the scene drew this text on its last frame (tests)");
   app.add_option("--timeout", o.timeout_s, "seconds to wait for --wait-for")->capture_default_str();
   app.add_option("--after-seconds", o.after_seconds, "with --screenshot: run the feed in real time for S seconds first");
   std::string follow;

@@ -36,6 +36,7 @@ struct Options {
   std::string follow;                    // --follow 4cba: follow "Stranger 4cba" (also what --wait-for waits for)
   bool print_view = false;               // --print-view: with --screenshot, print what the scene shows (JSON line)
   double exit_after = 0.0;               // --exit-after S: the interactive window closes after S s, printing frames drawn
+  std::string expect_text;               // --expect-text TEXT: with --screenshot, exit 4 unless the scene drew TEXT
   int bench_frames = 0;                  // --bench-frames N: print frame-time statistics and exit
   std::size_t bench_events = 0;          // --bench-events N: load N events (the capture repeated)
   double bench_ingest = 0.0;             // --bench-ingest RATE: stream the capture at RATE events/s while rendering

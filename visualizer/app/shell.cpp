@@ -192,6 +192,10 @@ void Shell::select(std::uint64_t seq) {
   if (const Entry* e = model_.by_seq(seq); e && e->conn) selection_.conn = e->conn;
 }
 
+bool Shell::scene_is_placeholder() const {
+  return dynamic_cast<const PlaceholderScene*>(scenes_[current_].get()) != nullptr;
+}
+
 Inbox* Shell::bench_inbox() { return live_ ? &live_->inbox() : nullptr; }
 
 bool Shell::saw_chat_event(const std::string& name, const std::string& who) const {
@@ -348,6 +352,7 @@ void Shell::frame(float dt) {
   draw_top_bar(bar_h);
   const bool paused = feed_ ? feed_->paused() : true;
   SceneContext ctx{model_, selection_, current_theme(), fonts_, dt, time_, paused, headless_, &commands_};
+  if (!options_.expect_text.empty()) ctx.drawn_text = &scene_text_;
   scenes_[current_]->show(ctx, ImVec2(vp->Pos.x, vp->Pos.y + bar_h), ImVec2(vp->Size.x, vp->Size.y - 2 * bar_h));
   draw_status_bar(vp->Pos.y + vp->Size.y - bar_h, bar_h);
   draw_no_relay_offer();

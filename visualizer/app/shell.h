@@ -54,6 +54,10 @@ class Shell {
   const Follower& follower() const { return follower_; }
   // --print-view: one JSON line saying what the current scene shows (tests read it).
   std::string view_summary() const;
+  // --screenshot's own checks: is the current scene a "not in this build" placeholder, and what
+  // text did it draw on the last frame (kept only when --expect-text asks).
+  bool scene_is_placeholder() const;
+  const std::string& scene_text() const { return scene_text_; }
   // Loads a capture and shows it whole (screenshots, benchmarks): no timing, everything at once.
   bool load_capture_whole(const std::string& path, std::size_t repeat_to, std::string& error);
   void select(std::uint64_t seq);
@@ -120,6 +124,7 @@ class Shell {
   std::size_t drawn_waiting_ = 0;
   std::string drawn_state_;
   double awake_until_ = 0.0;
+  std::string scene_text_;
 };
 
 }  // namespace viz

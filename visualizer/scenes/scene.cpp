@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "imgui_internal.h"   // GImGui->LogBuffer: ImGui 1.86 offers no public read of the log buffer
+
 namespace viz {
 
 void Scene::show(SceneContext& ctx, ImVec2 pos, ImVec2 size) {
@@ -15,7 +17,18 @@ void Scene::show(SceneContext& ctx, ImVec2 pos, ImVec2 size) {
                                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
-  if (ImGui::Begin(id(), nullptr, flags)) draw(ctx);
+  if (ImGui::Begin(id(), nullptr, flags)) {
+    if (ctx.drawn_text) {
+      // ImGui's own log capture records every piece of text it renders while logging is on:
+      // an independent account of what the scene put on screen (--expect-text).
+      ImGui::LogToBuffer();
+      draw(ctx);
+      *ctx.drawn_text = GImGui->LogBuffer.c_str();
+      ImGui::LogFinish();
+    } else {
+      draw(ctx);
+    }
+  }
   ImGui::End();
   ImGui::PopStyleVar();
 }

@@ -64,6 +64,7 @@ struct SceneContext {
   bool paused = false;                  // playback / live feed paused (step mode)
   bool headless = false;                // --screenshot: no mouse; draw the default view
   std::vector<Command>* commands = nullptr;
+  std::string* drawn_text = nullptr;    // set by the shell for --expect-text: receives the text the scene drew
 
   void post(Command c) const { if (commands) commands->push_back(std::move(c)); }
   // The selected entry, or nullptr when nothing (or an evicted unit) is selected.

@@ -77,6 +77,10 @@ __attribute__((target("avx512f"))) std::size_t xor_avx512(std::uint8_t* p, std::
 }
 #endif
 
+// The avx2 and avx512 loops again, without their target attribute (apply_mask_portable).
+std::size_t xor_portable32(std::uint8_t* p, std::size_t n, std::uint64_t k64) { return xor_vectors<Vector32>(p, n, k64); }
+std::size_t xor_portable64(std::uint8_t* p, std::size_t n, std::uint64_t k64) { return xor_vectors<Vector64>(p, n, k64); }
+
 std::size_t xor_none(std::uint8_t*, std::size_t, std::uint64_t) { return 0; }
 
 using XorBlocks = std::size_t (*)(std::uint8_t*, std::size_t, std::uint64_t);
@@ -94,6 +98,16 @@ XorBlocks xor_for(MaskPath path) {
 #endif
   }
   return xor_none;
+}
+
+XorBlocks portable_xor_for(MaskPath path) {
+  switch (path) {
+    case MaskPath::avx2: return xor_portable32;
+    case MaskPath::avx512: return xor_portable64;
+    case MaskPath::words64:
+    case MaskPath::vector16: break;   // already baseline code
+  }
+  return xor_for(path);
 }
 
 MaskPath pick_path() {
@@ -143,6 +157,12 @@ std::vector<MaskPath> available_mask_paths() {
 
 std::size_t apply_mask_using(MaskPath path, std::span<std::uint8_t> data, const MaskingKey& key, std::size_t phase) {
   return mask_with(xor_for(path), data, key, phase);
+}
+
+std::vector<MaskPath> all_mask_paths() { return {MaskPath::words64, MaskPath::vector16, MaskPath::avx2, MaskPath::avx512}; }
+
+std::size_t apply_mask_portable(MaskPath path, std::span<std::uint8_t> data, const MaskingKey& key, std::size_t phase) {
+  return mask_with(portable_xor_for(path), data, key, phase);
 }
 
 std::size_t apply_mask(std::span<std::uint8_t> data, const MaskingKey& key, std::size_t phase) {

@@ -55,12 +55,15 @@ class Peer:
                 raise PeerError(f"{self.name}: should have had {json.dumps(want)}, but instead it was {json.dumps(msg)}")
             return msg
 
-    async def expect_nothing(self, within=0.5):
-        try:
-            msg = await asyncio.wait_for(self.inbox.get(), within)
-        except asyncio.TimeoutError:
-            return
-        raise PeerError(f"{self.name}: expected nothing, but got {msg!r}")
+    async def expect_nothing(self):
+        """Nothing is on its way to this peer. A barrier, not a time window (a window passes when
+        the unwanted message is merely late): the peer sends a message the relay refuses, and the
+        relay answers each peer in order, so its `error` must be the very next message. Anything
+        the relay had queued for this peer before arrives first and fails the test."""
+        await self.send({"type": "wirelab-test-barrier"})
+        msg = await self.next()
+        if msg.get("type") != "error":
+            raise PeerError(f"{self.name}: expected nothing before the barrier's error, but got {json.dumps(msg)}")
 
     async def welcome(self):
         msg = await self.expect("welcome")

@@ -25,5 +25,12 @@ MaskPath active_mask_path();                     // what apply_mask uses here
 std::vector<MaskPath> available_mask_paths();    // all this CPU can run
 std::size_t apply_mask_using(MaskPath path, std::span<std::uint8_t> data, const MaskingKey& key,
                              std::size_t phase = 0);
+// Every path, whether or not this CPU runs it.
+std::vector<MaskPath> all_mask_paths();
+// The same block loop as `path`, with its block width, but compiled for the baseline target (no
+// avx2/avx512f): it runs on any CPU, so a test checks the avx512 loop on a runner without AVX-512.
+// Only the instructions differ from the native path, and those are the compiler's choice.
+std::size_t apply_mask_portable(MaskPath path, std::span<std::uint8_t> data, const MaskingKey& key,
+                                std::size_t phase = 0);
 
 }  // namespace wire
