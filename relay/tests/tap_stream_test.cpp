@@ -1,6 +1,7 @@
 // TapStream: units -> events with the connection id, the verdict for an
-// unmasked client frame (only the bytes before it go on), and the first
-// close frame deciding the `close` event. Pure (no lws).
+// unmasked client frame (only the bytes before it go on), the first close
+// frame deciding the `close` event, bytes held until judged, refused requests
+// and blanked credentials. Pure (no lws).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -94,8 +95,8 @@ struct Fresh {
 // checked then: an unmasked one closes 1002 and is never forwarded.
 TEST(TapStream, FramesSentWithTheUpgradeWaitForThe101AndAreChecked) {
   Fresh t;
-  const std::string unmasked = "\x81\x05Hello";
-  TapVerdict v = t.tap.client_bytes(bytes_of(kUpgrade + unmasked), t.events);
+  const std::string in = kUpgrade + "\x81\x05Hello";   // forward may point into it: keep it alive
+  TapVerdict v = t.tap.client_bytes(bytes_of(in), t.events);
   EXPECT_FALSE(v.close);
   EXPECT_EQ(text_of(v.forward), kUpgrade) << "only the request may go on before its answer";
   v = t.tap.server_bytes(bytes_of(k101), t.events);
@@ -108,7 +109,8 @@ TEST(TapStream, FramesSentWithTheUpgradeWaitForThe101AndAreChecked) {
 TEST(TapStream, MaskedFramesSentWithTheUpgradeGoOnExactlyAfterThe101) {
   Fresh t;
   const std::string masked = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
-  TapVerdict v = t.tap.client_bytes(bytes_of(kUpgrade + masked + masked), t.events);
+  const std::string in = kUpgrade + masked + masked;
+  TapVerdict v = t.tap.client_bytes(bytes_of(in), t.events);
   EXPECT_EQ(text_of(v.forward), kUpgrade);
   v = t.tap.server_bytes(bytes_of(k101), t.events);
   EXPECT_FALSE(v.close);
@@ -130,7 +132,8 @@ TEST(TapStream, UpgradeWithABodyIsRefused400BeforeTheServerSeesIt) {
   Fresh t;
   std::string req = kUpgrade;
   req.insert(req.size() - 2, "Content-Length: 1000000\r\n");
-  TapVerdict v = t.tap.client_bytes(bytes_of(req + "\x81\x05Hello"), t.events);
+  const std::string in = req + "\x81\x05Hello";
+  TapVerdict v = t.tap.client_bytes(bytes_of(in), t.events);
   EXPECT_TRUE(v.close);
   EXPECT_EQ(v.http_status, 400);
   EXPECT_TRUE(v.forward.empty());
