@@ -143,7 +143,6 @@ void TapStream::release(std::span<const std::uint8_t> chunk, TapVerdict& v) {
 }
 
 TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
-  c2s_fed_ += bytes.size();
   wire::FeedResult r = decoder_.feed(wire::Direction::c2s, bytes);
   TapVerdict v = take(r, events);
   release(bytes, v);

@@ -70,7 +70,6 @@ class TapStream {
   Metrics& metrics_;
   SessionLabels& labels_;
   wire::StreamDecoder decoder_;
-  std::uint64_t c2s_fed_ = 0;
   std::uint64_t c2s_limit_ = 0;            // c2s stream offset up to which bytes are judged and allowed
   std::uint64_t c2s_released_ = 0;         // c2s stream offset: bytes before it went to the server
   std::vector<std::uint8_t> unreleased_;   // c2s bytes fed, not yet judged (bounded by the decoder's limits)
