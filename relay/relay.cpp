@@ -6,13 +6,16 @@
 #include <cstdio>
 #include <random>
 #include <string>
+#include <variant>
 
 #include <fmt/core.h>
 
 #include "relay/descriptors.h"
 #include "relay/tap/edge_tap.h"
 #include "relay/inner/inner_server.h"
+#include "relay/listen_address.h"
 #include "relay/log.h"
+#include "relay/tap/edge_tap.h"
 #include "relay/mirror/mirror_server.h"
 
 #ifndef WIRELAB_VERSION
@@ -140,7 +143,30 @@ Gauges Relay::gauges() {
   return g;
 }
 
+// --bind and --mirror-bind as numeric addresses (listen_address.h says why
+// lws is never given a name); the mirror's token rule on the resolved address.
+bool Relay::resolve_addresses() {
+  auto chat = resolve_listen_address(options_.bind);
+  if (const auto* why = std::get_if<std::string>(&chat)) {
+    log::info("--bind {}: {}", options_.bind, *why);
+    return false;
+  }
+  auto mirror = resolve_listen_address(options_.mirror_bind);
+  if (const auto* why = std::get_if<std::string>(&mirror)) {
+    log::info("--mirror-bind {}: {}", options_.mirror_bind, *why);
+    return false;
+  }
+  bind_ = std::get<ListenAddress>(chat);
+  mirror_bind_ = std::get<ListenAddress>(mirror);
+  if (!mirror_bind_.loopback && options_.mirror_token.empty()) {
+    log::info("--mirror-bind {} is {}, not loopback: set --mirror-token", options_.mirror_bind, mirror_bind_.numeric);
+    return false;
+  }
+  return true;
+}
+
 bool Relay::create_context() {
+  if (!resolve_addresses()) return false;
   const int lws_levels = LLL_ERR | LLL_WARN | (options_.verbose >= 2 ? LLL_NOTICE : 0);
   lws_set_log_level(lws_levels, lws_log_line);
 
@@ -150,6 +176,9 @@ bool Relay::create_context() {
   info.port = CONTEXT_PORT_NO_LISTEN;
   // Out of descriptors: lws stops polling the listeners below this (descriptors.h).
   info.fd_limit_per_thread = lws_fd_limit(descriptor_limit());
+  // lws 4.1.6 keeps 4 KiB of header data per request and closes silently past
+  // it; the tap answers heads over wire::RequestLimits' 8 KiB with 431 first.
+  info.max_http_header_data = 16 * 1024;
   context_.reset(lws_create_context(&info));
   if (!context_) {
     log::info("could not create the libwebsockets context");
@@ -178,8 +207,8 @@ bool Relay::create_context() {
     inner.port = CONTEXT_PORT_NO_LISTEN_SERVER;
   } else {
     inner.port = options_.port;
-    inner.iface = options_.bind.c_str();
-    inner.options = tls_options;
+    inner.iface = bind_.numeric.c_str();
+    inner.options = tls_options | exact_bind_options(bind_);
     if (options_.tls()) {
       inner.ssl_cert_filepath = options_.tls_cert.c_str();
       inner.ssl_private_key_filepath = options_.tls_key.c_str();
@@ -188,7 +217,7 @@ bool Relay::create_context() {
   }
   inner_vh_ = lws_create_vhost(context_.get(), &inner);
   if (inner_vh_ == nullptr) {
-    log::info("could not listen on {}:{}", options_.bind, options_.port);
+    log::info("could not listen on {} (--bind {})", host_port(bind_, options_.port), options_.bind);
     return false;
   }
   int port = options_.tap ? 0 : lws_get_vhost_listen_port(inner_vh_);
@@ -198,9 +227,9 @@ bool Relay::create_context() {
     lws_context_creation_info edge{};
     edge.vhost_name = "edge";
     edge.port = options_.port;
-    edge.iface = options_.bind.c_str();
+    edge.iface = bind_.numeric.c_str();
     edge.protocols = EdgeTap::protocols();
-    edge.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG | tls_options;
+    edge.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG | tls_options | exact_bind_options(bind_);
     edge.listen_accept_role = "raw-skt";
     edge.listen_accept_protocol = "wirelab-edge";
     if (options_.tls()) {
@@ -210,7 +239,7 @@ bool Relay::create_context() {
     }
     edge_vh_ = lws_create_vhost(context_.get(), &edge);
     if (edge_vh_ == nullptr) {
-      log::info("could not listen on {}:{}", options_.bind, options_.port);
+      log::info("could not listen on {} (--bind {})", host_port(bind_, options_.port), options_.bind);
       return false;
     }
     port = lws_get_vhost_listen_port(edge_vh_);
@@ -219,18 +248,24 @@ bool Relay::create_context() {
   lws_context_creation_info mirror{};
   mirror.vhost_name = "mirror";
   mirror.port = options_.mirror_port;
-  mirror.iface = options_.mirror_bind.c_str();
+  mirror.iface = mirror_bind_.numeric.c_str();
+  mirror.options = exact_bind_options(mirror_bind_);
   mirror.protocols = MirrorServer::protocols();
   mirror_vh_ = lws_create_vhost(context_.get(), &mirror);
   if (mirror_vh_ == nullptr) {
-    log::info("could not listen on {}:{} for the mirror", options_.mirror_bind, options_.mirror_port);
+    log::info("could not listen on {} for the mirror (--mirror-bind {})", host_port(mirror_bind_, options_.mirror_port),
+              options_.mirror_bind);
     return false;
   }
   const int mirror_port = lws_get_vhost_listen_port(mirror_vh_);
+  if (port <= 0 || mirror_port <= 0) {   // never "listening on ...:0"
+    log::info("a listener has no port (chat {}, mirror {})", port, mirror_port);
+    return false;
+  }
 
   // The process contract: one line each on stdout, flushed (tests wait for them).
-  fmt::print("wirelab-relay: listening on {}://{}:{}\n", options_.tls() ? "https" : "http", options_.bind, port);
-  fmt::print("wirelab-relay: mirror on ws://{}:{}/mirror\n", options_.mirror_bind, mirror_port);
+  fmt::print("wirelab-relay: listening on {}://{}\n", options_.tls() ? "https" : "http", host_port(bind_, port));
+  fmt::print("wirelab-relay: mirror on ws://{}/mirror\n", host_port(mirror_bind_, mirror_port));
   std::fflush(stdout);
   actual_port_ = port;
   return true;

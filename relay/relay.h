@@ -18,6 +18,7 @@
 #include "relay/chat/service.h"
 #include "relay/clock.h"
 #include "relay/connections.h"
+#include "relay/listen_address.h"
 #include "relay/lws_handles.h"
 #include "relay/metrics.h"
 #include "relay/mirror/mirror_hub.h"
@@ -77,6 +78,7 @@ class Relay {
   bool create_context();
   void housekeeping();
   static void on_tick(lws_sorted_usec_list_t* sul);
+  bool resolve_addresses();
   void begin_shutdown();
   void log_poll_refusals();
   bool drained() const;
@@ -95,6 +97,7 @@ class Relay {
   lws_vhost* edge_vh_ = nullptr;
   lws_vhost* inner_vh_ = nullptr;
   lws_vhost* mirror_vh_ = nullptr;
+  ListenAddress bind_, mirror_bind_;   // --bind / --mirror-bind, resolved
   lws_retry_bo_t keepalive_{};
   struct Tick {
     lws_sorted_usec_list_t sul;   // first member: the sul callback gets its address

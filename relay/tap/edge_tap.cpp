@@ -83,7 +83,7 @@ int EdgeTap::adopt_client(lws* wsi) {
   TapConnection& c = conns_[id];
   c.id = id;
   c.edge = wsi;
-  c.stream = std::make_unique<TapStream>(id, r.options().mirror_max_payload, r.metrics());
+  c.stream = std::make_unique<TapStream>(id, r.options().mirror_max_payload, r.metrics(), session_labels_);
   set_conn_id(wsi, id);
 
   lws_adopt_desc_t shuttle{};
@@ -134,23 +134,30 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
   if (c.enforcing) return 0;
   TapVerdict v = c.stream->client_bytes({in, len}, events_);
   publish_all(events_);
+  return to_inner(c, v);
+}
+
+// The client bytes a verdict released go on to the inner server; a broken
+// rule stops everything after them.
+int EdgeTap::to_inner(TapConnection& c, const TapVerdict& v) {
   if (v.close) {
-    c.to_inner.push({in, v.forward});
+    c.to_inner.push(v.forward);
     enforce(c, v);
     return 0;
   }
-  if (forward(c.shuttle, c.to_inner, {in, v.forward}, c.c2s_unchecked) < 0) return -1;
-  if (c.to_inner.size() > kHighWater && !c.edge_paused) {
+  if (forward(c.shuttle, c.to_inner, v.forward, c.c2s_unchecked) < 0) return -1;
+  if (c.to_inner.size() > kHighWater && !c.edge_paused && c.edge != nullptr) {
     lws_rx_flow_control(c.edge, 0);
     c.edge_paused = true;
   }
   return 0;
 }
 
-// s2c: tap, then queue for the client.
+// s2c: tap, then queue for the client. The answer to an upgrade request
+// releases the client bytes held since (frames sent with the request).
 int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len) {
   if (c.enforcing || c.edge == nullptr) return 0;
-  c.stream->server_bytes({in, len}, events_);
+  TapVerdict v = c.stream->server_bytes({in, len}, events_);
   publish_all(events_);
   if (forward(c.edge, c.to_client, {in, len}, c.s2c_unchecked) < 0) return 0;   // the edge closes itself
   note_s2c_queued(c);
@@ -158,6 +165,7 @@ int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t le
     lws_rx_flow_control(c.shuttle, 0);
     c.shuttle_paused = true;
   }
+  if (!v.forward.empty() || v.close) return to_inner(c, v) < 0 ? -1 : 0;
   return 0;
 }
 
@@ -205,7 +213,25 @@ int EdgeTap::edge_writeable(TapConnection& c) {
     lws_callback_on_writable(c.edge);
     return 0;
   }
+  if (c.linger) return linger(c);
   return c.enforcing || c.shuttle == nullptr ? -1 : 0;
+}
+
+// RFC 9112 9.6: a server that closes while the client is still sending (a
+// head it refused, a body) makes the kernel answer with RST, which can
+// destroy the answer before the client reads it. So: half-close, keep
+// reading (client_rx discards while enforcing) until the client's EOF or 2 s.
+int EdgeTap::linger(TapConnection& c) {
+  if (!c.lingering) {
+    c.lingering = true;
+    shutdown(lws_get_socket_fd(c.edge), SHUT_WR);
+    lws_set_timeout(c.edge, PENDING_TIMEOUT_USER_OK, 2);
+    if (c.edge_paused) {
+      lws_rx_flow_control(c.edge, 1);
+      c.edge_paused = false;
+    }
+  }
+  return 0;
 }
 
 int EdgeTap::shuttle_writeable(TapConnection& c) {
@@ -232,6 +258,10 @@ int EdgeTap::shuttle_writeable(TapConnection& c) {
 // (its own event), then the connection is dropped on both sides.
 void EdgeTap::enforce(TapConnection& c, const TapVerdict& v, bool log_it) {
   c.enforcing = true;
+  if (v.http_status != 0) {
+    answer_refused_request(c, v);
+    return;
+  }
   relay_.violation(c.id, v.rule, fmt::format("closed {}", v.close_code));
   if (c.stream->at_server_frame_boundary() && c.edge != nullptr) {
     const std::string reason = v.rule.substr(0, v.rule.find(':'));   // "RFC 6455 5.1"
@@ -323,6 +353,25 @@ void EdgeTap::enforce_budget() {
   counters_.over_budget += cut;
   log::info("queued bytes over --max-queued-bytes {}: cut the {} largest holders (1013), {} so far", budget, cut,
             counters_.over_budget);
+}
+
+// A request head broke a rule (wire/request_rules.h): the inner server never
+// saw it; the edge answers it (its own http event), then closes (RFC 9112 6.1,
+// 9.6: a server that refuses a request's framing closes the connection).
+void EdgeTap::answer_refused_request(TapConnection& c, const TapVerdict& v) {
+  c.linger = true;
+  relay_.violation(c.id, v.rule, fmt::format("answered {}, closed", v.http_status));
+  if (c.stream->at_server_message_boundary() && c.edge != nullptr) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(v.response.data());
+    std::span<const std::uint8_t> response{bytes, v.response.size()};
+    std::vector<wire::EventBody> events;
+    c.stream->server_bytes(response, events);
+    publish_all(events);
+    c.to_client.push(response);
+  }
+  log::info("conn #{}: {} -> answered {}", c.id, v.rule.substr(0, v.rule.find(':')), v.http_status);
+  if (c.edge != nullptr) lws_callback_on_writable(c.edge);
+  if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
 }
 
 void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {

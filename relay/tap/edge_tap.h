@@ -30,6 +30,7 @@
 #include <libwebsockets.h>
 
 #include "relay/tap/byte_queue.h"
+#include "relay/tap/session_labels.h"
 #include "relay/tap/tap_stream.h"
 
 namespace relay {
@@ -47,6 +48,8 @@ struct TapConnection {
   std::size_t c2s_unchecked = 0, s2c_unchecked = 0;   // bytes written straight through since the last check
   bool tls_timeout_cleared = false;
   bool enforcing = false;    // a rule was broken: forward nothing more, close after the close frame
+  bool linger = false;       // an HTTP refusal: after it, half-close and read (discard) until EOF or 2 s
+  bool lingering = false;
   bool client_closed_first = false, relay_closed_first = false;
   std::int64_t s2c_waiting_since_us = -1;   // to_client non-empty since then (-1: empty)
 };
@@ -73,18 +76,22 @@ class EdgeTap {
   int adopt_client(lws* wsi);
   int client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
   int shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
+  int to_inner(TapConnection& c, const TapVerdict& v);
   int edge_writeable(TapConnection& c);
+  int linger(TapConnection& c);
   int shuttle_writeable(TapConnection& c);
   int forward(lws* to, ByteQueue& queue, std::span<const std::uint8_t> bytes, std::size_t& unchecked);
   void enforce(TapConnection& c, const TapVerdict& v, bool log_it = true);
   void drop_stalled(std::int64_t now_us);
   void enforce_budget();
   void note_s2c_queued(TapConnection& c);
+  void answer_refused_request(TapConnection& c, const TapVerdict& v);
   void side_closed(std::uint64_t id, bool edge_side);
   void publish_all(std::vector<wire::EventBody>& events);
 
   Relay& relay_;
   std::map<std::uint64_t, TapConnection> conns_;
+  SessionLabels session_labels_;            // relay-wide: "session #3" for a long-poll id
   std::vector<std::uint8_t> scratch_;       // forward()'s write buffer, reused
   std::vector<wire::EventBody> events_;     // one chunk's mirror events, reused
   Counters counters_;

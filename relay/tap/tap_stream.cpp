@@ -5,19 +5,29 @@
 #include <variant>
 
 #include "wire/close_code.h"
+#include "wire/credentials.h"
+#include "wire/request_rules.h"
 #include "wire/handshake.h"
 #include "wire/mask.h"
 
 namespace relay {
 
-TapStream::TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics)
-    : conn_(conn), metrics_(metrics), decoder_(wire::StreamDecoderOptions{max_payload_kept, 64 * 1024}) {}
+TapStream::TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics, SessionLabels& labels)
+    : conn_(conn),
+      metrics_(metrics),
+      labels_(labels),
+      decoder_(wire::StreamDecoderOptions{max_payload_kept, 64 * 1024, wire::RequestLimits{}}) {}
 
 bool TapStream::websocket() const { return upgraded_; }
 
 bool TapStream::at_server_frame_boundary() const {
   return decoder_.pending(wire::Direction::s2c) == 0 &&
          decoder_.phase(wire::Direction::s2c) == wire::StreamDecoder::Phase::websocket;
+}
+
+bool TapStream::at_server_message_boundary() const {
+  return decoder_.pending(wire::Direction::s2c) == 0 &&
+         decoder_.phase(wire::Direction::s2c) == wire::StreamDecoder::Phase::http;
 }
 
 // Which transport a unit belongs to, for the wire-byte counters: frames are
@@ -65,43 +75,86 @@ void TapStream::note_close(const wire::Frame& f) {
   first_close_ = std::move(fc);
 }
 
-TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
+// Credentials never leave in an event (wire/credentials.h); the session gets its label.
+void TapStream::blank(wire::Unit& unit) {
+  if (auto* h = std::get_if<wire::Http>(&unit)) {
+    wire::Blanked b = wire::blank_credentials(*h);
+    if (!b.session.empty()) h->session = labels_.label(b.session);
+  } else if (auto* raw = std::get_if<wire::Raw>(&unit)) {
+    wire::blank_credentials(*raw);
+  }
+}
+
+// Units -> events; the first broken rule of a client frame or request becomes
+// the verdict, and only the bytes before it may go on.
+TapVerdict TapStream::take(wire::FeedResult& r, std::vector<wire::EventBody>& events) {
   TapVerdict v;
-  v.forward = bytes.size();
-  const std::uint64_t chunk_start = c2s_fed_;
-  c2s_fed_ += bytes.size();
-  wire::FeedResult r = decoder_.feed(wire::Direction::c2s, bytes);
+  std::uint64_t limit = decoder_.settled(wire::Direction::c2s);
+  const auto refuse_at = [&](std::uint64_t offset) { limit = std::min(limit, offset); };
+  for (const auto& b : r.refused) {
+    if (v.close) break;
+    refuse_at(b.offset);
+    v.close = true;
+    v.rule = b.refusal.rule + ": " + b.refusal.reason;
+    v.http_status = b.refusal.status;
+    if (b.refusal.status != 0) v.response = wire::build_refusal_response(b.refusal);
+  }
   for (std::size_t i = 0; i < r.units.size(); ++i) {
     wire::Unit& u = r.units[i];
-    account(u, wire::Direction::c2s);
+    const auto dir = std::visit([](const auto& unit) { return unit.dir; }, u);
+    account(u, dir);
+    blank(u);
     std::visit([&](auto& unit) { unit.conn = conn_; }, u);
-    if (auto* f = std::get_if<wire::Frame>(&u)) note_close(*f);
-    std::visit([&](auto& unit) { events.emplace_back(std::move(unit)); }, u);
-    for (const auto& b : r.breaches) {
-      if (b.unit_index != i || v.close) continue;
-      // The offending frame is not forwarded: only the bytes before it go on.
-      if (const auto* f = std::get_if<wire::Frame>(&events.back())) {
-        const std::uint64_t at = f->offset > chunk_start ? f->offset - chunk_start : 0;
-        v.forward = static_cast<std::size_t>(std::min<std::uint64_t>(at, bytes.size()));
+    if (auto* f = std::get_if<wire::Frame>(&u)) {
+      note_close(*f);
+      for (const auto& b : r.breaches) {
+        if (b.unit_index != i || v.close || f->dir != wire::Direction::c2s) continue;
+        // The offending frame is not forwarded: only the bytes before it go on.
+        refuse_at(f->offset);
+        v.close = true;
+        v.close_code = b.close_code;
+        const std::string& reason = b.error.reason;
+        v.rule = b.error.rule + ": " + reason.substr(0, reason.find(';'));
       }
-      v.close = true;
-      v.close_code = b.close_code;
-      const std::string& reason = b.error.reason;
-      v.rule = b.error.rule + ": " + reason.substr(0, reason.find(';'));
     }
+    std::visit([&](auto& unit) { events.emplace_back(std::move(unit)); }, u);
   }
+  c2s_limit_ = limit;
   return v;
 }
 
-void TapStream::server_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
-  wire::FeedResult r = decoder_.feed(wire::Direction::s2c, bytes);
-  for (wire::Unit& u : r.units) {
-    account(u, wire::Direction::s2c);
-    std::visit([&](auto& unit) { unit.conn = conn_; }, u);
-    if (auto* f = std::get_if<wire::Frame>(&u)) note_close(*f);
-    std::visit([&](auto& unit) { events.emplace_back(std::move(unit)); }, u);
+// Moves the judged c2s bytes (up to c2s_limit_) into v.forward: straight from
+// the chunk when nothing is held, else through unreleased_.
+void TapStream::release(std::span<const std::uint8_t> chunk, TapVerdict& v) {
+  const std::uint64_t want = c2s_limit_ > c2s_released_ ? c2s_limit_ - c2s_released_ : 0;
+  if (unreleased_.empty()) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(want, chunk.size()));
+    v.forward = chunk.first(n);
+    unreleased_.assign(chunk.begin() + static_cast<std::ptrdiff_t>(n), chunk.end());
+    c2s_released_ += n;
+    return;
   }
+  unreleased_.insert(unreleased_.end(), chunk.begin(), chunk.end());
+  const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(want, unreleased_.size()));
+  releasing_.assign(unreleased_.begin(), unreleased_.begin() + static_cast<std::ptrdiff_t>(n));
+  unreleased_.erase(unreleased_.begin(), unreleased_.begin() + static_cast<std::ptrdiff_t>(n));
+  v.forward = releasing_;
+  c2s_released_ += n;
+}
+
+TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
+  wire::FeedResult r = decoder_.feed(wire::Direction::c2s, bytes);
+  TapVerdict v = take(r, events);
+  release(bytes, v);
+  return v;
+}
+
+TapVerdict TapStream::server_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
+  wire::FeedResult r = decoder_.feed(wire::Direction::s2c, bytes);
+  TapVerdict v = take(r, events);
   if (!upgraded_ && decoder_.phase(wire::Direction::s2c) == wire::StreamDecoder::Phase::websocket) upgraded_ = true;
+  release({}, v);
+  return v;
 }
 
 }  // namespace relay

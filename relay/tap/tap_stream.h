@@ -3,6 +3,12 @@
 // becomes a mirror event body, and the header rules the decoder finds broken
 // in client frames become verdicts the tap enforces (RFC 6455 5.1: a server
 // MUST close on an unmasked client frame; libwebsockets 4.1.6 does not).
+// Client bytes go on to the server only once the decoder has judged them
+// (StreamDecoder::settled): a request head only when whole and within the
+// rules (wire/request_rules.h), bytes after an upgrade request only after its
+// answer went by (lws 4.1.6 overwrites input that arrives in the same read as
+// the request with its own 101). Credentials are blanked in every event
+// (wire/credentials.h) and the long-poll session shown by its label.
 // Pure: no lws, no clock; the caller publishes the events.
 #pragma once
 
@@ -15,6 +21,7 @@
 #include <vector>
 
 #include "relay/metrics.h"
+#include "relay/tap/session_labels.h"
 #include "wire/events.h"
 #include "wire/stream_decoder.h"
 
@@ -27,34 +34,46 @@ struct FirstClose {
   std::string reason;
 };
 
-// A client frame broke a rule: the tap forwards only the bytes before it,
-// sends the relay's close frame and drops the connection.
+// What the tap does with the client's bytes after a chunk of either direction.
+// A client frame or request broke a rule: the tap forwards only the bytes
+// before it, answers (close frame, or the HTTP refusal) and drops the connection.
 struct TapVerdict {
-  std::size_t forward = 0;           // bytes of this chunk that may go on to the inner server
+  std::span<const std::uint8_t> forward;   // c2s bytes now judged, for the inner server (valid until the next call)
   bool close = false;
   std::uint16_t close_code = 1002;
   std::string rule;                  // "RFC 6455 5.1: client frames must be masked"
+  int http_status = 0;               // a request was refused: answer `response` (not a close frame)
+  std::string response;              // wire::build_refusal_response
 };
 
 class TapStream {
  public:
-  TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics);
+  TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics, SessionLabels& labels);
 
   TapVerdict client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events);
-  void server_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events);
+  // The server's answer may release client bytes held since an upgrade request.
+  TapVerdict server_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events);
 
   bool websocket() const;                 // a 101 went by
   bool at_server_frame_boundary() const;  // nothing half-sent to the client: a close frame may follow
+  bool at_server_message_boundary() const;  // HTTP, nothing half-sent to the client: a response may follow
   const std::optional<FirstClose>& first_close() const { return first_close_; }
 
  private:
   void account(const wire::Unit& unit, wire::Direction dir);
   void note_close(const wire::Frame& f);
+  void blank(wire::Unit& unit);
+  TapVerdict take(wire::FeedResult& r, std::vector<wire::EventBody>& events);
+  void release(std::span<const std::uint8_t> chunk, TapVerdict& v);
 
   std::uint64_t conn_;
   Metrics& metrics_;
+  SessionLabels& labels_;
   wire::StreamDecoder decoder_;
-  std::uint64_t c2s_fed_ = 0;
+  std::uint64_t c2s_limit_ = 0;            // c2s stream offset up to which bytes are judged and allowed
+  std::uint64_t c2s_released_ = 0;         // c2s stream offset: bytes before it went to the server
+  std::vector<std::uint8_t> unreleased_;   // c2s bytes fed, not yet judged (bounded by the decoder's limits)
+  std::vector<std::uint8_t> releasing_;    // what a verdict's forward points at when it came from unreleased_
   std::deque<Carrier> request_carriers_;   // c2s requests waiting for their s2c response
   bool upgraded_ = false;
   std::optional<FirstClose> first_close_;

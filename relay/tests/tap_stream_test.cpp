@@ -1,6 +1,7 @@
 // TapStream: units -> events with the connection id, the verdict for an
-// unmasked client frame (only the bytes before it go on), and the first
-// close frame deciding the `close` event. Pure (no lws).
+// unmasked client frame (only the bytes before it go on), the first close
+// frame deciding the `close` event, bytes held until judged, refused requests
+// and blanked credentials. Pure (no lws).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -23,9 +24,12 @@ const std::string k101 =
     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
     "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
 
+std::string text_of(std::span<const std::uint8_t> b) { return {b.begin(), b.end()}; }
+
 struct Upgraded {
   Metrics metrics;
-  TapStream tap{12, 64 * 1024, metrics};
+  SessionLabels labels;
+  TapStream tap{12, 64 * 1024, metrics, labels};
   std::vector<wire::EventBody> events;
   Upgraded() {
     tap.client_bytes(bytes_of(kUpgrade), events);
@@ -55,7 +59,7 @@ TEST(TapStream, UnmaskedClientFrameStopsForwardingAtItsFirstByte) {
   const std::string unmasked = "\x81\x05Hello";
   TapVerdict v = u.tap.client_bytes(bytes_of(masked + unmasked), u.events);
   EXPECT_TRUE(v.close);
-  EXPECT_EQ(v.forward, masked.size()) << "should forward the 11 bytes before the unmasked frame";
+  EXPECT_EQ(v.forward.size(), masked.size()) << "should forward the 11 bytes before the unmasked frame";
   EXPECT_EQ(v.close_code, 1002);
   EXPECT_EQ(v.rule, "RFC 6455 5.1: client frames must be masked");
   ASSERT_EQ(u.events.size(), 2u) << "both frames get their frame event";
@@ -77,6 +81,78 @@ TEST(TapStream, FirstCloseFrameIsTheClients) {
   EXPECT_EQ(u.tap.first_close()->by, wire::ClosedBy::client);
   EXPECT_EQ(u.tap.first_close()->code, std::optional<std::uint16_t>(1000));
   EXPECT_EQ(u.tap.first_close()->reason, "bye");
+}
+
+struct Fresh {
+  Metrics metrics;
+  SessionLabels labels;
+  TapStream tap{7, 64 * 1024, metrics, labels};
+  std::vector<wire::EventBody> events;
+};
+
+// Issue 17: frames sent in the same write as the upgrade request wait for the
+// 101 (lws 4.1.6 overwrites input read together with the request), and are
+// checked then: an unmasked one closes 1002 and is never forwarded.
+TEST(TapStream, FramesSentWithTheUpgradeWaitForThe101AndAreChecked) {
+  Fresh t;
+  const std::string in = kUpgrade + "\x81\x05Hello";   // forward may point into it: keep it alive
+  TapVerdict v = t.tap.client_bytes(bytes_of(in), t.events);
+  EXPECT_FALSE(v.close);
+  EXPECT_EQ(text_of(v.forward), kUpgrade) << "only the request may go on before its answer";
+  v = t.tap.server_bytes(bytes_of(k101), t.events);
+  EXPECT_TRUE(v.close) << "the unmasked frame held since the request breaks RFC 6455 5.1";
+  EXPECT_EQ(v.rule, "RFC 6455 5.1: client frames must be masked");
+  EXPECT_TRUE(v.forward.empty()) << "should forward nothing of the unmasked frame, but forwarded "
+                                 << v.forward.size() << " bytes";
+}
+
+TEST(TapStream, MaskedFramesSentWithTheUpgradeGoOnExactlyAfterThe101) {
+  Fresh t;
+  const std::string masked = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
+  const std::string in = kUpgrade + masked + masked;
+  TapVerdict v = t.tap.client_bytes(bytes_of(in), t.events);
+  EXPECT_EQ(text_of(v.forward), kUpgrade);
+  v = t.tap.server_bytes(bytes_of(k101), t.events);
+  EXPECT_FALSE(v.close);
+  EXPECT_EQ(text_of(v.forward), masked + masked) << "the held frames, byte for byte";
+  v = t.tap.client_bytes(bytes_of(masked), t.events);
+  EXPECT_EQ(text_of(v.forward), masked) << "after the switch, straight through";
+}
+
+TEST(TapStream, RequestHeadGoesOnOnlyWhenWhole) {
+  Fresh t;
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  TapVerdict v = t.tap.client_bytes(bytes_of(get.substr(0, 20)), t.events);
+  EXPECT_TRUE(v.forward.empty());
+  v = t.tap.client_bytes(bytes_of(get.substr(20)), t.events);
+  EXPECT_EQ(text_of(v.forward), get);
+}
+
+TEST(TapStream, UpgradeWithABodyIsRefused400BeforeTheServerSeesIt) {
+  Fresh t;
+  std::string req = kUpgrade;
+  req.insert(req.size() - 2, "Content-Length: 1000000\r\n");
+  const std::string in = req + "\x81\x05Hello";
+  TapVerdict v = t.tap.client_bytes(bytes_of(in), t.events);
+  EXPECT_TRUE(v.close);
+  EXPECT_EQ(v.http_status, 400);
+  EXPECT_TRUE(v.forward.empty());
+  EXPECT_EQ(v.rule.rfind("RFC 6455 4.1", 0), 0u) << v.rule;
+  EXPECT_EQ(v.response.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << v.response;
+}
+
+TEST(TapStream, SessionIdIsBlankedAndLabelled) {
+  Fresh t;
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  const std::string get = "GET /poll/recv?session=" + id + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  t.tap.client_bytes(bytes_of(get), t.events);
+  ASSERT_EQ(t.events.size(), 1u);
+  const auto* h = std::get_if<wire::Http>(&t.events[0]);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->start_line, "GET /poll/recv?session=" + std::string(32, '*') + " HTTP/1.1");
+  EXPECT_EQ(h->bytes.size(), get.size()) << "same length";
+  EXPECT_EQ(text_of(h->bytes).find(id), std::string::npos);
+  EXPECT_EQ(h->session, "session #1");
 }
 
 }  // namespace

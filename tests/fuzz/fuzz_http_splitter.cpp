@@ -2,6 +2,7 @@
 // (fuzz_input.h). Checks that complete messages are the input bytes at their
 // offsets and that buffering stays bounded.
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "fuzz_input.h"
@@ -9,7 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace wire;
-  const HttpOptions options{256, 128};
+  const HttpOptions options{256, 128, std::nullopt};
   HttpSplitter splitter(options);
   std::vector<std::uint8_t> stream[2];
   auto check = [&](const HttpFeed& f) {

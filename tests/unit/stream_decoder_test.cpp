@@ -234,5 +234,39 @@ TEST(StreamDecoder, InterleavedDirectionsAndFinishMidFrame) {
   EXPECT_EQ(std::get<Raw>(s.units[3]).offset, kUpgrade.size() + 4);
 }
 
+// 5.4: a continuation with nothing to continue, and a new data frame inside a
+// fragmented message, are breaches (1002) like the header rules (issue 17 item 8).
+TEST(StreamDecoder, FragmentationOrderBreachesAreReported) {
+  {
+    Session s;
+    s.upgrade();
+    s.feed(Direction::c2s, encode_client_frame(Opcode::continuation, as_span("lo"), kKey, true));
+    ASSERT_EQ(s.breaches.size(), 1u);
+    EXPECT_EQ(s.breaches[0].error.rule, "RFC 6455 5.4");
+    EXPECT_EQ(s.breaches[0].close_code, 1002);
+    EXPECT_EQ(s.breaches[0].unit_index, 2u);
+  }
+  {
+    Session s;
+    s.upgrade();
+    s.feed(Direction::c2s, encode_client_frame(Opcode::text, as_span("Hel"), kKey, false));
+    s.feed(Direction::c2s, encode_client_frame(Opcode::ping, as_span(""), kKey, true));   // 5.4: control frames may come between
+    s.feed(Direction::c2s, encode_client_frame(Opcode::text, as_span("x"), kKey, true));
+    ASSERT_EQ(s.breaches.size(), 1u);
+    EXPECT_EQ(s.breaches[0].unit_index, 4u);
+    EXPECT_NE(s.breaches[0].error.reason.find("before the fragmented message ended"), std::string::npos);
+  }
+}
+
+// Bytes after an upgrade request are settled only once the 101 went by.
+TEST(StreamDecoder, BytesAfterAnUpgradeRequestSettleWithThe101) {
+  Session s;
+  const Bytes frame = encode_client_frame(Opcode::text, as_span("Hello"), kKey);
+  s.feed(Direction::c2s, cat({bytes_of(kUpgrade), frame}));
+  EXPECT_EQ(s.decoder.settled(Direction::c2s), kUpgrade.size());
+  s.feed(Direction::s2c, as_span(k101));
+  EXPECT_EQ(s.decoder.settled(Direction::c2s), kUpgrade.size() + frame.size());
+}
+
 }  // namespace
 }  // namespace wire

@@ -97,6 +97,7 @@ std::string describe(const Entry& e, std::size_t max_preview) {
   const auto& body = e.event.body;
   if (const auto* h = e.http()) {
     std::string s = h->dir == wire::Direction::c2s ? request_of(h->start_line, false) : status_of(h->start_line);
+    if (!h->session.empty()) s += " · " + h->session;   // the long-poll id itself is blanked
     if (h->body_len > 0) {
       std::snprintf(buf, sizeof buf, " · %llu B body", static_cast<unsigned long long>(h->body_len));
       s += buf;
@@ -167,6 +168,7 @@ std::string describe(const Entry& e, std::size_t max_preview) {
 std::string arrow_label(const Entry& e, std::size_t max_preview) {
   if (const auto* h = e.http()) {
     std::string s = h->dir == wire::Direction::c2s ? request_of(h->start_line, true) : status_of(h->start_line);
+    if (!h->session.empty()) s += " · " + h->session;
     // A body worth seeing (a long-poll answer carrying chat messages): its first characters.
     if (h->body_len > 0) {
       static constexpr std::uint8_t crlf2[] = {'\r', '\n', '\r', '\n'};

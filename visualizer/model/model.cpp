@@ -251,7 +251,8 @@ void Model::track_connection(Entry& e) {
         else if (cv.role == ConnRole::unknown) cv.role = ConnRole::http;
       }
       if (rl) {
-        const std::string session = query_param(rl->target, "session");
+        // The relay shows a session by its label (the id is blanked); older captures hold the id.
+        const std::string session = !h->session.empty() ? h->session : query_param(rl->target, "session");
         if (!session.empty()) join_session(session, e.conn);
       }
       if (wire::header_has_token(h->headers, "Upgrade", "websocket") && !cv.upgrade_request_seq)
@@ -259,7 +260,7 @@ void Model::track_connection(Entry& e) {
     } else {
       const Entry* req = e.paired_seq ? by_seq(*e.paired_seq) : nullptr;
       if (req && req->http() && req->http()->start_line.rfind("POST /poll/open", 0) == 0) {
-        const std::string session = json_string_field(h->bytes, "session");
+        const std::string session = !h->session.empty() ? h->session : json_string_field(h->bytes, "session");
         if (!session.empty()) join_session(session, e.conn);
       }
       if (e.paired_seq && cv.upgrade_request_seq == e.paired_seq) {

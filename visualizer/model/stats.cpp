@@ -210,7 +210,8 @@ void Stats::on_http(const Entry& e) {
     const std::string target = line ? line->target : std::string{};
     if (target.rfind("/poll/", 0) == 0) {
       c.role = Tracker::Role::long_poll;
-      req.session = query_param(target, "session");
+      // The relay's label ("session #3"; the id itself is blanked), or the id in older captures.
+      req.session = !h.session.empty() ? h.session : query_param(target, "session");
       const std::string path = target.substr(0, target.find('?'));
       TransportStats& p = poll_;
       ++p.total_requests;
@@ -280,7 +281,8 @@ void Stats::on_http(const Entry& e) {
   p.delivery_header_bytes += req.head + head;
   p.delivery_payload_bytes += req.body + h.body_len;
   for (const std::string& from : said_from) {
-    on_delivery(TransportKind::long_poll, from, "session " + req.session, e.event.t_us);
+    const bool labelled = req.session.rfind("session ", 0) == 0;   // already "session #3"
+    on_delivery(TransportKind::long_poll, from, labelled ? req.session : "session " + req.session, e.event.t_us);
   }
   p.add_cumulative_point(e.event.t_us);
 }

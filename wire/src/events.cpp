@@ -119,6 +119,7 @@ struct Writer {
     j["body_len"] = e.body_len;
     j["bytes"] = base64_encode(e.bytes);
     j["truncated"] = e.truncated;
+    if (!e.session.empty()) j["session"] = valid_utf8_or_replaced(e.session);
   }
   void operator()(const Frame& e) const {
     j["conn"] = e.conn;

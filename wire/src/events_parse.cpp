@@ -262,6 +262,7 @@ Http read_http(Fields& f, const json& j) {
   e.bytes = f.bytes("bytes");
   // Added after the first draft of v1: absent means false.
   if (j.contains("truncated")) e.truncated = f.boolean("truncated");
+  e.session = f.optional_string("session");
   return e;
 }
 

@@ -102,12 +102,13 @@ Framing body_framing(const HttpHeaders& headers, bool is_request) {
 
 struct HttpSplitter::Impl final : detail::Decider {
   explicit Impl(HttpOptions options)
-      : c2s(Direction::c2s, options, this), s2c(Direction::s2c, options, this) {}
+      : c2s(Direction::c2s, options, this), s2c(Direction::s2c, options, this), rules(options.request_rules) {}
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
   ~Impl() = default;
 
   MessageParser c2s, s2c;
+  std::optional<RequestLimits> rules;
   std::deque<RequestInfo> requests;
   std::string extensions;
   // Set while a response head is read; acted on once that response is done.
@@ -129,6 +130,7 @@ struct HttpSplitter::Impl final : detail::Decider {
     info.upgrade = find_header(head.headers, "Upgrade").has_value();
     if (requests.size() < kMaxPendingRequests) requests.push_back(info);
     Framing f = body_framing(head.headers, true);
+    if (rules) f.refusal = check_request_head(head.start_line, head.headers, *rules);
     // RFC 6455 4.1: after an upgrade request the client may send frames as
     // soon as it sees the 101; hold its bytes until the answer is known.
     if (info.upgrade) f.after = After::hold;
@@ -237,5 +239,6 @@ HttpPhase HttpSplitter::phase(Direction dir) const {
 const std::string& HttpSplitter::extensions() const { return impl_->extensions; }
 std::size_t HttpSplitter::pending(Direction dir) const { return impl_->parser(dir).pending(); }
 std::uint64_t HttpSplitter::offset(Direction dir) const { return impl_->parser(dir).offset(); }
+std::uint64_t HttpSplitter::settled(Direction dir) const { return impl_->parser(dir).settled(); }
 
 }  // namespace wire

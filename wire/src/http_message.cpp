@@ -67,6 +67,40 @@ void MessageParser::reset_message() {
   truncated_ = false;
 }
 
+const RequestLimits* MessageParser::rules() const {
+  return dir_ == Direction::c2s && options_.request_rules ? &*options_.request_rules : nullptr;
+}
+
+// request_rules: the request is refused. Its complete head becomes an Http
+// unit (or the bytes read so far a Raw one), the breach says where it began,
+// and this direction stops: the caller answers with refusal.status and closes.
+void MessageParser::refuse(HttpFeed& out, RequestRefusal refusal, bool whole_head) {
+  flush_junk(out);
+  const std::uint64_t at = msg_.empty() ? offset_ - to_u64(line_.size()) : msg_offset_;
+  std::string why = refusal.rule + ": " + refusal.reason;
+  const std::size_t before = out.units.size();
+  if (whole_head) {
+    framing_ = Framing{};
+    framing_.after = After::stop;
+    framing_.stop_why = why;
+    complete_message(out);
+  } else {
+    fail_message(out, why);
+  }
+  const std::size_t index = out.units.size() > before ? out.units.size() - 1 : out.units.size();
+  out.breaches.push_back(HttpBreach{index, at, std::move(refusal)});
+  state_ = State::stopped;
+  stop_why_ = std::move(why);
+}
+
+std::uint64_t MessageParser::settled() const {
+  switch (state_) {
+    case State::start_line: return offset_ - to_u64(line_.size() + junk_.size());
+    case State::header_lines: return msg_offset_;
+    default: return offset_;   // hold: held_ is not counted in offset_ yet
+  }
+}
+
 void MessageParser::fail_message(HttpFeed& out, std::string why) {
   // Without a message started, the bytes are just the line being read.
   const std::uint64_t at = msg_.empty() ? offset_ - to_u64(line_.size()) : msg_offset_;
@@ -130,6 +164,7 @@ void MessageParser::complete_message(HttpFeed& out) {
 void MessageParser::on_start_line(HttpFeed& out) {
   const std::string text = line_text();
   const bool ok = dir_ == Direction::c2s ? is_request_line(text) : parse_status_line(text).has_value();
+  if (!ok && !text.empty() && rules() != nullptr) return refuse(out, not_a_request_line(text), false);
   if (!ok) {
     // RFC 9112 2.2: skip what is not a start line, up to the next line that is one.
     if (junk_.empty()) {
@@ -161,6 +196,7 @@ void MessageParser::on_header_line(HttpFeed& out) {
   }
   // RFC 9112 5.2: obsolete line folding (a line starting with SP or HTAB) is rejected.
   auto field = (text[0] == ' ' || text[0] == '\t') ? std::nullopt : parse_field_line(text);
+  if (!field && rules() != nullptr) return refuse(out, not_a_field_line(text), false);
   if (!field) {
     // A head we cannot read: report it and look for the next start line.
     Bytes bytes = std::move(msg_);
@@ -173,10 +209,17 @@ void MessageParser::on_header_line(HttpFeed& out) {
     return;
   }
   head_.headers.push_back(std::move(*field));
+  if (const RequestLimits* r = rules(); r != nullptr && head_.headers.size() > r->max_fields)
+    refuse(out, too_many_fields(*r), false);
 }
 
 void MessageParser::on_head_complete(HttpFeed& out) {
   framing_ = decider_->on_head(dir_, head_);
+  if (framing_.refusal) return refuse(out, std::move(*framing_.refusal), true);
+  if (!framing_.error.empty() && rules() != nullptr) {
+    const auto colon = framing_.error.find(": ");   // "RFC 9112 6.3: ..."
+    return refuse(out, RequestRefusal{400, framing_.error.substr(0, colon), framing_.error.substr(colon + 2)}, true);
+  }
   if (!framing_.error.empty()) {
     fail_message(out, framing_.error);
     return;
@@ -240,6 +283,7 @@ std::size_t MessageParser::feed(std::span<const std::uint8_t> in, HttpFeed& out)
     switch (state_) {
       case State::start_line:
         if (take_line(in, i)) on_start_line(out);
+        else if (rules() != nullptr && line_.size() > rules()->max_head) refuse(out, request_line_too_long(*rules()), false);
         else if (line_.size() > options_.max_head) {
           flush_junk(out);
           fail_message(out, "RFC 9112 3: a start line longer than " + std::to_string(options_.max_head) + " bytes");
@@ -247,6 +291,8 @@ std::size_t MessageParser::feed(std::span<const std::uint8_t> in, HttpFeed& out)
         break;
       case State::header_lines:
         if (take_line(in, i)) on_header_line(out);
+        if (state_ == State::header_lines && rules() != nullptr && msg_.size() + line_.size() > rules()->max_head)
+          refuse(out, head_too_large(*rules()), false);
         if (state_ == State::header_lines && msg_.size() + line_.size() > options_.max_head)
           fail_message(out, "RFC 9112 2: an HTTP head longer than " + std::to_string(options_.max_head) + " bytes");
         break;
@@ -292,7 +338,15 @@ std::size_t MessageParser::feed(std::span<const std::uint8_t> in, HttpFeed& out)
       case State::hold:
         held_.insert(held_.end(), in.begin() + static_cast<std::ptrdiff_t>(i), in.end());
         i = in.size();
-        if (held_.size() > options_.max_head)
+        if (held_.size() > options_.max_head && rules() != nullptr) {
+          // A server cannot tell what it would have answered: close without one.
+          const std::uint64_t at = offset_;
+          stop_now(out, "RFC 6455 4.1: more than " + std::to_string(options_.max_head) +
+                            " bytes sent after an upgrade request before its answer");
+          out.breaches.push_back(HttpBreach{out.units.size() - 1, at,
+                                            RequestRefusal{0, "RFC 6455 4.1", "too many bytes sent before the answer to "
+                                                                              "the upgrade request"}});
+        } else if (held_.size() > options_.max_head)
           stop_now(out, "RFC 6455 4.1: more than " + std::to_string(options_.max_head) +
                             " bytes sent after an upgrade request before its answer; decoding of this direction stopped");
         break;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@ struct Framing {
   std::uint64_t length = 0;     // BodyKind::length
   After after = After::next;
   std::string error;            // not empty: the head cannot be framed (Raw, then stop)
+  std::optional<RequestRefusal> refusal;   // request_rules: refused (the head is emitted, then stop)
   std::string stop_why;         // After::stop: why later bytes are not HTTP
 };
 
@@ -72,6 +74,7 @@ class MessageParser {
 
   State state() const { return state_; }
   std::uint64_t offset() const { return offset_; }
+  std::uint64_t settled() const;
   std::size_t pending() const { return line_.size() + msg_.size() + held_.size() + junk_.size(); }
 
  private:
@@ -88,6 +91,8 @@ class MessageParser {
   void fail_message(HttpFeed& out, std::string why);   // message so far -> Raw, stop
   void emit_raw(HttpFeed& out, std::uint64_t offset, Bytes bytes, std::string why);
   void reset_message();
+  const RequestLimits* rules() const;   // set for c2s with HttpOptions::request_rules
+  void refuse(HttpFeed& out, RequestRefusal refusal, bool whole_head);
 
   Direction dir_;
   HttpOptions options_;

@@ -19,6 +19,26 @@ const char* message_error_name(MessageError e) {
   return "?";
 }
 
+Error fragmentation_error(MessageError e, std::size_t offset) {
+  if (e == MessageError::continuation_without_start)
+    return {"RFC 6455 5.4", "a continuation frame arrived with no fragmented message to continue", offset};
+  return {"RFC 6455 5.4",
+          "a new text or binary frame arrived before the fragmented message ended (FIN); "
+          "fragments of one message must not be interleaved with another",
+          offset};
+}
+
+std::optional<MessageError> check_fragment_order(bool& open, Opcode opcode, bool fin) {
+  if (is_control(opcode)) return std::nullopt;
+  if (opcode == Opcode::continuation) {
+    if (!open) return MessageError::continuation_without_start;   // 5.4
+  } else if (open) {
+    return MessageError::data_inside_fragmented;                  // 5.4
+  }
+  open = !fin;
+  return std::nullopt;
+}
+
 MessageAssembler::MessageAssembler(MessageLimits limits) : limits_(limits) {}
 
 void MessageAssembler::reset() {
@@ -33,14 +53,8 @@ MessageAssembler::Output MessageAssembler::fail(MessageError e, std::size_t offs
   out.error_kind = e;
   switch (e) {
     case MessageError::continuation_without_start:
-      out.error = {"RFC 6455 5.4", "a continuation frame arrived with no fragmented message to continue", offset};
-      out.close_code = 1002;
-      break;
     case MessageError::data_inside_fragmented:
-      out.error = {"RFC 6455 5.4",
-                   "a new text or binary frame arrived before the fragmented message ended (FIN); "
-                   "fragments of one message must not be interleaved with another",
-                   offset};
+      out.error = fragmentation_error(e, offset);
       out.close_code = 1002;
       break;
     case MessageError::invalid_utf8:

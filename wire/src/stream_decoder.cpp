@@ -8,6 +8,7 @@
 #include "wire/frame.h"
 #include "wire/handshake.h"
 #include "wire/http.h"
+#include "wire/message.h"
 
 namespace wire {
 
@@ -36,6 +37,7 @@ class FrameReader {
     rules_.stop_on_rule_break = false;   // a tap reports every frame, breaches included
     decoder_ = FrameHeaderDecoder(rules_);
     state_ = State::header;
+    fragmented_open_ = false;
   }
 
   void feed(std::span<const std::uint8_t> in, FeedResult& out) {
@@ -119,6 +121,10 @@ class FrameReader {
       out.breaches.push_back(FrameBreach{out.units.size(), frame_error(*e, static_cast<std::size_t>(frame_offset_) +
                                                                                error_byte(*e)),
                                          close_code_for(*e)});
+    } else if (auto m = check_fragment_order(fragmented_open_, header_.opcode, header_.fin)) {
+      // 5.4: the byte that names the opcode is the frame's first.
+      out.breaches.push_back(
+          FrameBreach{out.units.size(), fragmentation_error(*m, static_cast<std::size_t>(frame_offset_)), 1002});
     }
     out.units.emplace_back(std::move(f));
     header_bytes_.clear();
@@ -163,6 +169,7 @@ class FrameReader {
   Bytes payload_;
   std::uint64_t remaining_ = 0;
   std::string stop_why_;
+  bool fragmented_open_ = false;    // 5.4: a data frame without FIN went by, its last continuation not yet
 };
 
 }  // namespace
@@ -170,7 +177,7 @@ class FrameReader {
 struct StreamDecoder::Impl {
   explicit Impl(StreamDecoderOptions o)
       : options(o),
-        http(HttpOptions{o.max_http_head, o.max_payload_kept}),
+        http(HttpOptions{o.max_http_head, o.max_payload_kept, o.request_rules}),
         c2s(Direction::c2s, o.max_payload_kept),
         s2c(Direction::s2c, o.max_payload_kept) {}
 
@@ -183,6 +190,10 @@ struct StreamDecoder::Impl {
 
   // HTTP units first, then the frames of any direction that just switched.
   void take(HttpFeed&& h, FeedResult& out) {
+    for (auto& b : h.breaches) {
+      b.unit_index += out.units.size();
+      out.refused.push_back(std::move(b));
+    }
     for (auto& u : h.units) {
       std::visit([&out](auto&& unit) { out.units.emplace_back(std::move(unit)); }, std::move(u));
     }
@@ -196,6 +207,7 @@ struct StreamDecoder::Impl {
   }
   static std::size_t index(Direction d) { return d == Direction::c2s ? 0 : 1; }
   bool started[2] = {false, false};
+  std::uint64_t fed[2] = {0, 0};
 };
 
 StreamDecoder::StreamDecoder(StreamDecoderOptions options) : impl_(std::make_unique<Impl>(options)) {}
@@ -205,6 +217,7 @@ StreamDecoder& StreamDecoder::operator=(StreamDecoder&&) noexcept = default;
 
 FeedResult StreamDecoder::feed(Direction dir, std::span<const std::uint8_t> bytes) {
   FeedResult out;
+  impl_->fed[Impl::index(dir)] += bytes.size();
   if (impl_->http.phase(dir) == HttpPhase::websocket) {
     impl_->frames(dir).feed(bytes, out);
   } else {
@@ -230,6 +243,10 @@ StreamDecoder::Phase StreamDecoder::phase(Direction dir) const {
 }
 
 const std::string& StreamDecoder::extensions() const { return impl_->extensions; }
+
+std::uint64_t StreamDecoder::settled(Direction dir) const {
+  return impl_->http.phase(dir) == HttpPhase::http ? impl_->http.settled(dir) : impl_->fed[Impl::index(dir)];
+}
 
 std::size_t StreamDecoder::pending(Direction dir) const {
   return impl_->http.phase(dir) == HttpPhase::websocket ? impl_->frames(dir).pending() : impl_->http.pending(dir);

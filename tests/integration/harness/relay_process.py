@@ -15,8 +15,9 @@ import tempfile
 import threading
 import time
 
-LISTEN_RE = re.compile(r"wirelab-relay: listening on (\w+)://127\.0\.0\.1:(\d+)")
-MIRROR_RE = re.compile(r"wirelab-relay: mirror on ws://127\.0\.0\.1:(\d+)/mirror")
+# host: "127.0.0.1", "0.0.0.0" or "[::1]" (the resolved address the relay bound)
+LISTEN_RE = re.compile(r"wirelab-relay: listening on (\w+)://(\[[0-9a-f:.]+\]|[0-9.]+):(\d+)")
+MIRROR_RE = re.compile(r"wirelab-relay: mirror on ws://(\[[0-9a-f:.]+\]|[0-9.]+):(\d+)/mirror")
 START_TIMEOUT_S = float(os.environ.get("WIRELAB_START_TIMEOUT", "30"))
 
 _live = []   # every started relay, for the atexit / signal backstop
@@ -59,6 +60,7 @@ class Relay:
         self.port = None
         self.scheme = None
         self.mirror_port = None
+        self.host = self.mirror_host = None
         self.lines = []
         self._lines_cond = threading.Condition()
         self.exit_code = None
@@ -112,10 +114,10 @@ class Relay:
                 for line in self.lines:
                     m = LISTEN_RE.search(line)
                     if m:
-                        self.scheme, self.port = m.group(1), int(m.group(2))
+                        self.scheme, self.host, self.port = m.group(1), m.group(2), int(m.group(3))
                     m = MIRROR_RE.search(line)
                     if m:
-                        self.mirror_port = int(m.group(1))
+                        self.mirror_host, self.mirror_port = m.group(1), int(m.group(2))
                 if self.port and self.mirror_port:
                     return
                 if self.proc.poll() is not None:

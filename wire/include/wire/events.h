@@ -61,6 +61,9 @@ struct Http {
   std::uint64_t body_len = 0;        // body bytes as on the wire (chunked coding included)
   Bytes bytes;                       // the exact message, head and body; body maybe cut (truncated)
   bool truncated = false;            // bytes holds only the first part of the body
+  // The long-poll session this message names, as a label ("session #3"); its
+  // id is never in an event (credentials.h blanks it). "" when none (JSON: absent).
+  std::string session{};
 };
 // One WebSocket frame exactly as it crossed the wire (RFC 6455 5.2).
 struct Frame {

@@ -18,6 +18,7 @@
 
 #include "wire/events.h"
 #include "wire/handshake.h"
+#include "wire/request_rules.h"
 
 namespace wire {
 
@@ -26,6 +27,10 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 struct HttpOptions {
   std::size_t max_head = 64 * 1024;        // a longer head becomes Raw and the direction stops
   std::size_t max_body_kept = 64 * 1024;   // body bytes kept in Http::bytes; the rest only counted
+  // Set: requests (c2s) are checked as a server would (request_rules.h); a
+  // refused one ends the direction with an HttpBreach. Unset: everything is
+  // decoded as well as it can be (a viewer of someone else's bytes).
+  std::optional<RequestLimits> request_rules{};
 };
 
 // ---- small parsers, usable on their own -------------------------------------
@@ -64,9 +69,18 @@ struct WebSocketBytes {
   Bytes bytes;
 };
 
+// A request refused by HttpOptions::request_rules. Its head (or the bytes of
+// it read so far) is the unit at unit_index; decoding of c2s then stops.
+struct HttpBreach {
+  std::size_t unit_index = 0;   // == units.size() when no byte of it was kept
+  std::uint64_t offset = 0;     // c2s stream offset where the refused request begins
+  RequestRefusal refusal;
+};
+
 struct HttpFeed {
   std::vector<HttpUnit> units;            // complete messages and unparsable bytes, in order
   std::vector<WebSocketBytes> websocket;  // set when a direction switched during this call
+  std::vector<HttpBreach> breaches;       // requests refused during this call (request_rules only)
 };
 
 enum class HttpPhase : std::uint8_t { http, websocket, stopped };
@@ -94,6 +108,10 @@ class HttpSplitter {
   // Stream offset of the first byte HTTP has not consumed; after a switch,
   // where that direction's WebSocket frames begin.
   std::uint64_t offset(Direction dir) const;
+  // Stream offset up to which bytes are judged: whole messages, and the body
+  // so far of a message whose head is complete. Not yet judged: a head still
+  // arriving, and bytes held after an upgrade request until its answer.
+  std::uint64_t settled(Direction dir) const;
 
  private:
   struct Impl;

@@ -65,4 +65,12 @@ class MessageAssembler {
 
 const char* message_error_name(MessageError e);
 
+// 5.4 on frame headers alone, for a decoder that does not reassemble
+// payloads: whether a data frame fits the fragments seen before it (`open`:
+// a fragmented message is open; updated). Control frames always fit.
+// Returns continuation_without_start or data_inside_fragmented.
+std::optional<MessageError> check_fragment_order(bool& open, Opcode opcode, bool fin);
+// The rule and reason of those two 5.4 errors (both close with 1002).
+Error fragmentation_error(MessageError e, std::size_t offset);
+
 }  // namespace wire

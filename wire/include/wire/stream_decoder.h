@@ -8,12 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "wire/events.h"
+#include "wire/http.h"
 
 namespace wire {
 
@@ -27,12 +29,16 @@ struct StreamDecoderOptions {
   // An HTTP head longer than this becomes a Raw unit and the direction stops.
   // HTTP bodies are kept up to max_payload_kept too (Http::truncated).
   std::size_t max_http_head = 64 * 1024;
+  // Set: client requests are checked as a server would (request_rules.h) and
+  // a refused one comes back in FeedResult::refused; c2s decoding then stops.
+  std::optional<RequestLimits> request_rules{};
 };
 
 // A rule a decoded frame breaks, found while decoding (RFC 6455, server role:
 // client frames must be masked, server frames must not be, control frames
 // <= 125 bytes and not fragmented, no reserved opcodes, no RSV bits without a
-// negotiated extension). The frame is still emitted; the caller decides.
+// negotiated extension; 5.4: no continuation without a fragmented message
+// open, no new data frame inside one). The frame is still emitted; the caller decides.
 struct FrameBreach {
   std::size_t unit_index = 0;   // index into the units returned by the same feed()
   Error error;                  // rule "RFC 6455 5.1" etc., reason, offset
@@ -42,6 +48,7 @@ struct FrameBreach {
 struct FeedResult {
   std::vector<Unit> units;
   std::vector<FrameBreach> breaches;
+  std::vector<HttpBreach> refused;   // request_rules; unit_index into units
 };
 
 class StreamDecoder {
@@ -65,6 +72,11 @@ class StreamDecoder {
   const std::string& extensions() const;
   // Bytes buffered for a unit not yet complete, per direction.
   std::size_t pending(Direction dir) const;
+  // Stream offset up to which this direction's bytes are judged (HttpSplitter::
+  // settled while HTTP; every byte fed once frames or a stop took over). A
+  // proxy that passes on only settled bytes never lets its server see a
+  // request head before the rules did, nor frames before the 101 went by.
+  std::uint64_t settled(Direction dir) const;
 
  private:
   struct Impl;

@@ -1,0 +1,33 @@
+// Credentials in HTTP bytes that a mirror or a capture must never carry, found
+// and overwritten in place by '*' of the same length, so byte counts, offsets
+// and the long-poll / WebSocket comparisons stay exact:
+//   - the long-poll session id: "?session=ID" / "&session=ID" anywhere (request
+//     targets, Referer), and "session":"ID" in a JSON body (POST /poll/open's answer);
+//   - the values of Cookie, Set-Cookie, Authorization and Proxy-Authorization
+//     (the two Authorization fields keep their scheme: "Bearer ******").
+// Nothing in WebSocket frames of the chat is a credential. Pure, never throws.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+#include "wire/events.h"
+
+namespace wire {
+
+inline constexpr char kBlank = '*';
+
+struct Blanked {
+  std::size_t count = 0;   // credentials overwritten
+  std::string session;     // the first session id found (before blanking), "" when none: to label it
+};
+
+// Any HTTP text (a head, a whole message, bytes that did not parse): every
+// line is looked at as a field line, and session ids anywhere.
+Blanked blank_credentials(std::span<std::uint8_t> text);
+// One message: its bytes, its start line and header values, consistently.
+Blanked blank_credentials(Http& message);
+Blanked blank_credentials(Raw& unit);
+
+}  // namespace wire
