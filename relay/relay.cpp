@@ -233,6 +233,11 @@ bool Relay::create_context() {
     edge.listen_accept_role = "raw-skt";
     edge.listen_accept_protocol = "wirelab-edge";
     if (options_.tls()) {
+      // A connection whose first byte is not a TLS record is let in (lws 4.1.6
+      // fails it unless one of the "what next" options is set too) so that the
+      // tap can answer http:// with a 400 that says "https"; none is served
+      // (EdgeTap::answer_plain_on_tls_port).
+      edge.options |= LWS_SERVER_OPTION_ALLOW_NON_SSL_ON_SSL_PORT | LWS_SERVER_OPTION_ALLOW_HTTP_ON_HTTPS_LISTENER;
       edge.ssl_cert_filepath = options_.tls_cert.c_str();
       edge.ssl_private_key_filepath = options_.tls_key.c_str();
       edge.alpn = "http/1.1";   // the inner side speaks HTTP/1.1 only

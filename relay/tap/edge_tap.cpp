@@ -13,6 +13,7 @@
 #include "relay/relay.h"
 #include "wire/close_code.h"
 #include "wire/frame.h"
+#include "wire/request_rules.h"
 
 namespace relay {
 namespace {
@@ -130,8 +131,14 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
     // lws arms a 5 s timeout on TLS adoption that raw never clears.
     lws_set_timeout(c.edge, NO_PENDING_TIMEOUT, 0);
     c.tls_timeout_cleared = true;
+    // lws decides "not TLS" only when the first bytes arrive, after adoption.
+    c.plain_on_tls_port = relay_.options().tls() && !lws_is_ssl(c.edge);
   }
   if (c.enforcing) return 0;
+  if (c.plain_on_tls_port) {
+    answer_plain_on_tls_port(c);
+    return 0;
+  }
   TapVerdict v = c.stream->client_bytes({in, len}, events_);
   publish_all(events_);
   return to_inner(c, v);
@@ -370,6 +377,22 @@ void EdgeTap::answer_refused_request(TapConnection& c, const TapVerdict& v) {
     c.to_client.push(response);
   }
   log::info("conn #{}: {} -> answered {}", c.id, v.rule.substr(0, v.rule.find(':')), v.http_status);
+  if (c.edge != nullptr) lws_callback_on_writable(c.edge);
+  if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+}
+
+// http:// typed for an https:// relay. Without an answer the browser shows a
+// bare connection reset; the 400 says what to type instead. The bytes are not
+// tapped: plain bytes on a TLS port are not a conversation, and could carry a
+// cookie meant for another site. The class sees the violation.
+void EdgeTap::answer_plain_on_tls_port(TapConnection& c) {
+  c.enforcing = true;
+  c.linger = true;
+  const wire::RequestRefusal refusal = wire::plain_http_on_tls_port();
+  relay_.violation(c.id, refusal.rule + ": " + refusal.reason, "answered 400, closed");
+  const std::string response = wire::build_refusal_response(refusal);
+  c.to_client.push({reinterpret_cast<const std::uint8_t*>(response.data()), response.size()});
+  log::info("conn #{}: plain http on the TLS port -> answered 400 (this port speaks https)", c.id);
   if (c.edge != nullptr) lws_callback_on_writable(c.edge);
   if (c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
 }

@@ -48,6 +48,7 @@ struct TapConnection {
   std::size_t c2s_unchecked = 0, s2c_unchecked = 0;   // bytes written straight through since the last check
   bool tls_timeout_cleared = false;
   bool enforcing = false;    // a rule was broken: forward nothing more, close after the close frame
+  bool plain_on_tls_port = false;   // no TLS handshake on a --tls-cert relay: answered 400 "speaks https"
   bool linger = false;       // an HTTP refusal: after it, half-close and read (discard) until EOF or 2 s
   bool lingering = false;
   bool client_closed_first = false, relay_closed_first = false;
@@ -86,6 +87,7 @@ class EdgeTap {
   void enforce_budget();
   void note_s2c_queued(TapConnection& c);
   void answer_refused_request(TapConnection& c, const TapVerdict& v);
+  void answer_plain_on_tls_port(TapConnection& c);
   void side_closed(std::uint64_t id, bool edge_side);
   void publish_all(std::vector<wire::EventBody>& events);
 

@@ -10,6 +10,7 @@ import tempfile
 import time
 import uuid
 
+from http_raw import raw_exchange
 from relay_test import RelayTest, main
 
 DEV_CERT = os.environ.get("WIRELAB_DEV_CERT", "")
@@ -81,6 +82,29 @@ class Tls(RelayTest):
         await mirror.wait_for(lambda e: e.get("kind") == "frame" and e.get("dir") == "s2c"
                               and marker.encode() in base64.b64decode(e.get("payload") or ""),
                               what="the said frame's plaintext in the mirror")
+
+    async def test_plain_http_on_the_tls_port_is_told_to_use_https(self):
+        # Someone types http:// (or ws://) for the https:// relay: an answer that names the fix, not a bare
+        # connection reset, and a violation the class can see; a wss:// chat beside it is untouched.
+        mirror = await self.mirror()
+        a = await self.ws("A (wss)", ssl=self.ctx)
+        await a.welcome()
+        for request in (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                        b"GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"):
+            response = await raw_exchange(self.relay.port, request, timeout=10)
+            self.assertEqual(response.status, 400, response)
+            self.assertIn(b"this port speaks https", response.body, response)
+            self.assertIn(b"https://", response.body, response)
+            self.assertEqual(response.header("Connection", "").lower(), "close", response)
+        def violations():
+            return [e for e in mirror.events if e.get("kind") == "violation"]
+        await mirror.wait_for(lambda _: len(violations()) >= 2, what="a violation for each plain connection")
+        for v in violations():
+            self.assertIn("RFC 9110 4.2.2", v.get("rule", ""), v)
+        b = await self.ws("B (wss)", ssl=self.ctx)
+        await self.pair(a, b)
+        await self.exchange(a, b)
 
     async def test_tls_sigterm_closes_1001(self):
         a = await self.ws("A (wss)", ssl=self.ctx)

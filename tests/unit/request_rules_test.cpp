@@ -112,5 +112,15 @@ TEST(RequestRules, SplitterSettlesAHeadOnlyWhenWholeAndAccepted) {
   EXPECT_EQ(s.breaches[0].offset, first.size() * 2) << "the refused request begins after the two good ones";
 }
 
+TEST(RequestRules, PlainHttpOnATlsPortIsToldTheSchemeToType) {
+  const RequestRefusal r = plain_http_on_tls_port();
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.rule, "RFC 9110 4.2.2");
+  EXPECT_NE(r.reason.find("https://"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("wss://"), std::string::npos) << r.reason;
+  const std::string response = build_refusal_response(r);
+  EXPECT_EQ(response.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << response;
+}
+
 }  // namespace
 }  // namespace wire

@@ -65,6 +65,14 @@ RequestRefusal not_a_field_line(std::string_view line) {
                     quoted(line));
 }
 
+// RFC 9110 4.2.2: an "https" address is served over TLS only, so the answer
+// names the fix rather than the rule alone.
+RequestRefusal plain_http_on_tls_port() {
+  return refuse(400, "RFC 9110 4.2.2",
+                "this port speaks https: open the same address with https:// (and wss:// for WebSockets); "
+                "plain http:// and ws:// are not served here");
+}
+
 std::optional<RequestRefusal> check_request_head(std::string_view request_line, const HttpHeaders& headers,
                                                  const RequestLimits& limits) {
   if (!is_request_line(request_line)) return not_a_request_line(request_line);

@@ -43,6 +43,9 @@ RequestRefusal head_too_large(const RequestLimits& limits);          // 431
 RequestRefusal too_many_fields(const RequestLimits& limits);         // 431
 RequestRefusal not_a_request_line(std::string_view line);            // 400
 RequestRefusal not_a_field_line(std::string_view line);              // 400
+// Plain bytes where a TLS handshake must come first: someone typed http:// (or
+// ws://) for an https:// (wss://) address.
+RequestRefusal plain_http_on_tls_port();                              // 400
 
 // "HTTP/1.1 431 Request Header Fields Too Large" with Connection: close and a
 // text/plain body naming the rule (the connection is closed after it).
