@@ -7,6 +7,9 @@
   wirelab-grade N --code DIR            grade lab N's part from DIR alone; earlier labs it uses come from
                                         --deps code (their code/ folders, the default) or --deps solution
                                         (the reference, in the repository only)
+  wirelab-grade 6 --only Browser        only lab 6's browser check: your server and two Chromium pages of the
+                                        browser client chat (it also ends every `wirelab-grade 6`; --no-browser
+                                        skips it)
 
 The graders are compiled once (by the project's CMake build, or in the student pack on first use, once
 per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files by one
@@ -24,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import browser_check
 
 HERE = Path(__file__).resolve().parent          # labs/grade
 BASE_FLAGS = ["-std=c++20", "-g", "-O1", "-fno-omit-frame-pointer"]
@@ -213,6 +218,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-sanitize", action="store_true", help="build without ASan/UBSan (faster, less help)")
     ap.add_argument("--show-command", action="store_true", help="print the compiler command that builds the grader")
     ap.add_argument("--keep", action="store_true", help="keep the built grader program and print its path")
+    ap.add_argument("--no-browser", action="store_true", help="lab 6: skip the browser check (two Chromium pages "
+                    "chatting through your server); `--only Browser` runs only that check")
     ap.add_argument("--config", help=argparse.SUPPRESS)
     ap.add_argument("--launcher", help=argparse.SUPPRESS)  # how the student ran us ($0 of the launcher)
     ap.add_argument("--hints", help=argparse.SUPPRESS)     # write each test's default hint (tests/labs)
@@ -275,27 +282,42 @@ def main(argv=None) -> int:
     program = workdir / "grader"
     # The reference code of earlier labs is compiled once by the build: link its objects (faster).
     prebuilt = (config or {}).get("solutions", {})
-    student = []
+    student, to_compile = [], []
     for n in sorted(code_dirs):
         objects = prebuilt.get(str(n)) if code_dirs[n] == labs[n].dir / "solution" and n != primary else None
-        student += objects if objects and all(Path(o).exists() for o in objects) else sources(code_dirs[n])
+        if objects and all(Path(o).exists() for o in objects):
+            student += objects
+            continue
+        for src in sources(code_dirs[n]):
+            student.append(str(workdir / f"lab{n:02d}-{Path(src).stem}.o"))
+            to_compile.append((src, student[-1]))
+    # Each file compiled once into an object (several at a time), linked into the grader and, for lab 6's
+    # browser check, into your server.
+    compile_flags = flags + STUDENT_WARNINGS + includes
     link = ["-Wl,--whole-archive"] + [f for n in graded for f in grader_libs[n]] + ["-Wl,--no-whole-archive"]
-    cmd = ([cxx] + flags + STUDENT_WARNINGS + includes + student + link + harness + ["-lgtest"] +
-           [f"-l{lib}" for lib in libs] + ["-lpthread", "-o", str(program)])
+    link_cmd = ([cxx] + flags + student + link + harness + ["-lgtest"] + [f"-l{lib}" for lib in libs] +
+                ["-lpthread", "-o", str(program)])
     where = ", ".join(f"lab {n}: {_short(code_dirs[n])}" for n in sorted(code_dirs))
     print(f"Compiling your code ({where}) ...", flush=True)
-    if a.show_command:
-        print(shlex.join(cmd))
     t0 = time.monotonic()
-    built = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ok, output = compile_objects(cxx, compile_flags, to_compile, a.show_command)
+    if ok:
+        ok, linked = run_compiler(link_cmd, a.show_command)
+        output += linked
     t1 = time.monotonic()
-    if built.returncode != 0:
+    if not ok:
         shutil.rmtree(workdir, ignore_errors=True)
-        return fail_to_compile(labs[primary or max(graded)], built.stdout, a.json)
-    if built.stdout.strip():
-        print(built.stdout.rstrip())  # warnings: worth reading
-    print(f"Compiled in {t1 - t0:.1f} s. Running the tests (each in its own process, "
-          f"{labs[graded[-1]].timeout_ms / 1000:g} s limit each).", flush=True)
+        return fail_to_compile(labs[primary or max(graded)], output, a.json)
+    if output.strip():
+        print(output.rstrip())  # warnings: worth reading
+    browser = wants_browser_check(a, labs, graded, code_dirs)
+    only_browser = bool(a.only) and a.only.lower() == "browser"
+    if only_browser and not browser:
+        shutil.rmtree(workdir, ignore_errors=True)
+        sys.exit(f"wirelab-grade: the browser check is part of lab {BROWSER_LAB}: `{me} {BROWSER_LAB} --only Browser`")
+    print(f"Compiled in {t1 - t0:.1f} s. " + ("Running the browser check only." if only_browser else
+          f"Running the tests (each in its own process, {labs[graded[-1]].timeout_ms / 1000:g} s limit each)."),
+          flush=True)
 
     # The re-run command a failed test prints: pasteable where the student stands, with the same settings
     # (so it reuses the same built grader).
@@ -306,26 +328,127 @@ def main(argv=None) -> int:
         rerun += " --no-sanitize"
     if a.seed:
         rerun += f" --seed {shlex.quote(a.seed)}"
-    run = [str(program), "--primary", str(primary), "--rerun", rerun]
+    results = Path(a.json) if a.json else workdir / "results.json"
+    run = [str(program), "--primary", str(primary), "--rerun", rerun, "--json", str(results)]
     for n in graded:
         run += ["--title", f"{n}={labs[n].title}", "--timeout", f"{n}={labs[n].timeout_ms}"]
-    for opt, val in (("--json", a.json), ("--only", a.only), ("--seed", a.seed), ("--hints", a.hints)):
+    for opt, val in (("--only", a.only), ("--seed", a.seed), ("--hints", a.hints)):
         if val:
             run += [opt, val]
     if a.verbose:
         run.append("-v")
     env = dict(os.environ)
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-    if primary == 6 or (primary == 0 and 6 in graded):
-        # The browser check needs playwright-core (npm), which the grader does not have: say what to do instead.
-        print("Not run here: the browser check (two Chromium pages of the browser client chatting through your "
-              "server). Do it yourself: the last step of 06-strangers/README.md.", flush=True)
-    result = subprocess.run(run, env=env)
+    returncode = 0 if only_browser else subprocess.run(run, env=env).returncode
+    if browser:
+        server = build_server(cxx, compile_flags, flags, student, libs, labs, code_dirs, workdir)
+        outcome = run_browser_check(server, web_dir(labs_dir), workdir, rerun + " --only Browser")
+        add_to_results(results, outcome, bool(a.json), BROWSER_LAB)
+        if outcome["status"] == "failed":
+            returncode = returncode or 1
+        last = json.loads(results.read_text()).get("output", "") if results.exists() and not only_browser else ""
+        if last:
+            print(f"\n{last}")  # the score stays the last line, as for every lab
     if a.keep:
         print(f"(kept the grader program: {program})")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
-    return result.returncode
+    return returncode
+
+
+def compile_objects(cxx, flags, jobs, show) -> tuple:
+    """Compiles each (source, object), one per core at a time; returns (all compiled?, their output in order)."""
+    running, outputs, ok = [], [], True
+    for src, obj in jobs:
+        cmd = [cxx] + flags + ["-c", src, "-o", obj]
+        if show:
+            print(shlex.join(cmd))
+        running.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        if len(running) >= (os.cpu_count() or 2):
+            out, _ = running[0].communicate()
+            ok &= running.pop(0).returncode == 0
+            outputs.append(out)
+    for proc in running:
+        out, _ = proc.communicate()
+        ok &= proc.returncode == 0
+        outputs.append(out)
+    return ok, "".join(outputs)
+
+
+def run_compiler(cmd, show) -> tuple:
+    if show:
+        print(shlex.join(cmd))
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return done.returncode == 0, done.stdout
+
+
+# ------------------------------------------------------------------ lab 6's browser check (browser_check.py)
+BROWSER_LAB = 6      # the lab whose server the browser client can use
+SERVER_MAIN_LAB = 5  # whose main.cpp runs it (built with -DWIRELAB_STRANGERS)
+
+
+def wants_browser_check(a, labs, graded, code_dirs) -> bool:
+    """Grading lab 6 (or all labs) runs it, unless --no-browser or --only names one test."""
+    if a.no_browser or BROWSER_LAB not in graded or SERVER_MAIN_LAB not in code_dirs:
+        return False
+    return not a.only or a.only.lower() == "browser"
+
+
+def web_dir(labs_dir: Path) -> Path:
+    """The browser client's files: web/ in the pack, relay/web in the repository."""
+    return labs_dir / "web" if (labs_dir / "web").is_dir() else labs_dir.parent / "relay" / "web"
+
+
+def build_server(cxx, compile_flags, flags, objects, libs, labs, code_dirs, workdir: Path):
+    """Your lab 5 main.cpp (the starter's if your code/ has none) with -DWIRELAB_STRANGERS, linked with the
+    objects the grader was built from; returns the program, or the compiler's complaint."""
+    lab5 = labs[SERVER_MAIN_LAB]
+    main_cpp = code_dirs[SERVER_MAIN_LAB] / "main.cpp"
+    if not main_cpp.exists():
+        main_cpp = lab5.dir / "starter" / "main.cpp"
+    program = workdir / "strangers"
+    ok, out = run_compiler([cxx] + compile_flags + ["-DWIRELAB_STRANGERS", "-c", str(main_cpp), "-o",
+                                                   str(workdir / "main.o")], False)
+    if ok:
+        ok, out = run_compiler([cxx] + flags + objects + [str(workdir / "main.o")] + [f"-l{lib}" for lib in libs] +
+                               ["-lpthread", "-o", str(program)], False)
+    return program if ok else f"{_short(main_cpp)} with -DWIRELAB_STRANGERS did not build:\n{out.strip()}"
+
+
+def run_browser_check(server, web: Path, workdir: Path, rerun: str) -> dict:
+    """Runs browser_check.py with Debian's python3 (its websockets module), which prints its own lines."""
+    if isinstance(server, str):
+        lines = server.splitlines()
+        text = "\n".join([browser_check.HEADER] + ["  ✗ your server program builds"] +
+                         ["      " + l for l in lines[:20]] +
+                         [browser_check.verdict(False, "your server program builds", rerun)])
+        print("\n" + text, flush=True)
+        return {"status": "failed", "output": text}
+    python = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+    result = workdir / "browser.json"
+    cmd = [python, str(HERE / "browser_check.py"), str(server), str(web), "--result", str(result),
+           "--rerun", rerun]
+    try:
+        subprocess.run(cmd, timeout=90)
+    except subprocess.TimeoutExpired:
+        pass
+    if not result.exists():
+        text = "browser check: FAILED (browser_check.py ended without a result)"
+        print(text)
+        return {"status": "failed", "output": text}
+    return json.loads(result.read_text())
+
+
+def add_to_results(path: Path, outcome: dict, keep: bool, lab: int):
+    """results.json gets the check as a test worth no points: passed, or failed (also when it could not run)."""
+    if not keep or not path.exists():
+        return
+    doc = json.loads(path.read_text())
+    name = f"Lab {lab} · Browser check" + (" (not run)" if outcome["status"] == "not run" else "")
+    doc["tests"].append({"name": name, "score": 0, "max_score": 0,
+                         "status": "passed" if outcome["status"] == "passed" else "failed",
+                         "output": outcome["output"], "visibility": "visible"})
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def typed_command(launcher) -> str:
