@@ -12,11 +12,11 @@ reads the page as a student would see it. Every wait has a deadline (the whole c
 import argparse
 import asyncio
 import http.client
+import importlib.util
 import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,9 +24,10 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from cdp import CHROMIUM_START_S, Cdp, Page, kill_group, start_chromium, start_process
+
 NOT_FOUND = "browser check not run: chromium not found (sudo apt install chromium)"
 STEP_S = 5.0          # how long one step may wait for the page (a working server answers in milliseconds)
-CHROMIUM_START_S = 10.0
 TRY_BY_HAND = "Try it by hand: the last step of 06-strangers/README.md (two tabs on your server)."
 
 
@@ -52,27 +53,6 @@ class Result:
         self.failed_step = ""
         self.hint = ""
         self.seconds = 0.0
-
-
-# ------------------------------------------------------------------ processes
-async def start_process(cmd, cwd, stdout, stderr):
-    # Its own process group, so killing it takes its children too (chromium is a shell script that
-    # starts several processes).
-    return await asyncio.create_subprocess_exec(*cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout,
-                                                stderr=stderr, start_new_session=True)
-
-
-async def kill_group(proc):
-    if proc is None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        await asyncio.wait_for(proc.wait(), 5)
-    except asyncio.TimeoutError:
-        pass
 
 
 class Server:
@@ -105,9 +85,9 @@ class Server:
                 self.base = text.split("listening on ", 1)[1].strip().rstrip("/")
                 self._drain_out = asyncio.ensure_future(self._drain(self.proc.stdout, bytearray()))
                 return
-        await asyncio.sleep(0)  # let the stderr reader catch up
+        died = await self.exited(0.5)
         raise Failed("your server starts and prints `chat: listening on http://127.0.0.1:PORT/`",
-                     self.describe_exit() or f"it printed {bytes(self.stdout[-200:])!r} in {STEP_S:g} s",
+                     died or f"it printed {bytes(self.stdout[-200:])!r} in {STEP_S:g} s",
                      "the program is lab 5's main.cpp built with -DWIRELAB_STRANGERS on your labs 1-6; it "
                      "prints that line once it listens. " + TRY_BY_HAND)
 
@@ -120,6 +100,15 @@ class Server:
             keep += chunk
             del keep[:-4096]
 
+    async def exited(self, seconds: float) -> str:
+        """describe_exit() once the server has ended (waiting `seconds` for it, and for its last stderr)."""
+        try:
+            await asyncio.wait_for(self.proc.wait(), seconds)
+            await asyncio.wait_for(self._drain_err, seconds)
+        except asyncio.TimeoutError:
+            pass
+        return self.describe_exit()
+
     def describe_exit(self) -> str:
         """'' while it runs; else how it ended and the end of what it printed on stderr."""
         if self.proc is None or self.proc.returncode is None:
@@ -128,59 +117,6 @@ class Server:
         how = f"killed by signal {-code}" if code < 0 else f"exited with code {code}"
         tail = bytes(self.stderr).decode("utf-8", "replace").strip().splitlines()[-8:]
         return f"your server {how}" + (": its stderr ended with:\n" + "\n".join(tail) if tail else "")
-
-
-async def start_chromium(chromium: str, profile: Path, log):
-    """Headless chromium with the DevTools Protocol on a free port; returns (process, browser ws url)."""
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
-           f"--user-data-dir={profile}", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--disable-quic", "about:blank"]
-    proc = await start_process(cmd, str(profile.parent), subprocess.DEVNULL, log)
-    active = profile / "DevToolsActivePort"   # "PORT\n/devtools/browser/ID" once it listens
-    deadline = time.monotonic() + CHROMIUM_START_S
-    while time.monotonic() < deadline and proc.returncode is None:
-        lines = active.read_text().splitlines() if active.exists() else []
-        if len(lines) >= 2:
-            return proc, f"ws://127.0.0.1:{lines[0]}{lines[1]}"
-        await asyncio.sleep(0.05)  # polling a file chromium writes, up to the deadline
-    return proc, None
-
-
-# ------------------------------------------------------------------ the DevTools Protocol
-class Cdp:
-    """One WebSocket to the browser; pages are sessions on it (Target.attachToTarget with flatten)."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self.next_id = 0
-        self.pending = {}
-        self.errors = {}      # session id -> JavaScript exceptions its page threw
-        self.reader = asyncio.ensure_future(self._read())
-
-    async def _read(self):
-        async for raw in self.ws:
-            msg = json.loads(raw)
-            if "id" in msg:
-                fut = self.pending.pop(msg["id"], None)
-                if fut and not fut.done():
-                    fut.set_result(msg)
-            elif msg.get("method") == "Runtime.exceptionThrown":
-                d = msg["params"]["exceptionDetails"]
-                text = d.get("exception", {}).get("description") or d.get("text", "")
-                self.errors.setdefault(msg.get("sessionId"), []).append(text.splitlines()[0] if text else "?")
-
-    async def call(self, method, params=None, session=None, timeout=STEP_S):
-        self.next_id += 1
-        msg = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        fut = asyncio.get_running_loop().create_future()
-        self.pending[self.next_id] = fut
-        await self.ws.send(json.dumps(msg))
-        reply = await asyncio.wait_for(fut, timeout)
-        if "error" in reply:
-            raise RuntimeError(f"{method}: {reply['error'].get('message')}")
-        return reply.get("result", {})
 
 
 # What a student would look at on a page: its state (body[data-state], relay/web/app.js), the connection,
@@ -195,42 +131,22 @@ SNAPSHOT = """(() => {
 })()"""
 
 
-class Page:
-    def __init__(self, cdp: Cdp, name: str, session: str):
-        self.cdp, self.name, self.session = cdp, name, session
+async def shows(page: Page) -> str:
+    try:
+        s = await page.eval(SNAPSHOT)
+    except (RuntimeError, asyncio.TimeoutError) as e:
+        return f"page {page.name}: could not be read ({e})"
+    if s["title"] != "wirelab · Talk to a stranger":
+        return f"page {page.name}: not the browser client; it shows {s['text']!r}"
+    parts = [f'state "{s["state"]}"', f'connection "{s["link"]}"', f'header "{s["you"]}"']
+    if s["notice"]:
+        parts.append(f'notice "{s["notice"]}"')
+    if s["typing"]:
+        parts.append(f'typing line "{s["typing"]}"')
+    parts.append("last lines: " + (" | ".join(f'"{l}"' for l in s["log"]) if s["log"] else "none"))
+    return f"page {page.name}: " + ", ".join(parts)
 
-    async def eval(self, expression: str, timeout=STEP_S):
-        r = await self.cdp.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
-                                                     "returnByValue": True}, self.session, timeout)
-        if "exceptionDetails" in r:
-            raise RuntimeError(r["exceptionDetails"].get("text", "exception"))
-        return r.get("result", {}).get("value")
 
-    async def wait(self, condition: str, seconds=STEP_S) -> bool:
-        """True once the JavaScript condition holds on the page, False after `seconds` (polled in the page)."""
-        ms = int(seconds * 1000)
-        js = ("new Promise((done) => { const until = Date.now() + %d; (function poll() { let ok = false;"
-              " try { ok = !!(%s); } catch (e) {} if (ok) done(true); else if (Date.now() > until) done(false);"
-              " else setTimeout(poll, 20); })(); })") % (ms, condition)
-        try:
-            return bool(await self.eval(js, seconds + 2))
-        except (RuntimeError, asyncio.TimeoutError):
-            return False
-
-    async def shows(self) -> str:
-        try:
-            s = await self.eval(SNAPSHOT)
-        except (RuntimeError, asyncio.TimeoutError) as e:
-            return f"page {self.name}: could not be read ({e})"
-        if s["title"] != "wirelab · Talk to a stranger":
-            return f"page {self.name}: not the browser client; it shows {s['text']!r}"
-        parts = [f'state "{s["state"]}"', f'connection "{s["link"]}"', f'header "{s["you"]}"']
-        if s["notice"]:
-            parts.append(f'notice "{s["notice"]}"')
-        if s["typing"]:
-            parts.append(f'typing line "{s["typing"]}"')
-        parts.append("last lines: " + (" | ".join(f'"{l}"' for l in s["log"]) if s["log"] else "none"))
-        return f"page {self.name}: " + ", ".join(parts)
 
 
 async def open_page(cdp: Cdp, name: str, url: str) -> Page:
@@ -274,7 +190,7 @@ async def steps(cdp: Cdp, base: str, ok):
 
     async def expect(page: Page, condition: str, step: str, hint: str, others=()):
         if not await page.wait(condition):
-            saw = [await p.shows() for p in (page, *others)]
+            saw = [await shows(p) for p in (page, *others)]
             raise Failed(step, f"after {STEP_S:g} s, " + "\n".join(saw), hint)
 
     for p in (a, b):
@@ -331,7 +247,7 @@ async def steps(cdp: Cdp, base: str, ok):
     if thrown:
         raise Failed("no JavaScript errors on either page", "\n".join(thrown[:4]),
                      "the browser client threw on something your server sent: every message is one JSON "
-                     "object with a string \"type\" (relay/README.md's chat messages, as in chat.h).")
+                     "object with a string \"type\" (chat.h, strangers.h).")
 
 
 async def run_async(server_program: str, web: Path, chromium: str, result: Result):
@@ -362,10 +278,10 @@ async def run_async(server_program: str, web: Path, chromium: str, result: Resul
                 cdp.reader.cancel()
         result.passed = True
     except Failed as f:
-        await asyncio.sleep(0.05)  # if the server just died, let its exit and stderr arrive
-        died = server.describe_exit() if server.base else ""  # (a server that never started says so in f)
+        died = await server.exited(0.3) if server.base else ""  # (a server that never started says so in f)
         result.failed_step = f.step
-        result.hint = (died + "\n" if died else "") + f.hint
+        result.hint = (died + "\nyour server must keep running: its last lines above say where it stopped. "
+                       + TRY_BY_HAND) if died else f.hint
         result.lines.append(f"✗ {f.step}")
         result.lines += ["    " + l for l in f.saw.splitlines()]
     finally:
@@ -424,9 +340,7 @@ def main(argv=None) -> int:
     ap.add_argument("--result", type=Path, help="also write the outcome here as JSON (for wirelab-grade)")
     ap.add_argument("--rerun", default="", help="the command that runs this check again, for the last line")
     a = ap.parse_args(argv)
-    try:
-        import websockets  # noqa: F401  (python3-websockets: scripts/setup installs it)
-    except ImportError:
+    if importlib.util.find_spec("websockets") is None:  # python3-websockets: scripts/setup installs it
         r = Result()
         r.failed_step, r.lines = "not run", [f"browser check not run: {sys.executable} has no websockets module "
                                              "(sudo apt install python3-websockets)"]

@@ -12,8 +12,8 @@
                                         skips it)
 
 The graders are compiled once (by the project's CMake build, or in the student pack on first use, once
-per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files by one
-compiler command, so grading takes seconds.
+per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files, each compiled
+once per run (lab 6's browser check links the same objects into your server), so grading takes seconds.
 """
 import argparse
 import hashlib
@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import browser_check
+import browser_grade
 
 HERE = Path(__file__).resolve().parent          # labs/grade
 BASE_FLAGS = ["-std=c++20", "-g", "-O1", "-fno-omit-frame-pointer"]
@@ -310,11 +310,12 @@ def main(argv=None) -> int:
         return fail_to_compile(labs[primary or max(graded)], output, a.json)
     if output.strip():
         print(output.rstrip())  # warnings: worth reading
-    browser = wants_browser_check(a, labs, graded, code_dirs)
+    browser = browser_grade.wanted(a, graded, code_dirs)
     only_browser = bool(a.only) and a.only.lower() == "browser"
     if only_browser and not browser:
         shutil.rmtree(workdir, ignore_errors=True)
-        sys.exit(f"wirelab-grade: the browser check is part of lab {BROWSER_LAB}: `{me} {BROWSER_LAB} --only Browser`")
+        lab = browser_grade.BROWSER_LAB
+        sys.exit(f"wirelab-grade: the browser check is part of lab {lab}: `{me} {lab} --only Browser`")
     print(f"Compiled in {t1 - t0:.1f} s. " + ("Running the browser check only." if only_browser else
           f"Running the tests (each in its own process, {labs[graded[-1]].timeout_ms / 1000:g} s limit each)."),
           flush=True)
@@ -341,9 +342,10 @@ def main(argv=None) -> int:
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
     returncode = 0 if only_browser else subprocess.run(run, env=env).returncode
     if browser:
-        server = build_server(cxx, compile_flags, flags, student, libs, labs, code_dirs, workdir)
-        outcome = run_browser_check(server, web_dir(labs_dir), workdir, rerun + " --only Browser")
-        add_to_results(results, outcome, bool(a.json), BROWSER_LAB)
+        server = browser_grade.build_server(cxx, compile_flags, flags, student, libs, labs, code_dirs, workdir)
+        outcome = browser_grade.run(server, browser_grade.web_dir(labs_dir), workdir, rerun + " --only Browser")
+        if a.json:
+            browser_grade.add_to_results(results, outcome)
         if outcome["status"] == "failed":
             returncode = returncode or 1
         last = json.loads(results.read_text()).get("output", "") if results.exists() and not only_browser else ""
@@ -380,75 +382,6 @@ def run_compiler(cmd, show) -> tuple:
         print(shlex.join(cmd))
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return done.returncode == 0, done.stdout
-
-
-# ------------------------------------------------------------------ lab 6's browser check (browser_check.py)
-BROWSER_LAB = 6      # the lab whose server the browser client can use
-SERVER_MAIN_LAB = 5  # whose main.cpp runs it (built with -DWIRELAB_STRANGERS)
-
-
-def wants_browser_check(a, labs, graded, code_dirs) -> bool:
-    """Grading lab 6 (or all labs) runs it, unless --no-browser or --only names one test."""
-    if a.no_browser or BROWSER_LAB not in graded or SERVER_MAIN_LAB not in code_dirs:
-        return False
-    return not a.only or a.only.lower() == "browser"
-
-
-def web_dir(labs_dir: Path) -> Path:
-    """The browser client's files: web/ in the pack, relay/web in the repository."""
-    return labs_dir / "web" if (labs_dir / "web").is_dir() else labs_dir.parent / "relay" / "web"
-
-
-def build_server(cxx, compile_flags, flags, objects, libs, labs, code_dirs, workdir: Path):
-    """Your lab 5 main.cpp (the starter's if your code/ has none) with -DWIRELAB_STRANGERS, linked with the
-    objects the grader was built from; returns the program, or the compiler's complaint."""
-    lab5 = labs[SERVER_MAIN_LAB]
-    main_cpp = code_dirs[SERVER_MAIN_LAB] / "main.cpp"
-    if not main_cpp.exists():
-        main_cpp = lab5.dir / "starter" / "main.cpp"
-    program = workdir / "strangers"
-    ok, out = run_compiler([cxx] + compile_flags + ["-DWIRELAB_STRANGERS", "-c", str(main_cpp), "-o",
-                                                   str(workdir / "main.o")], False)
-    if ok:
-        ok, out = run_compiler([cxx] + flags + objects + [str(workdir / "main.o")] + [f"-l{lib}" for lib in libs] +
-                               ["-lpthread", "-o", str(program)], False)
-    return program if ok else f"{_short(main_cpp)} with -DWIRELAB_STRANGERS did not build:\n{out.strip()}"
-
-
-def run_browser_check(server, web: Path, workdir: Path, rerun: str) -> dict:
-    """Runs browser_check.py with Debian's python3 (its websockets module), which prints its own lines."""
-    if isinstance(server, str):
-        lines = server.splitlines()
-        text = "\n".join([browser_check.HEADER] + ["  ✗ your server program builds"] +
-                         ["      " + l for l in lines[:20]] +
-                         [browser_check.verdict(False, "your server program builds", rerun)])
-        print("\n" + text, flush=True)
-        return {"status": "failed", "output": text}
-    python = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
-    result = workdir / "browser.json"
-    cmd = [python, str(HERE / "browser_check.py"), str(server), str(web), "--result", str(result),
-           "--rerun", rerun]
-    try:
-        subprocess.run(cmd, timeout=90)
-    except subprocess.TimeoutExpired:
-        pass
-    if not result.exists():
-        text = "browser check: FAILED (browser_check.py ended without a result)"
-        print(text)
-        return {"status": "failed", "output": text}
-    return json.loads(result.read_text())
-
-
-def add_to_results(path: Path, outcome: dict, keep: bool, lab: int):
-    """results.json gets the check as a test worth no points: passed, or failed (also when it could not run)."""
-    if not keep or not path.exists():
-        return
-    doc = json.loads(path.read_text())
-    name = f"Lab {lab} · Browser check" + (" (not run)" if outcome["status"] == "not run" else "")
-    doc["tests"].append({"name": name, "score": 0, "max_score": 0,
-                         "status": "passed" if outcome["status"] == "passed" else "failed",
-                         "output": outcome["output"], "visibility": "visible"})
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def typed_command(launcher) -> str:

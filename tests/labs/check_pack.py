@@ -140,6 +140,9 @@ def main() -> int:
 
         if not (pack / "web" / "index.html").is_file():
             fail("the pack has no web/index.html (the browser client labs 5 and 6 serve)")
+        for needed in ("grade/browser_check.py", "05-chat-room/starter/main.cpp"):
+            if not (pack / needed).is_file():
+                fail(f"the pack has no {needed} (wirelab-grade 6's browser check builds and runs your server)")
 
         problems = doc_problems(pack)
         if problems:
