@@ -7,7 +7,8 @@ which drives the two pages over the Chrome DevTools Protocol (CDP): Runtime.eval
 reads the page as a student would see it. Every wait has a deadline (the whole check stops within about
 20 s) and every process it starts is killed on every path.
 
-  python3 browser_check.py SERVER WEB_DIR [--chromium PATH]   run the check against a built server
+  python3 browser_check.py SERVER WEB_DIR   run the check on a built server (lab 5's main.cpp built with
+                                            -DWIRELAB_STRANGERS); exit 0 passed, 1 failed, 2 not run
 """
 import argparse
 import asyncio
@@ -147,18 +148,20 @@ async def shows(page: Page) -> str:
     return f"page {page.name}: " + ", ".join(parts)
 
 
-
-
 async def open_page(cdp: Cdp, name: str, url: str) -> Page:
     target = (await cdp.call("Target.createTarget", {"url": "about:blank"}))["targetId"]
     session = (await cdp.call("Target.attachToTarget", {"targetId": target, "flatten": True}))["sessionId"]
     page = Page(cdp, name, session)
     await cdp.call("Runtime.enable", session=session)
     await cdp.call("Page.enable", session=session)
-    nav = await cdp.call("Page.navigate", {"url": url}, session)
-    if nav.get("errorText"):
+    try:
+        nav = await cdp.call("Page.navigate", {"url": url}, session)
+        error = nav.get("errorText")
+    except asyncio.TimeoutError:
+        error = f"no answer in {STEP_S:g} s"
+    if error:
         answer = await asyncio.to_thread(status_line, url)
-        raise Failed(f"page {name} loads / from your server", f"chromium says {nav['errorText']}; GET / {answer}",
+        raise Failed(f"page {name} loads / from your server", f"chromium says {error}; GET / {answer}",
                      "GET / must answer 200 with web/index.html (ServerOptions::web_dir; lab 5: a request "
                      "without `Upgrade: websocket` is a file request). " + TRY_BY_HAND)
     return page
@@ -202,8 +205,8 @@ async def steps(cdp: Cdp, base: str, ok):
         await expect(p, "document.body.dataset.state === 'start'", f"page {p.name} gets a welcome",
                      "the page opens a WebSocket to /chat and waits for {\"type\":\"welcome\",\"you\":LABEL,...} "
                      "(Strangers::on_open). \"connection\" above says whether the WebSocket opened: "
-                     "\"Connecting…\" means the upgrade failed (labs 1 and 4), \"WebSocket\" means it opened but "
-                     "no welcome came.")
+                     "\"WebSocket\" means it opened but no welcome came; \"Connecting…\" or \"Long-polling "
+                     "(fallback)\" mean the upgrade at /chat failed (labs 1 and 4).")
     you_a = (await a.eval("document.getElementById('you').textContent")).removeprefix("You are ")
     you_b = (await b.eval("document.getElementById('you').textContent")).removeprefix("You are ")
     ok(f"both pages load the client and get a welcome ({you_a}, {you_b})")
