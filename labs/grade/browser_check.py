@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from cdp import CHROMIUM_START_S, Cdp, Page, kill_group, start_chromium, start_process
+from cdp import CHROMIUM_START_S, Cdp, Page, kill_all, kill_group, start_chromium, start_process
 
 NOT_FOUND = "browser check not run: chromium not found (sudo apt install chromium)"
 STEP_S = 5.0          # how long one step may wait for the page (a working server answers in milliseconds)
@@ -303,12 +304,16 @@ def run(server_program: str, web: Path, chromium=None) -> Result:
         result.hint = NOT_FOUND
         result.failed_step = "not run"
         return result
+    # SIGTERM (wirelab-grade's safety net, or kill) ends the check as Ctrl-C does: through the finally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         asyncio.run(asyncio.wait_for(run_async(server_program, web, chromium, result), 40))
     except asyncio.TimeoutError:
         result.failed_step = "the whole check"
         result.lines.append("✗ the whole check took more than 40 s")
         result.hint = TRY_BY_HAND
+    finally:
+        kill_all()
     result.seconds = time.monotonic() - t0
     return result
 

@@ -56,10 +56,12 @@ def run(server, web: Path, workdir: Path, rerun: str) -> dict:
     result = workdir / "browser.json"
     cmd = [python, str(HERE / "browser_check.py"), str(server), str(web), "--result", str(result),
            "--rerun", rerun]
+    proc = subprocess.Popen(cmd)
     try:
-        subprocess.run(cmd, timeout=90)  # the check bounds itself (about 20 s, 40 s at most): a safety net
+        proc.wait(90)  # the check bounds itself (about 20 s, 40 s at most): a safety net
     except subprocess.TimeoutExpired:
-        pass
+        proc.terminate()  # SIGTERM: it still kills chromium and your server on its way out
+        proc.wait()
     if not result.exists():
         text = "browser check: FAILED (browser_check.py ended without a result)"
         print(text)

@@ -15,11 +15,27 @@ CALL_S = 5.0            # how long one DevTools command may take
 CHROMIUM_START_S = 10.0
 
 
+_started = set()   # process groups started and not yet killed: kill_all() ends them whatever happened
+
+
 async def start_process(cmd, cwd, stdout, stderr):
     # Its own process group, so killing it takes its children too (chromium is a shell script that
     # starts several processes).
-    return await asyncio.create_subprocess_exec(*cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout,
+    proc = await asyncio.create_subprocess_exec(*cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout,
                                                 stderr=stderr, start_new_session=True)
+    _started.add(proc.pid)
+    return proc
+
+
+def kill_all():
+    """Kills every group start_process started that is still there (the last word of a check, even when
+    it was interrupted)."""
+    for pgid in list(_started):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _started.discard(pgid)
 
 
 async def kill_group(proc):
@@ -29,6 +45,7 @@ async def kill_group(proc):
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    _started.discard(proc.pid)
     try:
         await asyncio.wait_for(proc.wait(), 5)
     except asyncio.TimeoutError:
