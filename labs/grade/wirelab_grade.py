@@ -7,10 +7,13 @@
   wirelab-grade N --code DIR            grade lab N's part from DIR alone; earlier labs it uses come from
                                         --deps code (their code/ folders, the default) or --deps solution
                                         (the reference, in the repository only)
+  wirelab-grade 6 --only Browser        only lab 6's browser check: your server and two Chromium pages of the
+                                        browser client chat (it also ends every `wirelab-grade 6`; --no-browser
+                                        skips it)
 
 The graders are compiled once (by the project's CMake build, or in the student pack on first use, once
-per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files by one
-compiler command, so grading takes seconds.
+per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files, each compiled
+once per run (lab 6's browser check links the same objects into your server), so grading takes seconds.
 """
 import argparse
 import hashlib
@@ -24,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import browser_grade
 
 HERE = Path(__file__).resolve().parent          # labs/grade
 BASE_FLAGS = ["-std=c++20", "-g", "-O1", "-fno-omit-frame-pointer"]
@@ -213,6 +218,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-sanitize", action="store_true", help="build without ASan/UBSan (faster, less help)")
     ap.add_argument("--show-command", action="store_true", help="print the compiler command that builds the grader")
     ap.add_argument("--keep", action="store_true", help="keep the built grader program and print its path")
+    ap.add_argument("--no-browser", action="store_true", help="lab 6: skip the browser check (two Chromium pages "
+                    "chatting through your server); `--only Browser` runs only that check")
     ap.add_argument("--config", help=argparse.SUPPRESS)
     ap.add_argument("--launcher", help=argparse.SUPPRESS)  # how the student ran us ($0 of the launcher)
     ap.add_argument("--hints", help=argparse.SUPPRESS)     # write each test's default hint (tests/labs)
@@ -275,27 +282,43 @@ def main(argv=None) -> int:
     program = workdir / "grader"
     # The reference code of earlier labs is compiled once by the build: link its objects (faster).
     prebuilt = (config or {}).get("solutions", {})
-    student = []
+    student, to_compile = [], []
     for n in sorted(code_dirs):
         objects = prebuilt.get(str(n)) if code_dirs[n] == labs[n].dir / "solution" and n != primary else None
-        student += objects if objects and all(Path(o).exists() for o in objects) else sources(code_dirs[n])
+        if objects and all(Path(o).exists() for o in objects):
+            student += objects
+            continue
+        for src in sources(code_dirs[n]):
+            student.append(str(workdir / f"lab{n:02d}-{Path(src).stem}.o"))
+            to_compile.append((src, student[-1]))
+    # Each file compiled once into an object (several at a time), linked into the grader and, for lab 6's
+    # browser check, into your server.
+    compile_flags = flags + STUDENT_WARNINGS + includes
     link = ["-Wl,--whole-archive"] + [f for n in graded for f in grader_libs[n]] + ["-Wl,--no-whole-archive"]
-    cmd = ([cxx] + flags + STUDENT_WARNINGS + includes + student + link + harness + ["-lgtest"] +
-           [f"-l{lib}" for lib in libs] + ["-lpthread", "-o", str(program)])
+    link_cmd = ([cxx] + flags + student + link + harness + ["-lgtest"] + [f"-l{lib}" for lib in libs] +
+                ["-lpthread", "-o", str(program)])
     where = ", ".join(f"lab {n}: {_short(code_dirs[n])}" for n in sorted(code_dirs))
     print(f"Compiling your code ({where}) ...", flush=True)
-    if a.show_command:
-        print(shlex.join(cmd))
     t0 = time.monotonic()
-    built = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ok, output = compile_objects(cxx, compile_flags, to_compile, a.show_command)
+    if ok:
+        ok, linked = run_compiler(link_cmd, a.show_command)
+        output += linked
     t1 = time.monotonic()
-    if built.returncode != 0:
+    if not ok:
         shutil.rmtree(workdir, ignore_errors=True)
-        return fail_to_compile(labs[primary or max(graded)], built.stdout, a.json)
-    if built.stdout.strip():
-        print(built.stdout.rstrip())  # warnings: worth reading
-    print(f"Compiled in {t1 - t0:.1f} s. Running the tests (each in its own process, "
-          f"{labs[graded[-1]].timeout_ms / 1000:g} s limit each).", flush=True)
+        return fail_to_compile(labs[primary or max(graded)], output, a.json)
+    if output.strip():
+        print(output.rstrip())  # warnings: worth reading
+    browser = browser_grade.wanted(a, graded, code_dirs)
+    only_browser = bool(a.only) and a.only.lower() == "browser"
+    if only_browser and not browser:
+        shutil.rmtree(workdir, ignore_errors=True)
+        lab = browser_grade.BROWSER_LAB
+        sys.exit(f"wirelab-grade: the browser check is part of lab {lab}: `{me} {lab} --only Browser`")
+    print(f"Compiled in {t1 - t0:.1f} s. " + ("Running the browser check only." if only_browser else
+          f"Running the tests (each in its own process, {labs[graded[-1]].timeout_ms / 1000:g} s limit each)."),
+          flush=True)
 
     # The re-run command a failed test prints: pasteable where the student stands, with the same settings
     # (so it reuses the same built grader).
@@ -306,26 +329,59 @@ def main(argv=None) -> int:
         rerun += " --no-sanitize"
     if a.seed:
         rerun += f" --seed {shlex.quote(a.seed)}"
-    run = [str(program), "--primary", str(primary), "--rerun", rerun]
+    results = Path(a.json) if a.json else workdir / "results.json"
+    run = [str(program), "--primary", str(primary), "--rerun", rerun, "--json", str(results)]
     for n in graded:
         run += ["--title", f"{n}={labs[n].title}", "--timeout", f"{n}={labs[n].timeout_ms}"]
-    for opt, val in (("--json", a.json), ("--only", a.only), ("--seed", a.seed), ("--hints", a.hints)):
+    for opt, val in (("--only", a.only), ("--seed", a.seed), ("--hints", a.hints)):
         if val:
             run += [opt, val]
     if a.verbose:
         run.append("-v")
     env = dict(os.environ)
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-    if primary == 6 or (primary == 0 and 6 in graded):
-        # The browser check needs playwright-core (npm), which the grader does not have: say what to do instead.
-        print("Not run here: the browser check (two Chromium pages of the browser client chatting through your "
-              "server). Do it yourself: the last step of 06-strangers/README.md.", flush=True)
-    result = subprocess.run(run, env=env)
+    returncode = 0 if only_browser else subprocess.run(run, env=env).returncode
+    if browser:
+        server = browser_grade.build_server(cxx, compile_flags, flags, student, libs, labs, code_dirs, workdir)
+        outcome = browser_grade.run(server, browser_grade.web_dir(labs_dir), workdir, rerun + " --only Browser")
+        if a.json:
+            browser_grade.add_to_results(results, outcome)
+        if outcome["status"] == "failed":
+            returncode = returncode or 1
+        last = json.loads(results.read_text()).get("output", "") if results.exists() and not only_browser else ""
+        if last:
+            print(f"\n{last}")  # the score stays the last line, as for every lab
     if a.keep:
         print(f"(kept the grader program: {program})")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
-    return result.returncode
+    return returncode
+
+
+def compile_objects(cxx, flags, jobs, show) -> tuple:
+    """Compiles each (source, object), one per core at a time; returns (all compiled?, their output in order)."""
+    running, outputs, ok = [], [], True
+    for src, obj in jobs:
+        cmd = [cxx] + flags + ["-c", src, "-o", obj]
+        if show:
+            print(shlex.join(cmd))
+        running.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        if len(running) >= (os.cpu_count() or 2):
+            out, _ = running[0].communicate()
+            ok &= running.pop(0).returncode == 0
+            outputs.append(out)
+    for proc in running:
+        out, _ = proc.communicate()
+        ok &= proc.returncode == 0
+        outputs.append(out)
+    return ok, "".join(outputs)
+
+
+def run_compiler(cmd, show) -> tuple:
+    if show:
+        print(shlex.join(cmd))
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return done.returncode == 0, done.stdout
 
 
 def typed_command(launcher) -> str:

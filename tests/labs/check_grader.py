@@ -5,6 +5,9 @@ planted bug, and check that the grader tells right from wrong and that its resul
   check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect full
   check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect zero
   check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect planted --patch P.patch
+  check_grader.py --grade BUILD/wirelab-grade --lab labs/06-strangers --expect full --browser passed
+  check_grader.py --grade BUILD/wirelab-grade --lab labs/06-strangers --expect browser-fails --patch P.patch
+Lab 6's browser check runs only when --browser or --expect browser-fails asks for it (--no-browser otherwise).
 """
 import argparse
 import difflib
@@ -58,14 +61,14 @@ def validate_results(doc: dict) -> list:
     return problems
 
 
-def grade(grade_cmd: str, number: int, code: Path, workdir: Path):
+def grade(grade_cmd: str, number: int, code: Path, workdir: Path, browser: bool):
     """Runs wirelab-grade from its own folder (so the re-run commands in the transcript read
     `./wirelab-grade ...` whatever the caller's folder); returns the transcript, results.json and each
     test's default hint."""
     results, hints = workdir / "results.json", workdir / "hints.json"
     launcher = Path(grade_cmd).resolve()
     cmd = ["./" + launcher.name, str(number), "--code", str(code), "--deps", "solution", "--json", str(results),
-           "--hints", str(hints)]
+           "--hints", str(hints)] + ([] if browser else ["--no-browser"])
     print(f"$ (cd {launcher.parent} && {' '.join(cmd)})", flush=True)
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=launcher.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -150,27 +153,70 @@ def hint_of(output: str) -> str:
     return " ".join(m.group(1).split()) if m else ""
 
 
-def read_planted(patch: Path) -> dict:
-    spec = {"planted": "", "must-fail": [], "hint-has": []}
+def read_planted(patch: Path, browser=False) -> dict:
+    """The lines before the diff: `planted:` what is wrong, then for a grader's planted bug `must-fail:` (a
+    test) and `hint-has:` (words of its hint), for a browser check's `fails-at:` (words of the step) and
+    `hint-has:` (words of the check's hint)."""
+    spec = {"planted": "", "must-fail": [], "hint-has": [], "fails-at": []}
     for line in patch.read_text().splitlines():
         if line.startswith("--- "):
             break
-        m = re.match(r"^(planted|must-fail|hint-has):\s*(.*)$", line)
+        m = re.match(r"^(planted|must-fail|hint-has|fails-at):\s*(.*)$", line)
         if m:
             if m.group(1) == "planted":
                 spec["planted"] = m.group(2)
             else:
                 spec[m.group(1)].append(m.group(2))
-    if not spec["planted"] or not spec["must-fail"] or not spec["hint-has"]:
-        fail(f"{patch}: needs 'planted:', 'must-fail:' and 'hint-has:' lines before the diff")
+    needs = ["planted", "fails-at", "hint-has"] if browser else ["planted", "must-fail", "hint-has"]
+    if not all(spec[k] for k in needs):
+        fail(f"{patch}: needs " + ", ".join(f"'{k}:'" for k in needs) + " lines before the diff")
     return spec
+
+
+def browser_section(transcript: str) -> str:
+    """Lab 6's browser check as printed: from its header to its `browser check:` line."""
+    m = re.search(r"^Browser check .*?^browser check: .*?$", transcript, re.S | re.M)
+    return m.group(0) if m else ""
+
+
+def check_browser(transcript: str, doc: dict, want: str, spec=None) -> None:
+    """--browser passed / failed: the check ran, printed its verdict, and results.json carries it."""
+    section = browser_section(transcript)
+    if not section:
+        fail("no browser check in the transcript (a 'Browser check' section ending in a 'browser check:' line)",
+             transcript)
+    entry = next((t for t in doc["tests"] if t["name"].endswith("· Browser check")), None)
+    if entry is None:
+        fail("results.json has no 'Lab 6 · Browser check' test", transcript)
+    verdict = section.splitlines()[-1]
+    if want == "passed":
+        if not verdict.startswith("browser check: passed") or entry["status"] != "passed":
+            fail(f"the browser check should pass; its verdict: {verdict!r}, results.json: {entry['status']}",
+                 transcript)
+        print("OK: the browser check passed, and results.json says so")
+        return
+    if not verdict.startswith("browser check: FAILED") or entry["status"] != "failed":
+        fail(f"the browser check should fail ({spec['planted']}); its verdict: {verdict!r}, results.json: "
+             f"{entry['status']}", transcript)
+    m = re.search(r"^  hint: (.*?)^browser check: ", section, re.S | re.M)
+    hint = " ".join(m.group(1).split()) if m else ""
+    for words in spec["fails-at"]:
+        if words not in verdict:
+            fail(f"the browser check should fail at a step saying {words!r}; its verdict: {verdict!r}", transcript)
+    for words in spec["hint-has"]:
+        if words.lower() not in hint.lower():
+            fail(f"the browser check's hint should say {words!r}; it says {hint!r}", transcript)
+    if "--only Browser" not in verdict:
+        fail(f"a failed browser check's verdict should give the re-run command: {verdict!r}", transcript)
+    print(f"OK: the browser check caught it ({spec['planted']}):\n{section}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--grade", required=True, help="the wirelab-grade launcher of a build folder")
     ap.add_argument("--lab", required=True, type=Path, help="labs/NN-name")
-    ap.add_argument("--expect", required=True, choices=["full", "zero", "planted", "nocompile"])
+    ap.add_argument("--expect", required=True, choices=["full", "zero", "planted", "nocompile", "browser-fails"])
+    ap.add_argument("--browser", choices=["passed"], help="lab 6: run the browser check, which must pass")
     ap.add_argument("--patch", type=Path)
     ap.add_argument("--golden", type=Path, help="the whole transcript must equal this file (timings and "
                     "temp paths aside); with --update-golden, write it")
@@ -192,7 +238,7 @@ def main() -> int:
             first = sorted(code.glob("*.cpp"))[0]
             first.write_text(first.read_text() + "\nthis line is not C++\n")
         else:
-            spec = read_planted(a.patch)
+            spec = read_planted(a.patch, browser=a.expect == "browser-fails")
             code = work / "code"
             shutil.copytree(a.lab / "solution", code)
             patched = subprocess.run(["patch", "-p1", "--quiet", "--no-backup-if-mismatch", "-d", str(code),
@@ -200,7 +246,8 @@ def main() -> int:
                                      stderr=subprocess.STDOUT, text=True)
             if patched.returncode != 0:
                 fail(f"{a.patch.name} does not apply to {a.lab}/solution:\n{patched.stdout}")
-        transcript, doc, hints = grade(a.grade, number, code, work)
+        browser = bool(a.browser) or a.expect == "browser-fails"
+        transcript, doc, hints = grade(a.grade, number, code, work, browser)
         if a.golden:
             check_golden(a.golden, normalise(transcript, code), a.update_golden)
         elif a.expect == "planted":
@@ -216,7 +263,11 @@ def main() -> int:
             fail(f"the transcript says {score} but results.json says {doc['score']}", transcript)
         tests = {t["name"].split(" · ", 1)[1]: t for t in doc["tests"] if " · " in t["name"]}
 
-        if a.expect == "nocompile":
+        if browser:
+            check_browser(transcript, doc, a.browser or "failed", spec if a.expect == "browser-fails" else None)
+        if a.expect == "browser-fails":
+            pass  # the grader's own tests may or may not catch the bug: the browser check must
+        elif a.expect == "nocompile":
             if score != 0 or "compile" not in tests or "not C++" not in tests["compile"]["output"]:
                 fail("a submission that does not compile must score 0 with a 'compile' test showing the error",
                      transcript)

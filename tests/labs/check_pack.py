@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The student pack works on its own, as a student meets it (labs.pack): labs/pack into a temp folder,
 then with only what is in it:
-  1. no solution is inside;
+  1. no solution is inside; web/ (the browser client), lab 5's main.cpp and wirelab-grade 6's browser check
+     (grade/browser_check.py, browser_grade.py, cdp.py) are;
   2. every README link, path and command is the pack's own: a relative link or a path in code points at a
      file of the pack; a command is `./wirelab-grade`, `./wirelab-inspect`, a program the same code block
      builds, or an ordinary tool; never `labs/...`, `build/...`, `--deps solution`, or a program of the
@@ -140,6 +141,10 @@ def main() -> int:
 
         if not (pack / "web" / "index.html").is_file():
             fail("the pack has no web/index.html (the browser client labs 5 and 6 serve)")
+        for needed in ("grade/browser_check.py", "grade/browser_grade.py", "grade/cdp.py",
+                       "05-chat-room/starter/main.cpp"):
+            if not (pack / needed).is_file():
+                fail(f"the pack has no {needed} (wirelab-grade 6's browser check builds and runs your server)")
 
         problems = doc_problems(pack)
         if problems:
