@@ -61,26 +61,25 @@ class RfcThroughTap(RelayTest):
         self.assertIn("RFC 6455 5.2", violation["rule"])
         self.assertEndsWithOneClose(await self.relay_frames(conn), 1002)
 
+    async def fails_with(self, data, code, rule):
+        """data sent whole on a fresh /echo connection: Close `code`, nothing after it, a violation
+        naming `rule`, and the mirror's s2c side ends with that one Close."""
+        raw, conn = await self.open_echo()
+        await raw.send_bytes(data)
+        await self.closes_then_nothing(raw, code)
+        violation = await self.mirror_.wait_for(lambda e: e.get("kind") == "violation" and e.get("conn") == conn,
+                                                what=f"the {rule} violation")
+        self.assertIn(rule, violation["rule"])
+        self.assertEqual(violation["action"], f"closed {code}")
+        self.assertEndsWithOneClose(await self.relay_frames(conn), code)
+
     # 5.5.1 / 7.1.5: a 1-byte close body is a protocol error, not something to echo.
     async def test_one_byte_close_body_is_1002_with_a_violation(self):
-        raw, conn = await self.open_echo()
-        await raw.send_bytes(client_frame(b"\x03", opcode=0x8))
-        await self.closes_then_nothing(raw, 1002)
-        violation = await self.mirror_.wait_for(lambda e: e.get("kind") == "violation" and e.get("conn") == conn,
-                                                what="the 1-byte close body violation")
-        self.assertIn("RFC 6455 5.5.1", violation["rule"])
-        self.assertEqual(violation["action"], "closed 1002")
-        self.assertEndsWithOneClose(await self.relay_frames(conn), 1002)
+        await self.fails_with(client_frame(b"\x03", opcode=0x8), 1002, "RFC 6455 5.5.1")
 
     # 8.1: a close reason that is not UTF-8 fails the connection with 1007.
     async def test_close_reason_not_utf8_is_1007(self):
-        raw, conn = await self.open_echo()
-        await raw.send_bytes(client_frame(b"\x03\xe8bad \xff", opcode=0x8))
-        await self.closes_then_nothing(raw, 1007)
-        violation = await self.mirror_.wait_for(lambda e: e.get("kind") == "violation" and e.get("conn") == conn,
-                                                what="the close reason violation")
-        self.assertIn("RFC 6455 8.1", violation["rule"])
-        self.assertEndsWithOneClose(await self.relay_frames(conn), 1007)
+        await self.fails_with(client_frame(b"\x03\xe8bad \xff", opcode=0x8), 1007, "RFC 6455 8.1")
 
     # 5.5.3: each of ten pings gets its pong, in order, as the mirror shows.
     async def test_ten_pings_get_ten_pongs_in_order(self):
@@ -100,13 +99,7 @@ class RfcThroughTap(RelayTest):
 
     # 7.1.7: a 64-bit length with its top bit set gets Close 1002, not a bare drop.
     async def test_length_with_top_bit_set_is_1002(self):
-        raw, conn = await self.open_echo()
-        await raw.send_bytes(bytes([0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0]) + b"\x37\xfa\x21\x3d")
-        await self.closes_then_nothing(raw, 1002)
-        violation = await self.mirror_.wait_for(lambda e: e.get("kind") == "violation" and e.get("conn") == conn,
-                                                what="the 64-bit length violation")
-        self.assertIn("RFC 6455 5.2", violation["rule"])
-
+        await self.fails_with(bytes([0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0]) + b"\x37\xfa\x21\x3d", 1002, "RFC 6455 5.2")
 
 if __name__ == "__main__":
     main()
