@@ -141,6 +141,10 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
   }
   TapVerdict v = c.stream->client_bytes({in, len}, events_);
   publish_all(events_);
+  if (c.stream->dropped_after_close() > 0 && !c.told_bytes_after_close) {
+    c.told_bytes_after_close = true;
+    log::info("conn #{}: the client sent bytes after its Close frame: mirrored, not passed on (RFC 6455 5.5.1)", c.id);
+  }
   return to_inner(c, v);
 }
 

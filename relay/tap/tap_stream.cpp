@@ -173,7 +173,9 @@ void TapStream::release(std::span<const std::uint8_t> chunk, TapVerdict& v) {
 void TapStream::drop_after_client_close() {
   if (!c2s_close_end_ || *c2s_close_end_ < c2s_released_) return;
   const std::uint64_t keep = *c2s_close_end_ - c2s_released_;
-  if (unreleased_.size() > keep) unreleased_.resize(static_cast<std::size_t>(keep));
+  if (unreleased_.size() <= keep) return;
+  dropped_after_close_ += unreleased_.size() - keep;
+  unreleased_.resize(static_cast<std::size_t>(keep));
 }
 
 TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {

@@ -68,6 +68,8 @@ class TapStream {
   bool at_server_message_boundary() const;  // HTTP, nothing half-sent to the client: a response may follow
   bool server_closed() const { return s2c_close_end_.has_value(); }   // a Close went to the client
   std::size_t held() const { return unreleased_.size(); }   // client bytes not judged or held back yet
+  // Client bytes sent after its own Close: mirrored, never passed on (5.5.1).
+  std::uint64_t dropped_after_close() const { return dropped_after_close_; }
   const std::optional<FirstClose>& first_close() const { return first_close_; }
 
  private:
@@ -94,6 +96,7 @@ class TapStream {
   std::optional<std::uint64_t> c2s_close_end_;   // where the client's Close ended: nothing after it goes on
   std::optional<std::uint64_t> s2c_close_end_;   // where the server's Close ended: nothing after it goes out
   std::uint64_t s2c_fed_ = 0;                    // s2c bytes fed to the decoder
+  std::uint64_t dropped_after_close_ = 0;
 };
 
 }  // namespace relay
