@@ -10,6 +10,13 @@ namespace relay {
 
 int InnerServer::echo_writeable(InnerSession& s) {
   if (s.echo_out.empty()) return 0;
+  // 5.5.1: nothing after a Close. lws 4.1.6 still offers WRITEABLE after it
+  // failed the connection (its own 1002, or our 1007/1009 through
+  // lws_close_reason, which fills the close buffer this reads).
+  if (lws_get_close_length(s.wsi) > 0) {
+    release(s.conn);   // what was still queued is not sent: free it now
+    return 0;
+  }
   auto [binary, payload] = std::move(s.echo_out.front());
   s.echo_out.pop_front();
   s.echo_bytes -= payload.size();

@@ -141,6 +141,10 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
   }
   TapVerdict v = c.stream->client_bytes({in, len}, events_);
   publish_all(events_);
+  if (c.stream->dropped_after_close() > 0 && !c.told_bytes_after_close) {
+    c.told_bytes_after_close = true;
+    log::info("conn #{}: the client sent bytes after its Close frame: mirrored, not passed on (RFC 6455 5.5.1)", c.id);
+  }
   return to_inner(c, v);
 }
 
@@ -153,9 +157,14 @@ int EdgeTap::to_inner(TapConnection& c, const TapVerdict& v) {
     return 0;
   }
   if (forward(c.shuttle, c.to_inner, v.forward, c.c2s_unchecked) < 0) return -1;
-  if (c.to_inner.size() > kHighWater && !c.edge_paused && c.edge != nullptr) {
+  // Client bytes the tap holds back (a ping waiting for its pong, a header being judged) count too.
+  const std::size_t waiting = c.to_inner.size() + c.stream->held();
+  if (waiting > kHighWater && !c.edge_paused && c.edge != nullptr) {
     lws_rx_flow_control(c.edge, 0);
     c.edge_paused = true;
+  } else if (waiting < kLowWater && c.edge_paused && c.edge != nullptr && !c.linger) {
+    lws_rx_flow_control(c.edge, 1);   // held bytes went on straight (a pong released them): no WRITEABLE follows
+    c.edge_paused = false;
   }
   return 0;
 }
@@ -166,7 +175,12 @@ int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t le
   if (c.enforcing || c.edge == nullptr) return 0;
   TapVerdict v = c.stream->server_bytes({in, len}, events_);
   publish_all(events_);
-  if (forward(c.edge, c.to_client, {in, len}, c.s2c_unchecked) < 0) return 0;   // the edge closes itself
+  if (v.s2c_pass < len) {
+    // 5.5.1: lws 4.1.6 can still write (an /echo reply) after its own Close.
+    log::info("conn #{}: {} bytes from the server after its Close frame: not sent (RFC 6455 5.5.1)", c.id,
+              len - v.s2c_pass);
+  }
+  if (forward(c.edge, c.to_client, {in, v.s2c_pass}, c.s2c_unchecked) < 0) return 0;   // the edge closes itself
   note_s2c_queued(c);
   if (c.to_client.size() > kHighWater && !c.shuttle_paused && c.shuttle != nullptr) {
     lws_rx_flow_control(c.shuttle, 0);
@@ -248,7 +262,7 @@ int EdgeTap::shuttle_writeable(TapConnection& c) {
     c.to_inner.pop();
     c.c2s_unchecked = 0;
   }
-  if (c.edge_paused && c.edge != nullptr && c.to_inner.size() < kLowWater) {
+  if (c.edge_paused && c.edge != nullptr && c.to_inner.size() + c.stream->held() < kLowWater) {
     lws_rx_flow_control(c.edge, 1);
     c.edge_paused = false;
   }
@@ -270,7 +284,8 @@ void EdgeTap::enforce(TapConnection& c, const TapVerdict& v, bool log_it) {
     return;
   }
   relay_.violation(c.id, v.rule, fmt::format("closed {}", v.close_code));
-  if (c.stream->at_server_frame_boundary() && c.edge != nullptr) {
+  // 5.5.1: one Close only; when the server already sent its own, nothing follows it.
+  if (c.stream->at_server_frame_boundary() && !c.stream->server_closed() && c.edge != nullptr) {
     const std::string reason = v.rule.substr(0, v.rule.find(':'));   // "RFC 6455 5.1"
     wire::Bytes payload = wire::encode_close_payload(v.close_code, reason);
     wire::Bytes frame = wire::encode_server_frame(wire::Opcode::close, payload);

@@ -52,6 +52,7 @@ struct TapConnection {
   bool linger = false;       // an HTTP refusal: after it, half-close and read (discard) until EOF or 2 s
   bool lingering = false;
   bool client_closed_first = false, relay_closed_first = false;
+  bool told_bytes_after_close = false;   // logged once: the client sent bytes after its Close
   std::int64_t s2c_waiting_since_us = -1;   // to_client non-empty since then (-1: empty)
 };
 

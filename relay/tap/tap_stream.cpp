@@ -102,25 +102,48 @@ TapVerdict TapStream::take(wire::FeedResult& r, std::vector<wire::EventBody>& ev
   for (std::size_t i = 0; i < r.units.size(); ++i) {
     wire::Unit& u = r.units[i];
     const auto dir = std::visit([](const auto& unit) { return unit.dir; }, u);
+    const auto offset = std::visit([](const auto& unit) { return unit.offset; }, u);
+    // 5.5.1: nothing the server wrote after its Close reaches the client, nor the mirror.
+    if (dir == wire::Direction::s2c && s2c_close_end_ && offset >= *s2c_close_end_) continue;
     account(u, dir);
     blank(u);
     std::visit([&](auto& unit) { unit.conn = conn_; }, u);
+    bool broken = false;
+    for (const auto& b : r.breaches) {
+      if (b.unit_index != i || dir != wire::Direction::c2s) continue;
+      broken = true;
+      if (v.close) continue;
+      // The offending frame (or the bytes that cannot be framed) is not forwarded: only the bytes before it go on.
+      refuse_at(offset);
+      v.close = true;
+      v.close_code = b.close_code;
+      const std::string& reason = b.error.reason;
+      v.rule = b.error.rule + ": " + reason.substr(0, reason.find(';'));
+    }
     if (auto* f = std::get_if<wire::Frame>(&u)) {
       note_close(*f);
-      for (const auto& b : r.breaches) {
-        if (b.unit_index != i || v.close || f->dir != wire::Direction::c2s) continue;
-        // The offending frame is not forwarded: only the bytes before it go on.
-        refuse_at(f->offset);
-        v.close = true;
-        v.close_code = b.close_code;
-        const std::string& reason = b.error.reason;
-        v.rule = b.error.rule + ": " + reason.substr(0, reason.find(';'));
-      }
+      if (!broken) follow(*f);
     }
     std::visit([&](auto& unit) { events.emplace_back(std::move(unit)); }, u);
   }
+  // 5.5.3: one ping at a time reaches lws; the next once its pong went by.
+  if (!ping_ends_.empty()) limit = std::min(limit, ping_ends_.front());
+  if (c2s_close_end_) limit = std::min(limit, *c2s_close_end_);
   c2s_limit_ = limit;
   return v;
+}
+
+// The frames that hold the c2s stream back or end a direction (see the header).
+void TapStream::follow(const wire::Frame& f) {
+  const std::uint64_t end = f.offset + f.header.size() + f.payload_len;
+  const auto op = static_cast<wire::Opcode>(f.opcode);
+  if (f.dir == wire::Direction::c2s) {
+    if (op == wire::Opcode::ping && !c2s_close_end_) ping_ends_.push_back(end);
+    if (op == wire::Opcode::close && !c2s_close_end_) c2s_close_end_ = end;
+    return;
+  }
+  if (op == wire::Opcode::pong && !ping_ends_.empty()) ping_ends_.pop_front();
+  if (op == wire::Opcode::close && !s2c_close_end_) s2c_close_end_ = end;
 }
 
 // Moves the judged c2s bytes (up to c2s_limit_) into v.forward: straight from
@@ -132,6 +155,7 @@ void TapStream::release(std::span<const std::uint8_t> chunk, TapVerdict& v) {
     v.forward = chunk.first(n);
     unreleased_.assign(chunk.begin() + static_cast<std::ptrdiff_t>(n), chunk.end());
     c2s_released_ += n;
+    drop_after_client_close();
     return;
   }
   unreleased_.insert(unreleased_.end(), chunk.begin(), chunk.end());
@@ -140,6 +164,18 @@ void TapStream::release(std::span<const std::uint8_t> chunk, TapVerdict& v) {
   unreleased_.erase(unreleased_.begin(), unreleased_.begin() + static_cast<std::ptrdiff_t>(n));
   v.forward = releasing_;
   c2s_released_ += n;
+  drop_after_client_close();
+}
+
+// 5.5.1: the client sends nothing after its Close; what it sends anyway is
+// mirrored but never reaches the server (lws 4.1.6 dropped the connection
+// without its Close reply when bytes followed the client's Close).
+void TapStream::drop_after_client_close() {
+  if (!c2s_close_end_ || *c2s_close_end_ < c2s_released_) return;
+  const std::uint64_t keep = *c2s_close_end_ - c2s_released_;
+  if (unreleased_.size() <= keep) return;
+  dropped_after_close_ += unreleased_.size() - keep;
+  unreleased_.resize(static_cast<std::size_t>(keep));
 }
 
 TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
@@ -150,8 +186,16 @@ TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vec
 }
 
 TapVerdict TapStream::server_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
+  if (s2c_close_end_) {   // 5.5.1: after the server's Close, nothing (not even decoded)
+    TapVerdict v;
+    release({}, v);
+    return v;
+  }
   wire::FeedResult r = decoder_.feed(wire::Direction::s2c, bytes);
+  const std::uint64_t start = s2c_fed_;
+  s2c_fed_ += bytes.size();
   TapVerdict v = take(r, events);
+  v.s2c_pass = s2c_close_end_ ? static_cast<std::size_t>(*s2c_close_end_ - start) : bytes.size();
   if (!upgraded_ && decoder_.phase(wire::Direction::s2c) == wire::StreamDecoder::Phase::websocket) upgraded_ = true;
   release({}, v);
   return v;

@@ -9,6 +9,12 @@
 // answer went by (lws 4.1.6 overwrites input that arrives in the same read as
 // the request with its own 101). Credentials are blanked in every event
 // (wire/credentials.h) and the long-poll session shown by its label.
+// RFC 6455 through the tap (what lws 4.1.6 gets wrong on its own): a frame
+// reaches lws only once judged (a header whole, a control frame whole: lws
+// must never act on half a broken header); a ping only once lws answered the
+// one before (5.5.3: lws 4.1.6 answers a burst with one pong carrying the
+// FIRST payload); nothing after the client's Close (5.5.1); and nothing goes
+// to the client after the server's Close (5.5.1), lws's or the tap's own.
 // Pure: no lws, no clock; the caller publishes the events.
 #pragma once
 
@@ -44,6 +50,9 @@ struct TapVerdict {
   std::string rule;                  // "RFC 6455 5.1: client frames must be masked"
   int http_status = 0;               // a request was refused: answer `response` (not a close frame)
   std::string response;              // wire::build_refusal_response
+  // s2c: how many of the server bytes just given may go to the client (the
+  // rest came after the server's Close and is neither sent nor mirrored).
+  std::size_t s2c_pass = 0;
 };
 
 class TapStream {
@@ -57,6 +66,10 @@ class TapStream {
   bool websocket() const;                 // a 101 went by
   bool at_server_frame_boundary() const;  // nothing half-sent to the client: a close frame may follow
   bool at_server_message_boundary() const;  // HTTP, nothing half-sent to the client: a response may follow
+  bool server_closed() const { return s2c_close_end_.has_value(); }   // a Close went to the client
+  std::size_t held() const { return unreleased_.size(); }   // client bytes not judged or held back yet
+  // Client bytes sent after its own Close: mirrored, never passed on (5.5.1).
+  std::uint64_t dropped_after_close() const { return dropped_after_close_; }
   const std::optional<FirstClose>& first_close() const { return first_close_; }
 
  private:
@@ -64,7 +77,9 @@ class TapStream {
   void note_close(const wire::Frame& f);
   void blank(wire::Unit& unit);
   TapVerdict take(wire::FeedResult& r, std::vector<wire::EventBody>& events);
+  void follow(const wire::Frame& f);
   void release(std::span<const std::uint8_t> chunk, TapVerdict& v);
+  void drop_after_client_close();
 
   std::uint64_t conn_;
   Metrics& metrics_;
@@ -77,6 +92,11 @@ class TapStream {
   std::deque<Carrier> request_carriers_;   // c2s requests waiting for their s2c response
   bool upgraded_ = false;
   std::optional<FirstClose> first_close_;
+  std::deque<std::uint64_t> ping_ends_;          // c2s offsets where pings end, in order, not yet answered
+  std::optional<std::uint64_t> c2s_close_end_;   // where the client's Close ended: nothing after it goes on
+  std::optional<std::uint64_t> s2c_close_end_;   // where the server's Close ended: nothing after it goes out
+  std::uint64_t s2c_fed_ = 0;                    // s2c bytes fed to the decoder
+  std::uint64_t dropped_after_close_ = 0;
 };
 
 }  // namespace relay

@@ -193,6 +193,12 @@ TEST(StreamDecoder, LengthWithTopBitSetIsRawAndStopsTheDirection) {
   EXPECT_EQ(r.offset, kUpgrade.size());
   EXPECT_BYTES_EQ(from_hex("82 ff 80"), r.bytes);
   EXPECT_NE(r.why.find("RFC 6455 5.2"), std::string::npos) << r.why;
+  // 7.1.7: a breach like any other (the tap sends Close 1002 instead of a bare drop).
+  ASSERT_EQ(s.breaches.size(), 1u);
+  EXPECT_EQ(s.breaches[0].unit_index, 2u);
+  EXPECT_EQ(s.breaches[0].close_code, 1002);
+  EXPECT_EQ(s.breaches[0].error.offset, kUpgrade.size() + 2) << "the first byte of the 64-bit length";
+  EXPECT_EQ(s.decoder.settled(Direction::c2s), kUpgrade.size()) << "nothing of the broken frame is judged fit to pass";
   EXPECT_EQ(s.decoder.phase(Direction::c2s), StreamDecoder::Phase::stopped);
   ASSERT_TRUE(std::holds_alternative<Raw>(s.units[4]));
   EXPECT_EQ(std::get<Raw>(s.units[4]).offset, kUpgrade.size() + 13);
@@ -266,6 +272,70 @@ TEST(StreamDecoder, BytesAfterAnUpgradeRequestSettleWithThe101) {
   EXPECT_EQ(s.decoder.settled(Direction::c2s), kUpgrade.size());
   s.feed(Direction::s2c, as_span(k101));
   EXPECT_EQ(s.decoder.settled(Direction::c2s), kUpgrade.size() + frame.size());
+}
+
+// 5.5.1, 7.4, 8.1: a close body is empty, or a code that may be sent plus a
+// UTF-8 reason; anything else is a breach (1002, or 1007 for the reason).
+TEST(StreamDecoder, CloseBodyRulesAreBreaches) {
+  struct Case {
+    const char* name;
+    Bytes body;
+    std::uint16_t close_code;   // 0: no breach
+  };
+  const Case cases[] = {
+      {"empty body", {}, 0},
+      {"1000 with a UTF-8 reason", cat({from_hex("03 e8"), bytes_of("κόσμε")}), 0},
+      {"1-byte body", from_hex("03"), 1002},
+      {"code 5000", from_hex("13 88"), 1002},
+      {"code 1005 (never on the wire)", from_hex("03 ed"), 1002},
+      {"reason with 0xff", from_hex("03 e8 61 ff"), 1007},
+      {"reason cut inside a sequence", from_hex("03 e9 61 ce"), 1007},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Session s;
+    s.upgrade();
+    s.feed(Direction::c2s, encode_client_frame(Opcode::close, c.body, kKey));
+    ASSERT_EQ(s.units.size(), 3u);
+    if (c.close_code == 0) {
+      EXPECT_TRUE(s.breaches.empty()) << s.breaches.front().error.reason;
+      continue;
+    }
+    ASSERT_EQ(s.breaches.size(), 1u);
+    EXPECT_EQ(s.breaches[0].unit_index, 2u);
+    EXPECT_EQ(s.breaches[0].close_code, c.close_code) << s.breaches[0].error.reason;
+  }
+}
+
+// A proxy passes on only settled bytes: a frame header only once whole and
+// within the rules, a data payload as it comes, a control frame only whole.
+TEST(StreamDecoder, FramesSettleOnlyOnceJudgedByteByByte) {
+  Session s;
+  s.upgrade();
+  const std::uint64_t start = kUpgrade.size();
+  const Bytes text = encode_client_frame(Opcode::text, as_span("Hello"), kKey);   // 6-byte header
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    s.feed(Direction::c2s, std::span(text).subspan(i, 1));
+    const std::uint64_t want = i + 1 < 6 ? start : start + i + 1;
+    EXPECT_EQ(s.decoder.settled(Direction::c2s), want) << "after byte " << i << " of a text frame";
+  }
+  const std::uint64_t ping_at = start + text.size();
+  const Bytes ping = encode_client_frame(Opcode::ping, as_span("p"), kKey);
+  for (std::size_t i = 0; i < ping.size(); ++i) {
+    s.feed(Direction::c2s, std::span(ping).subspan(i, 1));
+    const std::uint64_t want = i + 1 < ping.size() ? ping_at : ping_at + ping.size();
+    EXPECT_EQ(s.decoder.settled(Direction::c2s), want) << "after byte " << i << " of a ping";
+  }
+  const std::uint64_t rsv_at = ping_at + ping.size();
+  Bytes rsv = encode_client_frame(Opcode::text, as_span("rsv"), kKey);
+  rsv[0] |= 0x40;   // RSV1 without an extension
+  for (std::size_t i = 0; i < rsv.size(); ++i) {
+    s.feed(Direction::c2s, std::span(rsv).subspan(i, 1));
+    EXPECT_EQ(s.decoder.settled(Direction::c2s), i + 1 < rsv.size() ? rsv_at : rsv_at + rsv.size())
+        << "after byte " << i << " of RSV1 (whole: settled past it, and a breach says where it begins)";
+  }
+  ASSERT_EQ(s.breaches.size(), 1u);
+  EXPECT_EQ(s.breaches[0].unit_index, 4u);
 }
 
 }  // namespace

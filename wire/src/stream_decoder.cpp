@@ -5,9 +5,11 @@
 
 #include <algorithm>
 
+#include "wire/close_code.h"
 #include "wire/frame.h"
 #include "wire/handshake.h"
 #include "wire/http.h"
+#include "wire/mask.h"
 #include "wire/message.h"
 
 namespace wire {
@@ -54,6 +56,7 @@ class FrameReader {
           } else if (step.status == FrameHeaderDecoder::Status::done) {
             header_ = step.header;
             frame_offset_ = offset_;
+            payload_settles_ = judged_on_header();
             remaining_ = header_.payload_len;
             offset_ += header_bytes_.size();
             state_ = State::payload;
@@ -90,6 +93,7 @@ class FrameReader {
     Bytes bytes = std::move(header_bytes_);
     bytes.insert(bytes.end(), payload_.begin(), payload_.end());
     emit_raw(out, at, bytes, "RFC 6455 5.2: the connection closed in the middle of a frame");
+    settled_at_stop_ = at;
     header_bytes_.clear();
     payload_.clear();
     state_ = State::stopped;
@@ -98,6 +102,18 @@ class FrameReader {
 
   std::size_t pending() const { return header_bytes_.size() + payload_.size(); }
   bool stopped() const { return state_ == State::stopped; }
+
+  // Stream offset up to which the bytes are judged: a header only once whole
+  // and within the rules, a data frame's payload then as it comes, a control
+  // frame only whole (its payload has rules too: 5.5.1's close body).
+  std::uint64_t settled() const {
+    switch (state_) {
+      case State::header: return offset_;   // offset_ is still the frame's first byte
+      case State::payload: return payload_settles_ ? offset_ : frame_offset_;
+      case State::stopped: return settled_at_stop_;
+    }
+    return offset_;
+  }
 
  private:
   void emit(FeedResult& out) {
@@ -125,6 +141,16 @@ class FrameReader {
       // 5.4: the byte that names the opcode is the frame's first.
       out.breaches.push_back(
           FrameBreach{out.units.size(), fragmentation_error(*m, static_cast<std::size_t>(frame_offset_)), 1002});
+    } else if (header_.opcode == Opcode::close && !f.truncated) {
+      // 5.5.1, 7.4, 8.1: a close body is empty, or a code that may be sent plus a UTF-8 reason.
+      Bytes body = f.payload;
+      if (header_.masked) apply_mask(body, header_.masking_key);
+      auto parsed = parse_close_payload(body);
+      if (!parsed.ok()) {
+        Error bad = parsed.error();
+        bad.offset += static_cast<std::size_t>(frame_offset_) + f.header.size();
+        out.breaches.push_back(FrameBreach{out.units.size(), bad, close_code_for_close_payload_error(bad)});
+      }
     }
     out.units.emplace_back(std::move(f));
     header_bytes_.clear();
@@ -135,9 +161,13 @@ class FrameReader {
 
   // 5.2: a structural error (a 64-bit length with its top bit set) leaves no
   // way to find the next frame: the bytes read so far become Raw, then stop.
+  // It is a breach too (1002), reported on that Raw unit: 7.1.7 says the
+  // endpoint that fails the connection sends a Close first, not a bare drop.
   void stop(FeedResult& out, const Error& error) {
     stop_why_ = error.rule + ": " + error.reason;
     const std::uint64_t at = offset_;
+    settled_at_stop_ = at;
+    if (!header_bytes_.empty()) out.breaches.push_back(FrameBreach{out.units.size(), error, 1002});
     offset_ += header_bytes_.size();
     emit_raw(out, at, header_bytes_, stop_why_ + "; decoding of this direction stopped");
     header_bytes_.clear();
@@ -157,6 +187,14 @@ class FrameReader {
   }
 
 
+  // A data frame's payload may go on before the frame is whole once its
+  // header broke no rule (5.2-5.5, and 5.4's order, without moving it on).
+  bool judged_on_header() const {
+    bool open = fragmented_open_;
+    return !is_control(header_.opcode) && !check_header(header_, rules_) &&
+           !check_fragment_order(open, header_.opcode, header_.fin);
+  }
+
   Direction dir_;
   std::size_t max_kept_;
   FrameRules rules_;
@@ -170,6 +208,8 @@ class FrameReader {
   std::uint64_t remaining_ = 0;
   std::string stop_why_;
   bool fragmented_open_ = false;    // 5.4: a data frame without FIN went by, its last continuation not yet
+  bool payload_settles_ = false;    // the current frame's payload is judged as it comes (judged_on_header)
+  std::uint64_t settled_at_stop_ = 0;
 };
 
 }  // namespace
@@ -245,7 +285,12 @@ StreamDecoder::Phase StreamDecoder::phase(Direction dir) const {
 const std::string& StreamDecoder::extensions() const { return impl_->extensions; }
 
 std::uint64_t StreamDecoder::settled(Direction dir) const {
-  return impl_->http.phase(dir) == HttpPhase::http ? impl_->http.settled(dir) : impl_->fed[Impl::index(dir)];
+  switch (impl_->http.phase(dir)) {
+    case HttpPhase::http: return impl_->http.settled(dir);
+    case HttpPhase::websocket: return impl_->frames(dir).settled();
+    case HttpPhase::stopped: break;
+  }
+  return impl_->fed[Impl::index(dir)];
 }
 
 std::size_t StreamDecoder::pending(Direction dir) const {

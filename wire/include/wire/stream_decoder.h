@@ -38,7 +38,10 @@ struct StreamDecoderOptions {
 // client frames must be masked, server frames must not be, control frames
 // <= 125 bytes and not fragmented, no reserved opcodes, no RSV bits without a
 // negotiated extension; 5.4: no continuation without a fragmented message
-// open, no new data frame inside one). The frame is still emitted; the caller decides.
+// open, no new data frame inside one; 5.5.1/7.4/8.1: a close body is empty or
+// a code that may be sent plus a UTF-8 reason, 1007 for the reason). The frame
+// is still emitted; the caller decides. 5.2's 64-bit length with its top bit
+// set is a breach too, on the Raw unit that holds the header read so far.
 struct FrameBreach {
   std::size_t unit_index = 0;   // index into the units returned by the same feed()
   Error error;                  // rule "RFC 6455 5.1" etc., reason, offset
@@ -73,9 +76,11 @@ class StreamDecoder {
   // Bytes buffered for a unit not yet complete, per direction.
   std::size_t pending(Direction dir) const;
   // Stream offset up to which this direction's bytes are judged (HttpSplitter::
-  // settled while HTTP; every byte fed once frames or a stop took over). A
-  // proxy that passes on only settled bytes never lets its server see a
-  // request head before the rules did, nor frames before the 101 went by.
+  // settled while HTTP; with frames: a header once whole and within the rules,
+  // a data frame's payload then as it comes, a control frame once whole, never
+  // a frame that breaks a rule). A proxy that passes on only settled bytes
+  // never lets its server see a request head before the rules did, frames
+  // before the 101 went by, nor any part of a broken frame.
   std::uint64_t settled(Direction dir) const;
 
  private:
