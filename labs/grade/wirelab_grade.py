@@ -13,7 +13,8 @@
 
 The graders are compiled once (by the project's CMake build, or in the student pack on first use, once
 per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files, each compiled
-once per run (lab 6's browser check links the same objects into your server), so grading takes seconds.
+into an object kept until the file changes (lab 6's browser check links the same objects into your
+server): a re-run after an edit compiles only the file you edited.
 """
 import argparse
 import hashlib
@@ -270,7 +271,10 @@ def main(argv=None) -> int:
     cxx = config["cxx"] if config else os.environ.get("CXX", "g++")
     sanitize = (config and config.get("sanitize")) or not a.no_sanitize
     flags = BASE_FLAGS + (SANITIZE if sanitize else [])
-    includes = [f"-I{labs[n].dir / 'include'}" for n in sorted(code_dirs)]
+    # Every lab's contract on the include path (their names differ), so that an object compiled when
+    # grading lab 5 is the one grading lab 6 links (its hash, below, is the same).
+    includes = [f"-I{lab.dir / 'include'}" for _, lab in sorted(labs.items())]
+    contracts = sorted(h for lab in labs.values() for h in (lab.dir / "include").glob("*.h"))
     if config:
         harness = [config["harness"]]
         grader_libs = {n: [config["graders"][str(n)]] for n in graded}
@@ -282,18 +286,24 @@ def main(argv=None) -> int:
     program = workdir / "grader"
     # The reference code of earlier labs is compiled once by the build: link its objects (faster).
     prebuilt = (config or {}).get("solutions", {})
-    student, to_compile = [], []
+    compile_flags = flags + STUDENT_WARNINGS + includes
+    cache_root = _mkdir((Path(a.config).parent / "student-objects") if config else labs_dir / ".cache" / "student")
+    student, to_compile, kept_logs = [], [], []
     for n in sorted(code_dirs):
         objects = prebuilt.get(str(n)) if code_dirs[n] == labs[n].dir / "solution" and n != primary else None
         if objects and all(Path(o).exists() for o in objects):
             student += objects
             continue
         for src in sources(code_dirs[n]):
-            student.append(str(workdir / f"lab{n:02d}-{Path(src).stem}.o"))
-            to_compile.append((src, student[-1]))
-    # Each file compiled once into an object (several at a time), linked into the grader and, for lab 6's
-    # browser check, into your server.
-    compile_flags = flags + STUDENT_WARNINGS + includes
+            obj = cached_object(cxx, compile_flags, Path(src), contracts, cache_root)
+            student.append(str(obj))
+            if obj.exists():
+                os.utime(obj)  # in use: the newest, whatever _prune drops
+                kept_logs.append(obj.with_suffix(".log"))
+            else:
+                to_compile.append((src, str(obj)))
+    # Each file is compiled into an object (several at a time) and kept until it changes: linked into the
+    # grader and, for lab 6's browser check, into your server.
     link = ["-Wl,--whole-archive"] + [f for n in graded for f in grader_libs[n]] + ["-Wl,--no-whole-archive"]
     link_cmd = ([cxx] + flags + student + link + harness + ["-lgtest"] + [f"-l{lib}" for lib in libs] +
                 ["-lpthread", "-o", str(program)])
@@ -301,6 +311,8 @@ def main(argv=None) -> int:
     print(f"Compiling your code ({where}) ...", flush=True)
     t0 = time.monotonic()
     ok, output = compile_objects(cxx, compile_flags, to_compile, a.show_command)
+    output = "".join(log.read_text() for log in kept_logs if log.exists()) + output  # warnings, every run
+    _prune(cache_root, keep=400)
     if ok:
         ok, linked = run_compiler(link_cmd, a.show_command)
         output += linked
@@ -358,23 +370,52 @@ def main(argv=None) -> int:
     return returncode
 
 
+def cached_object(cxx, flags, src: Path, contracts, cache_root: Path) -> Path:
+    """Where src's object is kept: named by a hash of the compiler, the flags, the file and every header it
+    could include (the labs' contracts and the .h files beside it), so an edit to one file recompiles
+    that file alone, and grading lab 6 after lab 5 reuses lab 5's objects."""
+    digest = hashlib.sha256(" ".join([cxx] + flags).encode())
+    for f in list(contracts) + sorted(src.parent.glob("*.h")) + [src]:
+        digest.update(str(f).encode())
+        digest.update(f.read_bytes())
+    return cache_root / f"{src.stem}-{digest.hexdigest()[:16]}.o"
+
+
 def compile_objects(cxx, flags, jobs, show) -> tuple:
-    """Compiles each (source, object), one per core at a time; returns (all compiled?, their output in order)."""
+    """Compiles each (source, object), one per core at a time, keeping each object (and its warnings, in
+    a .log beside it) only when it compiled; returns (all compiled?, their output in order)."""
     running, outputs, ok = [], [], True
+
+    def finish(job):
+        nonlocal ok
+        obj, proc = job
+        out, _ = proc.communicate()
+        outputs.append(out)
+        if proc.returncode == 0:
+            Path(obj).with_suffix(".log").write_text(out)
+            os.replace(obj + ".tmp", obj)
+        else:
+            ok = False
+            Path(obj + ".tmp").unlink(missing_ok=True)
+
     for src, obj in jobs:
-        cmd = [cxx] + flags + ["-c", src, "-o", obj]
+        cmd = [cxx] + flags + ["-c", src, "-o", obj + ".tmp"]
         if show:
             print(shlex.join(cmd))
-        running.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        running.append((obj, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
         if len(running) >= (os.cpu_count() or 2):
-            out, _ = running[0].communicate()
-            ok &= running.pop(0).returncode == 0
-            outputs.append(out)
-    for proc in running:
-        out, _ = proc.communicate()
-        ok &= proc.returncode == 0
-        outputs.append(out)
+            finish(running.pop(0))
+    while running:
+        finish(running.pop(0))
     return ok, "".join(outputs)
+
+
+def _prune(folder: Path, keep: int):
+    """Edits leave old objects behind: the cache keeps the newest `keep` of them (a bound on its size)."""
+    objects = sorted(folder.glob("*.o"), key=lambda o: o.stat().st_mtime, reverse=True)
+    for old in objects[keep:]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".log").unlink(missing_ok=True)
 
 
 def run_compiler(cmd, show) -> tuple:

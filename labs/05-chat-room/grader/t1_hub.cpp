@@ -196,8 +196,10 @@ GRADED_TEST(Typing, RelayAndExpiry, 2,
   GRADE_EXPECT_EQ("to 2 at 13500 (not expired: refreshed at 12000)", std::vector<json>{}, to(calls.tick(13500), 2));
   out = calls.tick(15000);
   if (to(out, 2).empty()) {
-    grade::symptom("The typing flag never expired: remember when each member's flag was last set (now), and "
-                   "in on_tick send typing false for each flag older than typing_expiry_ms, then forget it.");
+    grade::symptom("The typing flag did not end at 15000, exactly typing_expiry_ms (3000) after its last refresh: "
+                   "remember when each member's flag was last set (now), and in on_tick send typing false for "
+                   "each flag with now - set_at >= typing_expiry_ms (at the expiry, not one tick later), then "
+                   "forget it.");
   }
   GRADE_EXPECT_EQ("to 2 at 15000 (3000 ms after the last refresh)", std::vector<json>{off}, to(out, 2));
   GRADE_EXPECT_EQ("to 2 at 16000 (ended already)", std::vector<json>{}, to(calls.tick(16000), 2));

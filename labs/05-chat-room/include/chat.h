@@ -61,8 +61,8 @@ class ChatLogic {
 //   "text":TEXT} to every other member, in the order they were said, never back to the sender. In no
 //   room, or alone in one: {"type":"error","code":"not_paired",...} to c.
 // - typing ON (a boolean): {"type":"typing","from":LABEL,"on":ON} to every other member. A typing flag
-//   that is not refreshed (another typing true) within typing_expiry_ms ends by itself: on_tick sends
-//   the others typing false, so a client that vanished mid-word is not "typing" forever. A say ends it too
+//   that is not refreshed (another typing true) ends by itself once typing_expiry_ms have passed since it
+//   was last set (at now - set_at >= typing_expiry_ms, not later): on_tick sends the others typing false, so a client that vanished mid-word is not "typing" forever. A say ends it too
 //   (without a typing false: a said message replaces the indicator). Typing in no room is ignored.
 // - leave: {"type":"left","who":LABEL} to the other members; c is in no room after it.
 // - anything else (not JSON, not an object, no string "type", an unknown type, a field missing or of the
