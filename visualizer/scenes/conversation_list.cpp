@@ -73,7 +73,9 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
   ImGui::TextUnformatted(count);
   ImGui::PopStyleColor();
 
-  constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+  // Rows are told apart by a line, not by striping: an alternate-row fill covered a tenth of the screen
+  // every frame, and fill is what llvmpipe pays for (bench/README.md, "Idle, and the 4K projector").
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH |
                                     ImGuiTableFlags_SizingFixedFit;
   // The scrolling table is a child window: no second panel fill over event_list's own.
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
