@@ -104,10 +104,12 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   kind_chip(ctx, e->kind);
   ImGui::PushFont(ctx.fonts.heading);
   const ConnView* cv = ctx.model.conn(f.conn);
+  ImGui::PushTextWrapPos(0.0f);   // a large display scale wraps the title rather than cutting it
   ImGui::Text("Frame #%llu   conn #%llu   %s   %s, %llu bytes", static_cast<unsigned long long>(e->seq()),
               static_cast<unsigned long long>(f.conn),
               f.dir == wire::Direction::c2s ? "client \xe2\x86\x92 relay" : "relay \xe2\x86\x92 client",
               wire::opcode_name(h.opcode), static_cast<unsigned long long>(h.payload_len));
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   if (is_default) default_note(ctx, "the latest frame a client sent");
   if (e->violation) {

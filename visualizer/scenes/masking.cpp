@@ -284,6 +284,8 @@ void MaskingScene::draw_side_by_side(SceneContext& ctx, const Entry& e, const st
     masked.push_back(printable(s.masked));
     clear.push_back(s.index < player_.done() ? printable(s.clear) : ' ');
   }
+  // The bytes not unmasked yet are blanks: trailing ones would make an item wider than the panel.
+  while (!clear.empty() && clear.back() == ' ') clear.pop_back();
   ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
   ImGui::TextUnformatted("Masked (as sent):");
   ImGui::PopStyleColor();

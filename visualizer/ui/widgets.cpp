@@ -4,7 +4,7 @@
 namespace viz {
 
 void help_marker(const SceneContext& ctx, const char* text) {
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize("(?)").x);
   ImGui::PushStyleColor(ImGuiCol_Text, ctx.theme.accent);
   ImGui::TextUnformatted("(?)");
   ImGui::PopStyleColor();
@@ -19,7 +19,9 @@ void help_marker(const SceneContext& ctx, const char* text) {
 
 void heading(const SceneContext& ctx, const char* text) {
   ImGui::PushFont(ctx.fonts.heading);
+  ImGui::PushTextWrapPos(0.0f);   // wraps at the panel's edge: a large display scale gets two lines, not a cut one
   ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
@@ -59,6 +61,11 @@ void violation_banner(const SceneContext& ctx, const char* rule, const char* act
                 action, nullptr, wrap);
   ImGui::PopFont();
   ImGui::Dummy(ImVec2(w, h));
+}
+
+void same_line_if_fits(float width, float spacing) {
+  ImGui::SameLine(0.0f, spacing);
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
 }
 
 void text_wrapped_colored(const ImVec4& color, const char* text) {
