@@ -40,10 +40,7 @@ bool ConversationScene::draw_list_filters(SceneContext& ctx) {
   bool changed = false;
   const auto checkbox = [&](const char* label, bool* value, bool first) {
     const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
-    if (!first) {
-      ImGui::SameLine();
-      if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
-    }
+    if (!first) same_line_if_fits(w);
     changed |= ImGui::Checkbox(label, value);
   };
   checkbox("data", &filter_.data, true);

@@ -1,6 +1,8 @@
 // Shared drawing helpers (see widgets.h).
 #include "ui/widgets.h"
 
+#include "imgui_internal.h"   // GetContentRegionMaxAbs: where the current line ends (a table cell, a column)
+
 namespace viz {
 
 void help_marker(const SceneContext& ctx, const char* text) {
@@ -63,9 +65,13 @@ void violation_banner(const SceneContext& ctx, const char* rule, const char* act
   ImGui::Dummy(ImVec2(w, h));
 }
 
-void same_line_if_fits(float width, float spacing) {
+bool same_line_if_fits(float width, float spacing) {
+  // Measured from the last item's end before moving: a SameLine undone by NewLine would still
+  // have stretched the window's content by its spacing.
+  const float gap = spacing < 0.0f ? ImGui::GetStyle().ItemSpacing.x : spacing;
+  if (ImGui::GetItemRectMax().x + gap + width > ImGui::GetContentRegionMaxAbs().x) return false;
   ImGui::SameLine(0.0f, spacing);
-  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+  return true;
 }
 
 void text_wrapped_colored(const ImVec4& color, const char* text) {
