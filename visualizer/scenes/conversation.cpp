@@ -176,7 +176,14 @@ void ConversationScene::draw(SceneContext& ctx) {
   // least useful parts itself (conversation_list.cpp).
   const bool narrow = avail.x < ctx.fonts.px(1100.0f);
   const float lanes_w = std::floor(avail.x * (narrow ? 0.55f : 0.58f));
-  const float details_h = ImGui::GetTextLineHeightWithSpacing() * 3.0f + ctx.fonts.px(16.0f);
+  // Three lines for a selected unit's details; on a narrow window with nothing selected, what the
+  // hint needs, so the lanes get the rest.
+  float details_lines = 3.0f;
+  if (narrow && !ctx.selected()) {
+    const float hint_h = ImGui::CalcTextSize(details_hint(lanes_w), nullptr, false, lanes_w).y;
+    details_lines = std::min(3.0f, std::ceil(hint_h / ImGui::GetTextLineHeight()));
+  }
+  const float details_h = ImGui::GetTextLineHeightWithSpacing() * details_lines + ctx.fonts.px(16.0f);
   ImGui::BeginGroup();
   draw_lanes(ctx, lanes_w, avail.y - details_h - gap);
   draw_details(ctx, lanes_w);
@@ -203,7 +210,8 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
     const ImVec2 ns = ImGui::CalcTextSize(name.c_str());
     dl->AddText(ImVec2(centred(x, ns.x), y), Theme::u32(col), name.c_str());
     ImGui::PopFont();
-    const std::string sub = fit_text(sub_in, room);
+    // Sub-lines get less: the outer ones are pushed inwards at the panel's edge and must not meet the middle one.
+    const std::string sub = fit_text(sub_in, room * 0.76f);
     const ImVec2 ss = ImGui::CalcTextSize(sub.c_str());
     dl->AddText(ImVec2(centred(x, ss.x), y + ns.y + ctx.fonts.px(2.0f)), Theme::u32(th.text_dim), sub.c_str());
   };
@@ -399,6 +407,12 @@ void ConversationScene::draw_row(SceneContext& ctx, const Entry& e, ImVec2 o, fl
   dl->PopClipRect();
 }
 
+// Three lines at most are kept for the details: at a large display scale the short hint keeps to them.
+const char* ConversationScene::details_hint(float width) {
+  const char* hint = "Click an arrow or a row to select it · → next event · 2 Upgrade · 3 Frame · 4 Masking · 5 Polling";
+  return ImGui::CalcTextSize(hint).x > width * 2.5f ? "Click an arrow or a row to select it · → next" : hint;
+}
+
 void ConversationScene::draw_details(SceneContext& ctx, float width) {
   const Theme& th = ctx.theme;
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
@@ -406,10 +420,7 @@ void ConversationScene::draw_details(SceneContext& ctx, float width) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   if (!e) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
-    // Three lines are kept for the details: at a large scale the short hint keeps to them.
-    const char* hint = "Click an arrow or a row to select it · → next event · 2 Upgrade · 3 Frame · 4 Masking · 5 Polling";
-    if (ImGui::CalcTextSize(hint).x > width * 2.5f) hint = "Click an arrow or a row to select it · → next";
-    ImGui::TextWrapped("%s", hint);
+    ImGui::TextWrapped("%s", details_hint(width));
     ImGui::PopStyleColor();
   } else {
     kind_chip(ctx, e->violation ? UnitKind::violation : e->kind);

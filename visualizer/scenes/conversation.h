@@ -45,6 +45,7 @@ class ConversationScene final : public Scene {
   void draw_list(SceneContext& ctx, float width, float height);
   bool draw_list_filters(SceneContext& ctx);   // true when a filter changed
   void draw_details(SceneContext& ctx, float width);
+  static const char* details_hint(float width);   // the hint shown with nothing selected
   float reveal_progress(const SceneContext& ctx, std::uint64_t seq) const;
 
   Focus focus_;
