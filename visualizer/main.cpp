@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/bench_stats.h"
+#include "app/clip_report.h"
 #include "app/options.h"
 #include "app/shell.h"
 #include "app/window.h"
@@ -189,6 +190,37 @@ int main(int argc, char** argv) {
     }
     viz::print_frame_stats(std::move(ms), std::move(ui), std::move(cpu), shell.model().size(), options.scene.c_str());
     return 0;
+  }
+  if (headless && options.report_clipped) {
+    // --report-clipped: each asked scene at each asked scale in this one window, one JSON line each
+    // (a PNG per configuration when there are several: OUT-scene-2x.png).
+    const std::vector<std::string> scenes = options.scene == "all" ? shell.scene_ids() : std::vector{options.scene};
+    const bool several = scenes.size() * options.scales.size() > 1;
+    int cut = 0;
+    for (const float scale : options.scales) {
+      for (const std::string& scene : scenes) {
+        shell.show_scene(scene);
+        shell.set_scale(scale);
+        for (int i = 0; i < options.frames; ++i) one_frame(kFixedDt);
+        const auto clipped = viz::find_clipped();
+        std::string png = options.screenshot;
+        if (several) {
+          char tail[64];
+          std::snprintf(tail, sizeof tail, "-%s-%gx.png", scene.c_str(), static_cast<double>(scale));
+          png = png.substr(0, png.rfind(".png")) + tail;
+        }
+        if (!window.save_png(png, error)) {
+          std::fprintf(stderr, "wirelab-visualizer: %s\n", error.c_str());
+          return 1;
+        }
+        std::printf("fit {\"scene\":\"%s\",\"scale\":%g,\"size\":\"%dx%d\",\"png\":\"%s\",\"clipped\":%s,\"view\":%s}\n",
+                    scene.c_str(), static_cast<double>(scale), options.width, options.height, png.c_str(),
+                    viz::clipped_json(clipped).c_str(), shell.view_summary().c_str());
+        if (!clipped.empty()) ++cut;
+      }
+    }
+    std::fflush(stdout);
+    return cut > 0 ? 5 : 0;
   }
   if (headless) {
     for (int i = 0; i < options.frames; ++i) one_frame(kFixedDt);

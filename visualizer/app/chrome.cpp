@@ -45,9 +45,21 @@ void Shell::draw_top_bar(float height) {
   float full = 0.0f;
   for (const auto& sc : scenes_) full += ImGui::CalcTextSize(sc->title()).x + ImGui::GetFontSize() * 3.0f;
   const bool compact = full > ImGui::GetContentRegionAvail().x * 0.8f;
+  // Compact: the other tabs are numbers; the active title is elided to what is left (the feed status goes first).
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float numbers = 0.0f;
+  for (std::size_t i = 0; i < scenes_.size(); ++i) {
+    if (i != current_) numbers += ImGui::CalcTextSize("0").x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+  }
+  ImGui::PushFont(fonts_.bold);
+  const float title_room = ImGui::GetContentRegionAvail().x - numbers - st.FramePadding.x * 2 - st.ItemSpacing.x -
+                           ImGui::CalcTextSize("0  ").x - ImGui::CalcTextSize("■ replay").x;
+  const std::string active_title = fit_text(scenes_[current_]->title(), title_room);
+  ImGui::PopFont();
   for (std::size_t i = 0; i < scenes_.size(); ++i) {
     char label[96];
     if (compact && i != current_) std::snprintf(label, sizeof label, "%zu", i + 1);
+    else if (compact) std::snprintf(label, sizeof label, "%zu  %s", i + 1, active_title.c_str());
     else std::snprintf(label, sizeof label, "%zu  %s", i + 1, scenes_[i]->title());
     const bool active = i == current_;
     if (active) {
@@ -76,6 +88,11 @@ void Shell::draw_top_bar(float height) {
   const float room = ImGui::GetWindowContentRegionMax().x - ImGui::GetCursorPosX();
   status = fit_text(status, room);
   const float w = ImGui::CalcTextSize(status.c_str()).x;
+  if (w > room) {   // not even "■ …" fits: the tabs matter more
+    ImGui::End();
+    ImGui::PopStyleColor();
+    return;
+  }
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
   ImGui::AlignTextToFramePadding();
   ImGui::PushStyleColor(ImGuiCol_Text, colour);
@@ -85,8 +102,19 @@ void Shell::draw_top_bar(float height) {
   ImGui::PopStyleColor();
 }
 
+namespace {
+// Width of a button with this label at the current font and style.
+float button_w(const char* label) { return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2.0f; }
+// Room left on the current line, keeping `reserve` px for what must come after.
+float room_after(float reserve) { return ImGui::GetContentRegionAvail().x - reserve; }
+}  // namespace
+
+// At a large display scale the bar keeps its most useful items and drops the
+// rest, in this order of need: step and play, follow latest, the pending
+// badge, the seek slider (narrower first), the speed.
 void Shell::draw_playback_controls() {
   const Theme& th = current_theme();
+  const ImGuiStyle& st = ImGui::GetStyle();
   const bool paused = feed_->paused();
   if (ImGui::Button("◀")) commands_.push_back(Playback{PlaybackOp::step_back});
   ImGui::SameLine();
@@ -94,31 +122,44 @@ void Shell::draw_playback_controls() {
   ImGui::SameLine();
   if (ImGui::Button("▶|")) commands_.push_back(Playback{PlaybackOp::step_forward});
   ImGui::SameLine();
+  const bool following = !paused && !selection_.seq;
+  const char* follow_label = following ? "following latest" : "follow latest (L)";
+  const float follow_w = button_w(follow_label) + st.ItemSpacing.x;
   if (replay_) {
     char speed[32];
     std::snprintf(speed, sizeof speed, "%gx", replay_->speed());
-    if (ImGui::Button("−")) commands_.push_back(Playback{PlaybackOp::set_speed, replay_->speed() / 2});
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(speed);
-    ImGui::SameLine();
-    if (ImGui::Button("+")) commands_.push_back(Playback{PlaybackOp::set_speed, replay_->speed() * 2});
-    ImGui::SameLine();
-    int pos = static_cast<int>(replay_->position());
-    ImGui::SetNextItemWidth(fonts_.px(300.0f));
-    if (ImGui::SliderInt("##seek", &pos, 0, static_cast<int>(replay_->total()), "%d"))
-      commands_.push_back(Playback{PlaybackOp::seek_index, static_cast<double>(pos)});
-    ImGui::SameLine();
+    const float speed_w = button_w("−") + ImGui::CalcTextSize(speed).x + button_w("+") + st.ItemSpacing.x * 3;
+    const float min_slider = fonts_.px(120.0f);
+    if (room_after(follow_w + min_slider + st.ItemSpacing.x) >= speed_w) {
+      if (ImGui::Button("−")) commands_.push_back(Playback{PlaybackOp::set_speed, replay_->speed() / 2});
+      ImGui::SameLine();
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(speed);
+      ImGui::SameLine();
+      if (ImGui::Button("+")) commands_.push_back(Playback{PlaybackOp::set_speed, replay_->speed() * 2});
+      ImGui::SameLine();
+    }
+    const float slider_w = std::min(fonts_.px(300.0f), room_after(follow_w + st.ItemSpacing.x));
+    if (slider_w >= min_slider) {
+      int pos = static_cast<int>(replay_->position());
+      ImGui::SetNextItemWidth(slider_w);
+      if (ImGui::SliderInt("##seek", &pos, 0, static_cast<int>(replay_->total()), "%d"))
+        commands_.push_back(Playback{PlaybackOp::seek_index, static_cast<double>(pos)});
+      ImGui::SameLine();
+    }
   }
   const std::size_t waiting = feed_->waiting();
   if (paused && waiting > 0) {
     char text[48];
     std::snprintf(text, sizeof text, live_ ? "%s new" : "%s to go", with_commas(waiting).c_str());
-    badge(text, th.accent, th.on_kind);
-    ImGui::SameLine();
+    if (room_after(follow_w) >= button_w(text) + st.ItemSpacing.x) {
+      badge(text, th.accent, th.on_kind);
+      ImGui::SameLine();
+    }
   }
-  const bool following = !paused && !selection_.seq;
-  if (ImGui::Button(following ? "following latest" : "follow latest (L)")) commands_.push_back(Playback{PlaybackOp::follow_latest});
+  if (room_after(0.0f) >= follow_w - st.ItemSpacing.x) {
+    if (ImGui::Button(follow_label)) commands_.push_back(Playback{PlaybackOp::follow_latest});
+  }
 }
 
 namespace {
@@ -146,15 +187,19 @@ void Shell::draw_status_bar(float y, float height) {
     }
   }
   if (follow_typing_ || follower_.active()) {
-    // "Find my frame": who is followed, or the digits typed so far.
-    ImGui::AlignTextToFramePadding();
+    // "Find my frame": who is followed, or the digits typed so far (when it fits: never a cut word).
+    char text[96];
     if (follow_typing_) {
-      ImGui::TextColored(th.accent, "follow Stranger %s%.*s", follow_typed_.c_str(),
-                         static_cast<int>(4 - follow_typed_.size()), "____");
+      std::snprintf(text, sizeof text, "follow Stranger %s%.*s", follow_typed_.c_str(),
+                    static_cast<int>(4 - follow_typed_.size()), "____");
     } else {
-      ImGui::TextColored(th.accent, "following %s (G stops)", follower_.stranger().c_str());
+      std::snprintf(text, sizeof text, "following %s (G stops)", follower_.stranger().c_str());
     }
-    ImGui::SameLine(0, fonts_.px(24.0f));
+    if (fits(text)) {
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextColored(th.accent, "%s", text);
+      ImGui::SameLine(0, fonts_.px(24.0f));
+    }
   }
   const std::string events = with_commas(model_.size()) + " events";
   const std::uint64_t lost = model_.dropped() + (feed_ ? feed_->lost() : 0);

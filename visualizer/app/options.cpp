@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "model/follow.h"
@@ -16,7 +17,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_option("--connect", o.connect_url, "mirror URL of a running relay")->capture_default_str();
   app.add_option("--replay", o.replay_file, "replay a capture file (JSON lines)");
   app.add_option("--screenshot", o.screenshot, "render --frames frames, write a PNG and exit");
-  app.add_option("--scene", o.scene, "conversation|upgrade|frame|masking|polling")->capture_default_str();
+  app.add_option("--scene", o.scene, "conversation|upgrade|frame|masking|polling (all: with --report-clipped)")->capture_default_str();
   app.add_option("--frames", o.frames, "frames to render for --screenshot (fixed 1/60 s step)")->capture_default_str();
   auto* sel = app.add_option("--select", select, "select the unit with this seq");
   app.add_option("--size", size, "window size WxH (default 1920x1080)");
@@ -37,6 +38,10 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   std::string follow;
   app.add_option("--follow", follow, "follow one stranger: 4 hex digits (\"4cba\"); with --wait-for, wait for their event");
   app.add_option("--exit-after", o.exit_after, "close the window after S seconds and print how many frames were drawn");
+  app.add_flag("--report-clipped", o.report_clipped,
+               "with --screenshot: print what was cut at a window's edge (JSON lines), exit 5 when anything was");
+  std::string scales;
+  app.add_option("--scales", scales, "with --report-clipped: display scales to check in turn, e.g. 1,1.5,2,3");
   app.add_flag("--print-view", o.print_view, "with --screenshot: print one JSON line saying what the scene shows");
   app.add_option("--bench-frames", o.bench_frames, "render N frames, print frame-time statistics, exit");
   app.add_option("--bench-events", o.bench_events, "load this many events (the capture repeated) for --bench-frames");
@@ -65,6 +70,17 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     return 2;
   }
   if (o.frames < 1) o.frames = 1;
+  for (std::size_t at = 0; at < scales.size();) {
+    const std::size_t end = std::min(scales.find(',', at), scales.size());
+    float s = 0.0f;
+    if (std::sscanf(scales.substr(at, end - at).c_str(), "%f", &s) != 1 || s < 1.0f || s > 3.0f) {
+      std::fprintf(stderr, "--scales: expected scales from 1 to 3 like 1,1.5,2,3, got \"%s\"\n", scales.c_str());
+      return 2;
+    }
+    o.scales.push_back(s);
+    at = end + 1;
+  }
+  if (o.scales.empty()) o.scales.push_back(o.scale);
   if (!follow.empty()) {
     auto label = stranger_label(follow);
     if (!label) {

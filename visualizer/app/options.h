@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ui/theme.h"
 
@@ -34,6 +35,8 @@ struct Options {
   double timeout_s = 30.0;               // --timeout: give up waiting (exit 3)
   double after_seconds = 0.0;            // --after-seconds S: with --screenshot, let S seconds of the feed pass first
   std::string follow;                    // --follow 4cba: follow "Stranger 4cba" (also what --wait-for waits for)
+  bool report_clipped = false;           // --report-clipped: with --screenshot, list cut windows (exit 5 when any)
+  std::vector<float> scales;             // --scales 1,1.5,2,3: with --report-clipped, each in turn (default: --scale)
   bool print_view = false;               // --print-view: with --screenshot, print what the scene shows (JSON line)
   double exit_after = 0.0;               // --exit-after S: the interactive window closes after S s, printing frames drawn
   std::string expect_text;               // --expect-text TEXT: with --screenshot, exit 4 unless the scene drew TEXT

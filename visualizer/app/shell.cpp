@@ -86,7 +86,7 @@ bool Shell::init(std::string& error) {
   for (std::size_t i = 0; i < scenes_.size(); ++i) {
     if (options_.scene == scenes_[i]->id()) current_ = i;
   }
-  if (options_.scene != scenes_[current_]->id()) {
+  if (options_.scene != scenes_[current_]->id() && !(options_.scene == "all" && options_.report_clipped)) {
     error = "--scene: unknown scene \"" + options_.scene + "\" (conversation|upgrade|frame|masking|polling)";
     return false;
   }
@@ -273,6 +273,18 @@ void Shell::before_frame() {
 }
 
 void Shell::set_scale(float s) { pending_scale_ = std::clamp(s, 1.0f, 3.0f); }
+
+std::vector<std::string> Shell::scene_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& sc : scenes_) ids.emplace_back(sc->id());
+  return ids;
+}
+
+void Shell::show_scene(const std::string& id) {
+  for (std::size_t i = 0; i < scenes_.size(); ++i) {
+    if (id == scenes_[i]->id()) current_ = i;
+  }
+}
 
 void Shell::apply(const Command& c) {
   if (const auto* su = std::get_if<SelectUnit>(&c)) {

@@ -61,6 +61,11 @@ class Shell {
   // Loads a capture and shows it whole (screenshots, benchmarks): no timing, everything at once.
   bool load_capture_whole(const std::string& path, std::size_t repeat_to, std::string& error);
   void select(std::uint64_t seq);
+  // --report-clipped sweeps: the scene ids in key order, switch scene, change the display scale
+  // (applied by before_frame, before the next frame).
+  std::vector<std::string> scene_ids() const;
+  void show_scene(const std::string& id);
+  void set_scale(float s);
   // Writes what the model holds: a capture (JSON lines, hello first) or pcapng through wire.
   bool save_capture_to(const std::string& path, std::string& error) const;
   bool export_pcapng_to(const std::string& path, std::string& error) const;
@@ -80,7 +85,6 @@ class Shell {
   void next_event();
   void previous_event();
   void follow_latest();
-  void set_scale(float s);
   // chrome (chrome.cpp)
   void draw_top_bar(float height);
   void draw_status_bar(float y, float height);

@@ -167,17 +167,27 @@ void ConversationScene::draw(SceneContext& ctx) {
   sync_rows(ctx);
   sync_list(ctx);
   note_arrivals(ctx);
+  list_rows_shown_ = 0;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ctx.fonts.px(12.0f);
-  // Narrow (a big display scale on a small window): the lanes take the whole width, the list steps aside.
+  // The list always keeps a column: at a large display scale (the projector's
+  // scale 2 on 1920x1080) dropping it left half the screen empty. A narrow
+  // window gives the list a little more of the width; it then drops its
+  // least useful parts itself (conversation_list.cpp).
   const bool narrow = avail.x < ctx.fonts.px(1100.0f);
-  const float lanes_w = narrow ? avail.x : std::floor(avail.x * 0.58f);
-  const float details_h = ImGui::GetTextLineHeightWithSpacing() * 3.0f + ctx.fonts.px(16.0f);
+  const float lanes_w = std::floor(avail.x * (narrow ? 0.55f : 0.58f));
+  // Three lines for a selected unit's details; on a narrow window with nothing selected, what the
+  // hint needs, so the lanes get the rest.
+  float details_lines = 3.0f;
+  if (narrow && !ctx.selected()) {
+    const float hint_h = ImGui::CalcTextSize(details_hint(lanes_w), nullptr, false, lanes_w).y;
+    details_lines = std::min(3.0f, std::ceil(hint_h / ImGui::GetTextLineHeight()));
+  }
+  const float details_h = ImGui::GetTextLineHeightWithSpacing() * details_lines + ctx.fonts.px(16.0f);
   ImGui::BeginGroup();
   draw_lanes(ctx, lanes_w, avail.y - details_h - gap);
   draw_details(ctx, lanes_w);
   ImGui::EndGroup();
-  if (narrow) return;
   ImGui::SameLine(0, gap);
   draw_list(ctx, avail.x - lanes_w - gap, avail.y);
 }
@@ -192,11 +202,16 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
   const float room = (x_r - x_a) * 0.92f;   // each header keeps to its own third
   auto header = [&](float x, const std::string& name_in, const std::string& sub_in, const ImVec4& col) {
     ImGui::PushFont(ctx.fonts.heading);
-    const std::string name = fit_text(name_in, room);
+    // Narrow lanes keep the stranger's 4 hex digits (what the browser shows) rather than "Stranger 7…".
+    std::string shorter = name_in;
+    if (const auto at = shorter.find("Stranger "); at != std::string::npos && ImGui::CalcTextSize(name_in.c_str()).x > room)
+      shorter.erase(at, 9);
+    const std::string name = fit_text(shorter, room);
     const ImVec2 ns = ImGui::CalcTextSize(name.c_str());
     dl->AddText(ImVec2(centred(x, ns.x), y), Theme::u32(col), name.c_str());
     ImGui::PopFont();
-    const std::string sub = fit_text(sub_in, room);
+    // Sub-lines get less: the outer ones are pushed inwards at the panel's edge and must not meet the middle one.
+    const std::string sub = fit_text(sub_in, room * 0.76f);
     const ImVec2 ss = ImGui::CalcTextSize(sub.c_str());
     dl->AddText(ImVec2(centred(x, ss.x), y + ns.y + ctx.fonts.px(2.0f)), Theme::u32(th.text_dim), sub.c_str());
   };
@@ -226,8 +241,11 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
   const float hdr_h = ctx.fonts.px(FontSizes::heading) + ImGui::GetTextLineHeight();
   const auto clickable = [&](float x, const std::string& who, const char* id) {
     if (who.empty() || who.rfind("Stranger ", 0) != 0) return;
-    ImGui::SetCursorScreenPos(ImVec2(x - third / 2, y));
-    if (ImGui::InvisibleButton(id, ImVec2(third, hdr_h))) ctx.post(FollowStranger::of(who == ctx.selection.follow ? "" : who));
+    // The click area is the lane's third, kept inside the panel (an item past it is a cut item).
+    const float x0 = std::clamp(x - third / 2, lo, hi), x1 = std::clamp(x + third / 2, lo, hi);
+    if (x1 - x0 < 1.0f) return;
+    ImGui::SetCursorScreenPos(ImVec2(x0, y));
+    if (ImGui::InvisibleButton(id, ImVec2(x1 - x0, hdr_h))) ctx.post(FollowStranger::of(who == ctx.selection.follow ? "" : who));
     if (ImGui::IsItemHovered()) {
       if (who == ctx.selection.follow) ImGui::SetTooltip("stop following");
       else ImGui::SetTooltip("follow %s", who.c_str());
@@ -246,7 +264,7 @@ std::string ConversationScene::shown() const {
     return s;
   };
   return "\"lane_a\":\"" + focus_.a + "\",\"lane_b\":\"" + focus_.b + "\",\"conns_a\":[" + conns(focus_.conns_a) +
-         "],\"conns_b\":[" + conns(focus_.conns_b) + "],\"rows\":[" + rows + "]";
+         "],\"conns_b\":[" + conns(focus_.conns_b) + "],\"rows\":[" + rows + "],\"list_rows\":" + std::to_string(list_rows_shown_);
 }
 
 void ConversationScene::draw_lanes(SceneContext& ctx, float width, float height) {
@@ -389,6 +407,12 @@ void ConversationScene::draw_row(SceneContext& ctx, const Entry& e, ImVec2 o, fl
   dl->PopClipRect();
 }
 
+// Three lines at most are kept for the details: at a large display scale the short hint keeps to them.
+const char* ConversationScene::details_hint(float width) {
+  const char* hint = "Click an arrow or a row to select it · → next event · 2 Upgrade · 3 Frame · 4 Masking · 5 Polling";
+  return ImGui::CalcTextSize(hint).x > width * 2.5f ? "Click an arrow or a row to select it · → next" : hint;
+}
+
 void ConversationScene::draw_details(SceneContext& ctx, float width) {
   const Theme& th = ctx.theme;
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
@@ -396,7 +420,7 @@ void ConversationScene::draw_details(SceneContext& ctx, float width) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   if (!e) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
-    ImGui::TextWrapped("Click an arrow or a row to select it · → next event · 2 Upgrade · 3 Frame · 4 Masking · 5 Polling");
+    ImGui::TextWrapped("%s", details_hint(width));
     ImGui::PopStyleColor();
   } else {
     kind_chip(ctx, e->violation ? UnitKind::violation : e->kind);

@@ -43,7 +43,9 @@ class ConversationScene final : public Scene {
   void draw_row(SceneContext& ctx, const Entry& e, ImVec2 origin, float width, float row_h, float x_a, float x_r,
                 float x_b, bool selected);
   void draw_list(SceneContext& ctx, float width, float height);
+  bool draw_list_filters(SceneContext& ctx);   // true when a filter changed
   void draw_details(SceneContext& ctx, float width);
+  static const char* details_hint(float width);   // the hint shown with nothing selected
   float reveal_progress(const SceneContext& ctx, std::uint64_t seq) const;
 
   Focus focus_;
@@ -65,6 +67,7 @@ class ConversationScene final : public Scene {
   std::deque<std::pair<std::uint64_t, double>> arrivals_;
   std::uint64_t arrivals_generation_ = UINT64_MAX, arrivals_ingested_ = 0;
   std::optional<std::uint64_t> lanes_scrolled_to_, list_scrolled_to_;
+  int list_rows_shown_ = 0;                     // event-list rows wholly on screen last frame (--print-view)
 };
 
 }  // namespace viz

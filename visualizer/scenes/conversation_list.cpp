@@ -2,6 +2,7 @@
 // (a 200,000-event log draws only the rows on screen), with the filters the
 // issue names and a search box. Clicking a row selects it everywhere.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "model/follow.h"
@@ -34,6 +35,29 @@ void ConversationScene::sync_list(const SceneContext& ctx) {
   if (!m.empty()) list_.erase(list_.begin(), std::lower_bound(list_.begin(), list_.end(), m.at(0).seq()));
 }
 
+bool ConversationScene::draw_list_filters(SceneContext& ctx) {
+  // One line of checkboxes while they fit, then the next line: never past the list's edge.
+  bool changed = false;
+  const auto checkbox = [&](const char* label, bool* value, bool first) {
+    const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+    if (!first) same_line_if_fits(w);
+    changed |= ImGui::Checkbox(label, value);
+  };
+  checkbox("data", &filter_.data, true);
+  checkbox("control", &filter_.control, false);
+  checkbox("HTTP", &filter_.http, false);
+  checkbox("relay", &filter_.events, false);
+  ImGui::PushStyleColor(ImGuiCol_Text, ctx.theme.violation);
+  checkbox("⚠ only", &filter_.violations_only, false);
+  ImGui::PopStyleColor();
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::InputTextWithHint("##search", "search (e.g. close, 1002, /poll, Hello)", search_, sizeof search_)) {
+    filter_.search = search_;
+    changed = true;
+  }
+  return changed;
+}
+
 void ConversationScene::draw_list(SceneContext& ctx, float width, float height) {
   const Theme& th = ctx.theme;
   // Outlined, not filled (see draw_lanes: fill is what costs on llvmpipe).
@@ -45,32 +69,17 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
     ImGui::GetWindowDrawList()->AddRect(p0, ImVec2(p0.x + width, p0.y + height), Theme::u32(th.border),
                                         ImGui::GetStyle().ChildRounding, 0, ctx.fonts.px(2.0f));
   }
-  // Filters: one line of checkboxes, then the search box.
-  bool changed = false;
-  changed |= ImGui::Checkbox("data", &filter_.data);
-  ImGui::SameLine();
-  changed |= ImGui::Checkbox("control", &filter_.control);
-  ImGui::SameLine();
-  changed |= ImGui::Checkbox("HTTP", &filter_.http);
-  ImGui::SameLine();
-  changed |= ImGui::Checkbox("relay", &filter_.events);
-  ImGui::SameLine();
-  ImGui::PushStyleColor(ImGuiCol_Text, th.violation);
-  changed |= ImGui::Checkbox("⚠ only", &filter_.violations_only);
-  ImGui::PopStyleColor();
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::InputTextWithHint("##search", "search (e.g. close, 1002, /poll, Hello)", search_, sizeof search_)) {
-    filter_.search = search_;
-    changed = true;
-  }
-  if (changed) {
+  // Filters and search when the list has room for them and a few rows; on a
+  // short window (a large display scale) the rows matter more to the room.
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  if (height > line * 9.0f && draw_list_filters(ctx)) {
     list_dirty_ = true;
     sync_list(ctx);
   }
   char count[96];
   std::snprintf(count, sizeof count, "%zu of %zu events", list_.size(), ctx.model.size());
   ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
-  ImGui::TextUnformatted(count);
+  ImGui::TextUnformatted(fit_text(count, ImGui::GetContentRegionAvail().x).c_str());
   ImGui::PopStyleColor();
 
   // Rows are told apart by a line, not by striping: an alternate-row fill covered a tenth of the screen
@@ -79,7 +88,10 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
                                     ImGuiTableFlags_SizingFixedFit;
   // The scrolling table is a child window: no second panel fill over event_list's own.
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
-  const bool table = ImGui::BeginTable("events", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y));
+  // A narrow list (a large display scale) drops the kind column: the chip's colour is in the lanes too.
+  const bool with_kind = width > ctx.fonts.px(600.0f);
+  const int what_col = with_kind ? 3 : 2;
+  const bool table = ImGui::BeginTable("events", what_col + 1, flags, ImVec2(0, ImGui::GetContentRegionAvail().y));
   ImGui::PopStyleColor();
   if (table) {
     // Fixed columns as wide as their widest value (seq and conn grow with the
@@ -93,7 +105,8 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("seq", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(seq_w.c_str()).x);
     ImGui::TableSetupColumn("conn", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(conn_w.c_str()).x);
-    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("violation").x + ctx.fonts.px(14));
+    if (with_kind)
+      ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("violation").x + ctx.fonts.px(14));
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
@@ -121,11 +134,13 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
           const char* dir = !e->dir ? "" : *e->dir == wire::Direction::c2s ? " c→s" : " s→c";
           ImGui::Text("#%llu%s", static_cast<unsigned long long>(e->conn), dir);
         }
-        ImGui::TableSetColumnIndex(2);
-        kind_chip(ctx, e->violation ? UnitKind::violation : e->kind,
-                  e->violation && e->kind != UnitKind::violation ? unit_kind_name(e->kind) : nullptr);
-        ImGui::NewLine();
-        ImGui::TableSetColumnIndex(3);
+        if (with_kind) {
+          ImGui::TableSetColumnIndex(2);
+          kind_chip(ctx, e->violation ? UnitKind::violation : e->kind,
+                    e->violation && e->kind != UnitKind::violation ? unit_kind_name(e->kind) : nullptr);
+          ImGui::NewLine();
+        }
+        ImGui::TableSetColumnIndex(what_col);
         const std::string what = fit_text(describe(*e, 48), ImGui::GetContentRegionAvail().x);
         if (e->violation) ImGui::PushStyleColor(ImGuiCol_Text, th.violation);
         ImGui::TextUnformatted(what.c_str());
@@ -133,6 +148,10 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
       }
     }
     clipper.End();
+    // Rows wholly on screen under the header (--print-view's "list_rows"; tests want a few at every scale).
+    const float header_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2.0f;
+    const float rows_room = ImGui::GetWindowHeight() - header_h;
+    list_rows_shown_ = static_cast<int>(std::min<float>(static_cast<float>(list_.size()), std::max(0.0f, std::floor(rows_room / row_h))));
     if (ctx.selection.seq && ctx.selection.seq != list_scrolled_to_) {
       auto it = std::lower_bound(list_.begin(), list_.end(), *ctx.selection.seq);
       if (it != list_.end() && *it == *ctx.selection.seq) {

@@ -104,10 +104,12 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   kind_chip(ctx, e->kind);
   ImGui::PushFont(ctx.fonts.heading);
   const ConnView* cv = ctx.model.conn(f.conn);
+  ImGui::PushTextWrapPos(0.0f);   // a large display scale wraps the title rather than cutting it
   ImGui::Text("Frame #%llu   conn #%llu   %s   %s, %llu bytes", static_cast<unsigned long long>(e->seq()),
               static_cast<unsigned long long>(f.conn),
               f.dir == wire::Direction::c2s ? "client \xe2\x86\x92 relay" : "relay \xe2\x86\x92 client",
               wire::opcode_name(h.opcode), static_cast<unsigned long long>(h.payload_len));
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   if (is_default) default_note(ctx, "the latest frame a client sent");
   if (e->violation) {
@@ -143,11 +145,16 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float avail = ImGui::GetContentRegionAvail().x;
   const float cell = std::min(avail / 32.0f, ctx.fonts.px(58.0f));
-  const float bit_h = ctx.fonts.px(FontSizes::mono_big) + ctx.fonts.px(10.0f);
   const float label_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(6.0f);
   const float num_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(2.0f);
   const std::size_t header_bits = header_len * 8;
   const std::size_t rows = (header_bits + 31) / 32;
+  // The big bits when the diagram takes at most half of what is left (the hex view and the fields
+  // need the rest); on a short window (a large display scale) the body-size mono font.
+  const float big_h = ctx.fonts.px(FontSizes::mono_big) + ctx.fonts.px(10.0f);
+  const bool big = 2 * (2 * num_h + static_cast<float>(rows) * (big_h + label_h)) <= ImGui::GetContentRegionAvail().y;
+  ImFont* bit_font = big ? ctx.fonts.mono_big : ctx.fonts.mono;
+  const float bit_h = big ? big_h : ctx.fonts.px(FontSizes::mono) + ctx.fonts.px(8.0f);
   ImVec2 origin = ImGui::GetCursorScreenPos();
 
   // Bit numbers over the first row as in the RFC's diagram: tens, then units.
@@ -187,7 +194,7 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
       dl->AddRect(p0, p1, Theme::u32(lit ? t.accent : t.border), ctx.fonts.px(4.0f), 0,
                   ctx.fonts.px(lit ? 4.0f : 1.5f));
       // The bits themselves, big.
-      ImGui::PushFont(ctx.fonts.mono_big);
+      ImGui::PushFont(bit_font);
       for (std::size_t bit = b; bit < row_end; ++bit) {
         const char s[2] = {fld.bits[bit - fld.bit_begin], 0};
         const ImVec2 ts = ImGui::CalcTextSize(s);

@@ -100,9 +100,11 @@ void MaskingScene::draw(SceneContext& ctx) {
   player_.advance(ctx.dt);
 
   ImGui::PushFont(ctx.fonts.heading);
+  ImGui::PushTextWrapPos(0.0f);   // a large display scale wraps the title rather than cutting it
   ImGui::Text("Frame #%llu   conn #%llu   client \xe2\x86\x92 relay   %llu payload bytes",
               static_cast<unsigned long long>(e->seq()), static_cast<unsigned long long>(f.conn),
               static_cast<unsigned long long>(f.payload_len));
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   if (!why.empty()) text_wrapped_colored(t.text_dim, why.c_str());
   if (is_default) default_note(ctx, "the latest text frame a client sent");
@@ -142,6 +144,9 @@ void MaskingScene::draw(SceneContext& ctx) {
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
   draw_grid(ctx, steps, f.payload_len);
   draw_controls(ctx);
+  // The two panels below need a few lines to say anything: a short window (a large display scale)
+  // leaves them out rather than squeezing the grid and the controls off the screen.
+  if (ImGui::GetContentRegionAvail().y < ImGui::GetTextLineHeightWithSpacing() * 4.0f) return;
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
   const float w = ImGui::GetContentRegionAvail().x;
   ImGui::BeginChild("texts", ImVec2(w * 0.48f, 0), false);
@@ -157,15 +162,17 @@ void MaskingScene::draw(SceneContext& ctx) {
 void MaskingScene::draw_key(SceneContext& ctx, const wire::MaskingKey& key) {
   const Theme& t = ctx.theme;
   ImGui::PushFont(ctx.fonts.heading);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted("Masking key (from the frame header):");
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   help_marker(ctx, "RFC 6455 5.3: 4 bytes the client picks at random for every frame, sent in the clear "
                    "right after the length. Byte i of the payload is XORed with key byte i mod 4.");
-  ImGui::SameLine(0, ctx.fonts.px(20.0f));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImGui::PushFont(ctx.fonts.mono_big);
   const ImVec2 ts = ImGui::CalcTextSize("00");
   const float pad = ctx.fonts.px(10.0f);
+  same_line_if_fits(4 * (ts.x + 2 * pad + ctx.fonts.px(8.0f)), ctx.fonts.px(20.0f));   // the four chips stay together
   for (std::size_t k = 0; k < 4; ++k) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const ImVec2 size(ts.x + 2 * pad, ts.y + pad);
@@ -174,11 +181,11 @@ void MaskingScene::draw_key(SceneContext& ctx, const wire::MaskingKey& key) {
     std::snprintf(hx, sizeof hx, "%02x", static_cast<unsigned>(key[k]));
     dl->AddText(ImVec2(p.x + pad, p.y + pad * 0.5f), Theme::u32(t.on_kind), hx);
     ImGui::Dummy(size);
-    ImGui::SameLine(0, ctx.fonts.px(8.0f));
+    if (k < 3) ImGui::SameLine(0, ctx.fonts.px(8.0f));
   }
   ImGui::PopFont();
-  ImGui::SameLine(0, ctx.fonts.px(40.0f));
   ImGui::PushFont(ctx.fonts.heading);
+  same_line_if_fits(ImGui::CalcTextSize("clear[i] = masked[i] XOR key[i mod 4]").x, ctx.fonts.px(40.0f));
   ImGui::TextUnformatted("clear[i] = masked[i] XOR key[i mod 4]");
   ImGui::PopFont();
 }
@@ -188,16 +195,23 @@ void MaskingScene::draw_key(SceneContext& ctx, const wire::MaskingKey& key) {
 void MaskingScene::draw_grid(SceneContext& ctx, const std::vector<teach::MaskStep>& steps, std::uint64_t payload_len) {
   const Theme& t = ctx.theme;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  ImGui::PushFont(ctx.fonts.mono_big);
+  // The big mono font when a block of four lines of it takes at most a third of what is left;
+  // else (a short window at a large display scale) the body-size mono font.
+  const bool big = (ctx.fonts.px(FontSizes::mono_big) + ctx.fonts.px(8.0f)) * 4.0f * 3.0f < ImGui::GetContentRegionAvail().y;
+  ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
   const ImVec2 cs = ImGui::CalcTextSize("00");
   ImGui::PushFont(ctx.fonts.body);
   const float label_w = ImGui::CalcTextSize("XOR key   ").x;
   ImGui::PopFont();
   const float avail = ImGui::GetContentRegionAvail().x - label_w;
-  constexpr std::size_t per_row = 16, rows_in_view = 2;
+  // 16 bytes a row as in a hex dump; 8 or 4 when the bytes would not fit (a large display scale),
+  // and one row in view instead of two when the window is short.
+  std::size_t per_row = 16;
+  while (per_row > 4 && avail / static_cast<float>(per_row) < cs.x * 1.3f) per_row /= 2;
   const float cw = std::min(avail / static_cast<float>(per_row), cs.x * 2.2f);
   const float rh = cs.y + ctx.fonts.px(8.0f);
   const float block_h = 4 * rh + ctx.fonts.px(16.0f);
+  const std::size_t rows_in_view = ImGui::GetContentRegionAvail().y > 4.0f * block_h ? 2 : 1;
   const char* labels[4] = {"masked", "XOR key", "= clear", "char"};
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const std::size_t done = player_.done();
@@ -243,7 +257,7 @@ void MaskingScene::draw_grid(SceneContext& ctx, const std::vector<teach::MaskSte
       }
     }
   }
-  ImGui::Dummy(ImVec2(label_w + per_row * cw, static_cast<float>(rows_in_view) * block_h));
+  ImGui::Dummy(ImVec2(label_w + static_cast<float>(per_row) * cw, static_cast<float>(rows_in_view) * block_h));
   ImGui::PopFont();
   ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
   ImGui::Text("Bytes %zu\xe2\x80\x93%zu of %llu in view.", first_row * per_row,
@@ -255,21 +269,28 @@ void MaskingScene::draw_grid(SceneContext& ctx, const std::vector<teach::MaskSte
 void MaskingScene::draw_controls(SceneContext& ctx) {
   const ImVec2 pad(ctx.fonts.px(14.0f), ctx.fonts.px(8.0f));
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, pad);
-  if (ImGui::Button(player_.playing() ? "Pause" : "Play")) player_.toggle();
-  ImGui::SameLine();
+  // Each control on this line when it fits, else on the next: never past the panel's edge.
+  const auto button_w = [&](const char* label) { return ImGui::CalcTextSize(label).x + pad.x * 2; };
+  const char* play = player_.playing() ? "Pause" : "Play";
+  if (ImGui::Button(play)) player_.toggle();
+  same_line_if_fits(button_w("\xe2\x97\x80 Step back"));
   if (ImGui::Button("\xe2\x97\x80 Step back")) player_.step_back();
-  ImGui::SameLine();
+  same_line_if_fits(button_w("Step \xe2\x96\xb6"));
   if (ImGui::Button("Step \xe2\x96\xb6")) player_.step_forward();
-  ImGui::SameLine();
+  same_line_if_fits(button_w("Show all"));
   if (ImGui::Button("Show all")) player_.show_all();
-  ImGui::SameLine();
+  same_line_if_fits(button_w("Restart"));
   if (ImGui::Button("Restart")) player_.reset(player_.total());
-  ImGui::SameLine(0, ctx.fonts.px(30.0f));
   float speed = player_.speed();
-  ImGui::SetNextItemWidth(ctx.fonts.px(260.0f));
+  const float label_w = ImGui::CalcTextSize("bytes / s").x + ImGui::GetStyle().ItemInnerSpacing.x;
+  same_line_if_fits(ctx.fonts.px(160.0f) + label_w, ctx.fonts.px(30.0f));
+  ImGui::SetNextItemWidth(std::max(ctx.fonts.px(60.0f), std::min(ctx.fonts.px(260.0f), ImGui::GetContentRegionAvail().x - label_w)));
   if (ImGui::SliderFloat("bytes / s", &speed, 0.5f, 16.0f, "%.1f")) player_.set_speed(speed);
-  ImGui::SameLine(0, ctx.fonts.px(30.0f));
-  ImGui::Text("%zu / %zu unmasked", player_.done(), player_.total());
+  char unmasked[48];
+  std::snprintf(unmasked, sizeof unmasked, "%zu / %zu unmasked", player_.done(), player_.total());
+  // The count only beside the controls (the grid shows it too).
+  const float count_w = ImGui::CalcTextSize(unmasked).x;
+  if (same_line_if_fits(count_w, ctx.fonts.px(30.0f))) ImGui::TextUnformatted(unmasked);
   ImGui::PopStyleVar();
 }
 
@@ -284,6 +305,8 @@ void MaskingScene::draw_side_by_side(SceneContext& ctx, const Entry& e, const st
     masked.push_back(printable(s.masked));
     clear.push_back(s.index < player_.done() ? printable(s.clear) : ' ');
   }
+  // The bytes not unmasked yet are blanks: trailing ones would make an item wider than the panel.
+  while (!clear.empty() && clear.back() == ' ') clear.pop_back();
   ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
   ImGui::TextUnformatted("Masked (as sent):");
   ImGui::PopStyleColor();

@@ -33,6 +33,9 @@ class PollingScene final : public Scene {
 
  private:
   void draw_card(SceneContext& ctx, TransportKind k, const TransportStats& s, double max_bytes);
+  void draw_card_text(SceneContext& ctx, TransportKind k, const TransportStats& s, double max_bytes);
+  void draw_cumulative_plot(SceneContext& ctx, const Stats& stats);
+  void draw_model_table(SceneContext& ctx, const Stats& stats);
   void draw_cumulative(SceneContext& ctx, const Stats& stats);
   void draw_model(SceneContext& ctx, const Stats& stats);
 
@@ -46,12 +49,20 @@ void PollingScene::draw(SceneContext& ctx) {
   const TransportStats& ws = stats.websocket();
   const TransportStats& lp = stats.long_poll();
 
-  ImGui::PushFont(ctx.fonts.title);
+  // Every line wraps at its panel's edge: at a projector's display scale two lines beat a cut one.
+  ImGui::PushTextWrapPos(0.0f);
+  char title[128];
   if (const auto ratio = stats.bytes_ratio()) {
-    ImGui::TextColored(t.text, "Long-poll sends %.1f\xc3\x97 the bytes of WebSocket per chat message", *ratio);
+    std::snprintf(title, sizeof title, "Long-poll sends %.1f\xc3\x97 the bytes of WebSocket per chat message", *ratio);
   } else {
-    ImGui::TextColored(t.text, "Polling vs WebSocket: the same chat, measured");
+    std::snprintf(title, sizeof title, "Polling vs WebSocket: the same chat, measured");
   }
+  // The title font when the statement fits one line; else the heading font, so the numbers keep the room.
+  ImGui::PushFont(ctx.fonts.title);
+  const bool one_line = ImGui::CalcTextSize(title).x <= ImGui::GetContentRegionAvail().x;
+  ImGui::PopFont();
+  ImGui::PushFont(one_line ? ctx.fonts.title : ctx.fonts.heading);
+  ImGui::TextColored(t.text, "%s", title);
   ImGui::PopFont();
   help_marker(ctx, "Measured from the bytes the relay mirrored: per chat message, the send leg (client to relay) "
                    "plus the delivery leg (relay to the other client). Headers are WebSocket frame headers or whole "
@@ -62,7 +73,8 @@ void PollingScene::draw(SceneContext& ctx) {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ctx.fonts.px(24.0f);
   const float card_w = (avail - gap) * 0.5f;
-  const float card_h = ctx.fonts.px(270.0f);
+  // Half of what is left at most: on a short window (a large display scale) the cards scroll, the plot stays.
+  const float card_h = std::max(ctx.fonts.px(140.0f), std::min(ctx.fonts.px(270.0f), ImGui::GetContentRegionAvail().y * 0.5f));
   ImGui::PushStyleColor(ImGuiCol_ChildBg, t.panel);
   ImGui::BeginChild("ws", ImVec2(card_w, card_h), true);
   draw_card(ctx, TransportKind::websocket, ws, max_bytes);
@@ -81,9 +93,16 @@ void PollingScene::draw(SceneContext& ctx) {
   ImGui::BeginChild("model", ImVec2(0, 0), false);
   draw_model(ctx, stats);
   ImGui::EndChild();
+  ImGui::PopTextWrapPos();
 }
 
 void PollingScene::draw_card(SceneContext& ctx, TransportKind k, const TransportStats& s, double max_bytes) {
+  ImGui::PushTextWrapPos(0.0f);   // a child window starts without its parent's wrap position
+  draw_card_text(ctx, k, s, max_bytes);
+  ImGui::PopTextWrapPos();
+}
+
+void PollingScene::draw_card_text(SceneContext& ctx, TransportKind k, const TransportStats& s, double max_bytes) {
   const Theme& t = ctx.theme;
   ImGui::PushFont(ctx.fonts.heading);
   ImGui::TextColored(transport_color(t, k), "%s", transport_kind_name(k));
@@ -108,7 +127,7 @@ void PollingScene::draw_card(SceneContext& ctx, TransportKind k, const Transport
   ImGui::PushFont(ctx.fonts.title);
   ImGui::Text("%s", teach::format_bytes(hdr + pay, a, sizeof a));
   ImGui::PopFont();
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize("per message").x);
   ImGui::TextUnformatted("per message (send + delivery)");
 
   // The bar: headers | payload, scaled to the bigger transport.
@@ -122,11 +141,15 @@ void PollingScene::draw_card(SceneContext& ctx, TransportKind k, const Transport
   dl->AddRectFilled(p, ImVec2(p.x + wh, p.y + bar_h), Theme::u32(t.binary_frame));
   dl->AddRectFilled(ImVec2(p.x + wh, p.y), ImVec2(p.x + wh + wp, p.y + bar_h), Theme::u32(t.text_frame));
   ImGui::Dummy(ImVec2(full, bar_h));
-  ImGui::TextColored(t.binary_frame, "\xe2\x96\xa0 headers %s", teach::format_bytes(hdr, a, sizeof a));
-  ImGui::SameLine(0, ctx.fonts.px(24.0f));
-  ImGui::TextColored(t.text_frame, "\xe2\x96\xa0 payload %s", teach::format_bytes(pay, b, sizeof b));
-  ImGui::SameLine(0, ctx.fonts.px(24.0f));
-  ImGui::Text("(%.0f%% headers)", hdr + pay > 0 ? 100.0 * hdr / (hdr + pay) : 0.0);
+  char line[64];
+  std::snprintf(line, sizeof line, "\xe2\x96\xa0 headers %s", teach::format_bytes(hdr, a, sizeof a));
+  ImGui::TextColored(t.binary_frame, "%s", line);
+  std::snprintf(line, sizeof line, "\xe2\x96\xa0 payload %s", teach::format_bytes(pay, b, sizeof b));
+  same_line_if_fits(ImGui::CalcTextSize(line).x, ctx.fonts.px(24.0f));
+  ImGui::TextColored(t.text_frame, "%s", line);
+  std::snprintf(line, sizeof line, "(%.0f%% headers)", hdr + pay > 0 ? 100.0 * hdr / (hdr + pay) : 0.0);
+  same_line_if_fits(ImGui::CalcTextSize(line).x, ctx.fonts.px(24.0f));
+  ImGui::TextUnformatted(line);
 
   if (k == TransportKind::websocket) {
     ImGui::Text("HTTP requests per message: 0  (one upgrade per connection, then frames)");
@@ -149,6 +172,12 @@ void PollingScene::draw_card(SceneContext& ctx, TransportKind k, const Transport
 
 // Cumulative bytes per transport against messages delivered: thick polylines.
 void PollingScene::draw_cumulative(SceneContext& ctx, const Stats& stats) {
+  ImGui::PushTextWrapPos(0.0f);
+  draw_cumulative_plot(ctx, stats);
+  ImGui::PopTextWrapPos();
+}
+
+void PollingScene::draw_cumulative_plot(SceneContext& ctx, const Stats& stats) {
   const Theme& t = ctx.theme;
   heading(ctx, "Cumulative bytes on the wire");
   const auto& wsp = stats.websocket().cumulative();
@@ -169,7 +198,7 @@ void PollingScene::draw_cumulative(SceneContext& ctx, const Stats& stats) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float legend_h = ctx.fonts.px(64.0f);
-  const float h = std::max(avail.y - legend_h, ctx.fonts.px(120.0f));
+  const float h = std::max(avail.y - legend_h, ctx.fonts.px(60.0f));
   const ImVec2 o(p.x + axis_w, p.y + h - ctx.fonts.px(30.0f));   // the plot's origin
   const float w = avail.x - axis_w - ctx.fonts.px(10.0f);
   const float ph = h - ctx.fonts.px(40.0f);
@@ -177,13 +206,16 @@ void PollingScene::draw_cumulative(SceneContext& ctx, const Stats& stats) {
   const float thin = ctx.fonts.px(2.0f);
   dl->AddLine(o, ImVec2(o.x + w, o.y), Theme::u32(t.border), thin);
   dl->AddLine(o, ImVec2(o.x, o.y - ph), Theme::u32(t.border), thin);
+  // Axis labels only where they do not overlap (a short plot at a large display scale keeps the top one).
+  const float line_h = ImGui::GetTextLineHeight();
   dl->AddText(ImVec2(p.x, o.y - ph), Theme::u32(t.text_dim),
               teach::format_bytes(static_cast<double>(max_y), a, sizeof a));
-  dl->AddText(ImVec2(p.x, o.y - ctx.fonts.px(24.0f)), Theme::u32(t.text_dim), "0");
+  if (ph > 2.0f * line_h) dl->AddText(ImVec2(p.x, o.y - ctx.fonts.px(24.0f)), Theme::u32(t.text_dim), "0");
   // A middle grid line with its value, so the slope can be read off.
   dl->AddLine(ImVec2(o.x, o.y - ph * 0.5f), ImVec2(o.x + w, o.y - ph * 0.5f), Theme::u32(t.border, 0.6f), thin);
-  dl->AddText(ImVec2(p.x, o.y - ph * 0.5f - ctx.fonts.px(12.0f)), Theme::u32(t.text_dim),
-              teach::format_bytes(static_cast<double>(max_y) / 2.0, a, sizeof a));
+  if (ph > 4.0f * line_h)
+    dl->AddText(ImVec2(p.x, o.y - ph * 0.5f - ctx.fonts.px(12.0f)), Theme::u32(t.text_dim),
+                teach::format_bytes(static_cast<double>(max_y) / 2.0, a, sizeof a));
   std::snprintf(b, sizeof b, "%llu messages", static_cast<unsigned long long>(max_x));
   const ImVec2 bs = ImGui::CalcTextSize(b);
   dl->AddText(ImVec2(o.x + w - bs.x, o.y + ctx.fonts.px(4.0f)), Theme::u32(t.text_dim), b);
@@ -211,7 +243,7 @@ void PollingScene::draw_cumulative(SceneContext& ctx, const Stats& stats) {
     ImGui::TextColored(transport_color(t, TransportKind::websocket), "\xe2\x80\x94 WebSocket %s after %llu",
                        teach::format_bytes(static_cast<double>(wsp.back().bytes), a, sizeof a),
                        static_cast<unsigned long long>(wsp.back().message));
-    ImGui::SameLine(0, ctx.fonts.px(24.0f));
+    same_line_if_fits(ImGui::CalcTextSize("\xe2\x80\x94 long-poll 000.0 KB after 000").x, ctx.fonts.px(24.0f));
   }
   if (!lpp.empty()) {
     ImGui::TextColored(transport_color(t, TransportKind::long_poll), "\xe2\x80\x94 long-poll %s after %llu",
@@ -227,16 +259,25 @@ void PollingScene::draw_cumulative(SceneContext& ctx, const Stats& stats) {
 
 // N clients x M messages a minute from the measured sizes: a MODEL.
 void PollingScene::draw_model(SceneContext& ctx, const Stats& stats) {
+  ImGui::PushTextWrapPos(0.0f);
+  draw_model_table(ctx, stats);
+  ImGui::PopTextWrapPos();
+}
+
+void PollingScene::draw_model_table(SceneContext& ctx, const Stats& stats) {
   const Theme& t = ctx.theme;
   heading(ctx, "What if the whole school chatted?");
   kind_chip(ctx, UnitKind::control, "MODEL");
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("measured bytes").x) ImGui::NewLine();   // a first word never overhangs
   ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
   ImGui::TextWrapped("measured bytes per message \xc3\x97 messages per second; no TCP/IP, no idle polls, no pings.");
   ImGui::PopStyleColor();
-  ImGui::SetNextItemWidth(ctx.fonts.px(300.0f));
+  // The sliders share a line when it is wide enough (each with its label), else stack, never past the edge.
+  const float inner = ImGui::GetStyle().ItemInnerSpacing.x;
+  ImGui::SetNextItemWidth(std::max(ctx.fonts.px(60.0f), std::min(ctx.fonts.px(300.0f), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("clients").x - inner)));
   ImGui::SliderInt("clients", &clients_, 1, 100000, "%d", ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine(0, ctx.fonts.px(20.0f));
-  ImGui::SetNextItemWidth(ctx.fonts.px(240.0f));
+  same_line_if_fits(ctx.fonts.px(240.0f) + inner + ImGui::CalcTextSize("msg/min each").x, ctx.fonts.px(20.0f));
+  ImGui::SetNextItemWidth(std::max(ctx.fonts.px(60.0f), std::min(ctx.fonts.px(240.0f), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("msg/min each").x - inner)));
   ImGui::SliderFloat("msg/min each", &messages_per_minute_, 1.0f, 60.0f, "%.0f");
   const teach::Load load{static_cast<std::uint32_t>(std::max(clients_, 0)), messages_per_minute_};
 

@@ -86,8 +86,10 @@ void UpgradeScene::draw(SceneContext& ctx) {
   const int status = resp ? teach::status_code(resp->start_line) : 0;
 
   ImGui::PushFont(ctx.fonts.heading);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::Text("Connection #%llu: %s", static_cast<unsigned long long>(cv->conn), req.start_line.c_str());
-  ImGui::SameLine(0, ctx.fonts.px(30.0f));
+  ImGui::PopTextWrapPos();
+  same_line_if_fits(ImGui::CalcTextSize("\xe2\x86\x92 101: now WebSocket").x, ctx.fonts.px(30.0f));
   if (status == 101) {
     ImGui::TextColored(t.ok, "\xe2\x86\x92 101: now WebSocket");
   } else if (status != 0) {
@@ -137,16 +139,16 @@ void UpgradeScene::draw_other_upgrades(SceneContext& ctx, std::uint64_t shown) {
   for (std::size_t i = 0; i < upgrades_.size() && i < max_buttons; ++i) {
     const ConnView* cv = ctx.model.conn(upgrades_[i]);
     if (!cv) continue;
-    ImGui::SameLine();
     char label[32];
     std::snprintf(label, sizeof label, "#%llu", static_cast<unsigned long long>(cv->conn));
+    same_line_if_fits(ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2);
     const bool current = cv->conn == shown;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ctx.theme.selection_bg);
     if (ImGui::Button(label) && cv->upgrade_request_seq) ctx.post(SelectUnit{*cv->upgrade_request_seq});
     if (current) ImGui::PopStyleColor();
   }
   if (upgrades_.size() > max_buttons) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize("+99 more").x);
     ImGui::Text("+%zu more", upgrades_.size() - max_buttons);
   }
 }
@@ -159,9 +161,11 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
   // The start line on its own line (too long for a table cell), with its note.
   const teach::HeaderNote start = teach::start_line_note(h.start_line, h.dir);
   ImGui::PushFont(ctx.fonts.mono);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(t.accent, "%s", h.start_line.c_str());
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
-  ImGui::SameLine(0, ctx.fonts.px(20.0f));
+  same_line_if_fits(ctx.fonts.px(300.0f), ctx.fonts.px(20.0f));   // the note beside the start line, else under it
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextWrapped("%s  [%s]", start.what, start.rfc);
   ImGui::PopTextWrapPos();
@@ -239,7 +243,7 @@ void UpgradeScene::draw_accept(SceneContext& ctx, const teach::AcceptDerivation&
                                "which no HTTP server would echo by accident.");
   ImGui::PushFont(ctx.fonts.mono);
   ImGui::TextColored(t.accent, "%s", d.key.c_str());
-  ImGui::SameLine(0, 0);
+  same_line_if_fits(ImGui::CalcTextSize("+").x, 0.0f);
   ImGui::TextColored(t.http, "+");
   ImGui::TextColored(t.http, "%s", std::string(wire::kWebSocketGuid).c_str());
   ImGui::PopFont();

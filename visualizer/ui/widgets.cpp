@@ -1,10 +1,12 @@
 // Shared drawing helpers (see widgets.h).
 #include "ui/widgets.h"
 
+#include "imgui_internal.h"   // GetContentRegionMaxAbs: where the current line ends (a table cell, a column)
+
 namespace viz {
 
 void help_marker(const SceneContext& ctx, const char* text) {
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize("(?)").x);
   ImGui::PushStyleColor(ImGuiCol_Text, ctx.theme.accent);
   ImGui::TextUnformatted("(?)");
   ImGui::PopStyleColor();
@@ -19,7 +21,9 @@ void help_marker(const SceneContext& ctx, const char* text) {
 
 void heading(const SceneContext& ctx, const char* text) {
   ImGui::PushFont(ctx.fonts.heading);
+  ImGui::PushTextWrapPos(0.0f);   // wraps at the panel's edge: a large display scale gets two lines, not a cut one
   ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
@@ -59,6 +63,15 @@ void violation_banner(const SceneContext& ctx, const char* rule, const char* act
                 action, nullptr, wrap);
   ImGui::PopFont();
   ImGui::Dummy(ImVec2(w, h));
+}
+
+bool same_line_if_fits(float width, float spacing) {
+  // Measured from the last item's end before moving: a SameLine undone by NewLine would still
+  // have stretched the window's content by its spacing.
+  const float gap = spacing < 0.0f ? ImGui::GetStyle().ItemSpacing.x : spacing;
+  if (ImGui::GetItemRectMax().x + gap + width > ImGui::GetContentRegionMaxAbs().x) return false;
+  ImGui::SameLine(0.0f, spacing);
+  return true;
 }
 
 void text_wrapped_colored(const ImVec4& color, const char* text) {

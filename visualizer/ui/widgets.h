@@ -20,6 +20,8 @@ void heading(const SceneContext& ctx, const char* text);
 void kind_chip(const SceneContext& ctx, UnitKind kind, const char* label = nullptr);
 // A full-width red banner with a white bold line: use it wherever a violation is shown.
 void violation_banner(const SceneContext& ctx, const char* rule, const char* action);
+// The next item (`width` px) goes on this line when it fits (true), else on the next one: never past the edge.
+bool same_line_if_fits(float width, float spacing = -1.0f);
 // Text wrapped at the window edge in the body font and a colour.
 void text_wrapped_colored(const ImVec4& color, const char* text);
 // `text` cut at a UTF-8 boundary and ended with "…" so it fits `width` in the current font.
