@@ -136,6 +136,11 @@ std::string Metrics::render(const Gauges& g) const {
       {"wirelab_chat_rate_limited_total", "counter", "Chat messages refused by the rate limit.", g.chat_rate_limited},
       {"wirelab_chat_bad_messages_total", "counter", "Chat messages answered error bad_message.",
        g.chat_bad_messages},
+      {"wirelab_tls_records_total", "counter", "TLS records the tap observed on --tls-cert connections.",
+       tls_records_},
+      {"wirelab_tls_records_summarised_total", "counter",
+       "TLS records folded into one summary tls_record event (more than the per-connection rate).",
+       tls_records_summarised_},
   });
   return out;
 }

@@ -42,6 +42,8 @@ class Metrics {
   void wire_bytes(Carrier c, wire::Direction d, std::size_t bytes);
   void violation(const std::string& rule);
   void http_request() { ++http_requests_; }
+  // TLS records the tap observed (--tls-cert), and those folded into a summary event (the burst bound).
+  void tls_record(bool summarised) { ++tls_records_; tls_records_summarised_ += summarised ? 1 : 0; }
 
   std::uint64_t messages(Carrier c, wire::Direction d) const { return messages_[index(c, d)]; }
   std::uint64_t violations(const std::string& rule) const;
@@ -56,6 +58,7 @@ class Metrics {
   std::array<std::uint64_t, 6> wire_bytes_{};
   std::map<std::string, std::uint64_t> violations_;
   std::uint64_t http_requests_ = 0;
+  std::uint64_t tls_records_ = 0, tls_records_summarised_ = 0;
 };
 
 }  // namespace relay

@@ -241,6 +241,7 @@ bool Relay::create_context() {
       edge.ssl_cert_filepath = options_.tls_cert.c_str();
       edge.ssl_private_key_filepath = options_.tls_key.c_str();
       edge.alpn = "http/1.1";   // the inner side speaks HTTP/1.1 only
+      edge.ssl_info_event_mask = SSL_CB_HANDSHAKE_START;   // EdgeTap::observe_tls: the ciphertext side
     }
     edge_vh_ = lws_create_vhost(context_.get(), &edge);
     if (edge_vh_ == nullptr) {

@@ -46,6 +46,17 @@ int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, voi
   const bool edge = p->id == kEdgeId;
   EdgeTap& tap = Relay::of(wsi).tap();
   if (reason == LWS_CALLBACK_RAW_ADOPT) return edge ? tap.adopt_client(wsi) : 0;
+  if (reason == LWS_CALLBACK_SSL_INFO) {   // SSL_CB_HANDSHAKE_START: before the first TLS byte is read
+    if (edge) tap.observe_tls(wsi);
+    return 0;
+  }
+  if (reason == LWS_CALLBACK_WSI_DESTROY) {   // the SSL is freed by now: never touch it
+    if (auto early = tap.early_tls_.find(wsi); early != tap.early_tls_.end()) {
+      early->second->abandon();
+      tap.early_tls_.erase(early);
+    }
+    return 0;
+  }
 
   auto it = tap.conns_.find(conn_id(wsi));
   const auto* bytes = static_cast<const std::uint8_t*>(in);
@@ -112,9 +123,37 @@ int EdgeTap::adopt_client(lws* wsi) {
     return -1;
   }
   r.publish(wire::Open{id, transport});
+  if (auto early = early_tls_.extract(wsi)) {
+    c.tls = std::move(early.mapped());
+    c.tls->start(id);   // after `open`: the records read during the adoption
+  }
   log::detail("conn #{}: open ({}), {} connections", id, transport == wire::Transport::tls ? "tls" : "tcp",
               r.connections().size());
   return 0;
+}
+
+// The ciphertext side (relay/tap/tls_observer.h): lws 4.1.6 reports
+// SSL_CB_HANDSHAKE_START (vhost ssl_info_event_mask) from inside SSL_accept,
+// before OpenSSL reads the ClientHello, sometimes before RAW_ADOPT.
+void EdgeTap::observe_tls(lws* wsi) {
+  SSL* ssl = lws_get_ssl(wsi);
+  if (ssl == nullptr) return;
+  auto it = conns_.find(conn_id(wsi));
+  if (it != conns_.end() && it->second.tls) return;   // already watched (a later handshake message)
+  if (it == conns_.end() && early_tls_.count(wsi) > 0) return;
+  auto observer = std::make_unique<TlsObserver>(
+      it == conns_.end() ? 0 : it->first, ssl, relay_.metrics(),
+      [this](wire::EventBody body) { relay_.publish(std::move(body)); }, [this] { return relay_.now_us(); });
+  if (it != conns_.end()) it->second.tls = std::move(observer);
+  else early_tls_[wsi] = std::move(observer);
+}
+
+// The SSL goes with the edge wsi: stop watching it (or forget it untouched
+// when lws already freed it: plain http on the TLS port).
+void EdgeTap::forget_tls(lws* edge, TapConnection& c) {
+  if (!c.tls) return;
+  if (edge == nullptr || lws_get_ssl(edge) != c.tls->ssl()) c.tls->abandon();
+  else c.tls->detach();
 }
 
 void EdgeTap::publish_all(std::vector<wire::EventBody>& events) {
@@ -133,6 +172,7 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
     c.tls_timeout_cleared = true;
     // lws decides "not TLS" only when the first bytes arrive, after adoption.
     c.plain_on_tls_port = relay_.options().tls() && !lws_is_ssl(c.edge);
+    if (c.plain_on_tls_port) forget_tls(c.edge, c);
   }
   if (c.enforcing) return 0;
   if (c.plain_on_tls_port) {
@@ -304,6 +344,9 @@ void EdgeTap::note_s2c_queued(TapConnection& c) {
 }
 
 void EdgeTap::tick(std::int64_t now_us) {
+  for (auto& [id, c] : conns_) {
+    if (c.tls) c.tls->flush();
+  }
   drop_stalled(now_us);
   enforce_budget();
 }
@@ -417,6 +460,7 @@ void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
   if (it == conns_.end()) return;
   TapConnection& c = it->second;
   if (edge_side) {
+    forget_tls(c.edge, c);
     c.edge = nullptr;
     if (!c.relay_closed_first) c.client_closed_first = true;
     c.to_client.clear();

@@ -32,6 +32,7 @@
 #include "relay/tap/byte_queue.h"
 #include "relay/tap/session_labels.h"
 #include "relay/tap/tap_stream.h"
+#include "relay/tap/tls_observer.h"
 
 namespace relay {
 
@@ -42,6 +43,7 @@ struct TapConnection {
   lws* edge = nullptr;       // the client's socket (nullptr once closed)
   lws* shuttle = nullptr;    // our end of the socketpair (nullptr once closed)
   std::unique_ptr<TapStream> stream;
+  std::unique_ptr<TlsObserver> tls;   // --tls-cert: the ciphertext side (tls_record events)
   ByteQueue to_inner;        // c2s bytes for the shuttle
   ByteQueue to_client;       // s2c bytes for the edge
   bool edge_paused = false, shuttle_paused = false;
@@ -91,9 +93,14 @@ class EdgeTap {
   void answer_plain_on_tls_port(TapConnection& c);
   void side_closed(std::uint64_t id, bool edge_side);
   void publish_all(std::vector<wire::EventBody>& events);
+  void observe_tls(lws* wsi);
+  void forget_tls(lws* edge, TapConnection& c);
 
   Relay& relay_;
   std::map<std::uint64_t, TapConnection> conns_;
+  // TLS observers attached before RAW_ADOPT gave the connection its id (lws 4.1.6
+  // may read the ClientHello inside the adoption), keyed by the edge wsi.
+  std::map<const lws*, std::unique_ptr<TlsObserver>> early_tls_;
   SessionLabels session_labels_;            // relay-wide: "session #3" for a long-poll id
   std::vector<std::uint8_t> scratch_;       // forward()'s write buffer, reused
   std::vector<wire::EventBody> events_;     // one chunk's mirror events, reused

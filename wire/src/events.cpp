@@ -25,6 +25,7 @@ const char* kind_name(const EventBody& body) {
         else if constexpr (std::is_same_v<T, Raw>) return "raw";
         else if constexpr (std::is_same_v<T, Violation>) return "violation";
         else if constexpr (std::is_same_v<T, Chat>) return "chat";
+        else if constexpr (std::is_same_v<T, TlsRecord>) return "tls_record";
         else return "dropped";
       },
       body);
@@ -156,6 +157,21 @@ struct Writer {
     if (e.bot) j["bot"] = true;
   }
   void operator()(const Dropped& e) const { j["count"] = e.count; }
+  void operator()(const TlsRecord& e) const {
+    j["conn"] = e.conn;
+    j["dir"] = dir_name(e.dir);
+    j["offset"] = e.offset;
+    j["content_type"] = e.content_type;
+    j["version"] = e.version;
+    j["length"] = e.length;
+    j["body_head"] = base64_encode(e.body_head);
+    if (e.inner_type) j["inner_type"] = *e.inner_type;
+    else j["inner_type"] = nullptr;
+    if (e.plain_offset) j["plain_offset"] = *e.plain_offset;
+    else j["plain_offset"] = nullptr;
+    j["plain_len"] = e.plain_len;
+    j["count"] = e.count;
+  }
 };
 
 template <class J>

@@ -305,6 +305,29 @@ Raw read_raw(Fields& f) {
   return e;
 }
 
+std::optional<std::uint64_t> nullable_u64(Fields& f, const json* v, const char* name, std::uint64_t max) {
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  return f.bounded<std::uint64_t>(name, max);
+}
+
+TlsRecord read_tls_record(Fields& f) {
+  TlsRecord e;
+  e.conn = f.u64("conn");
+  e.dir = f.dir();
+  e.offset = f.u64("offset");
+  e.content_type = f.bounded<std::uint8_t>("content_type", 255);
+  e.version = f.bounded<std::uint16_t>("version", 0xffff);
+  e.length = f.u64("length");
+  e.body_head = f.bytes("body_head");
+  if (e.body_head.size() > 16) f.fail("body_head", "must hold at most 16 bytes");
+  if (auto t = nullable_u64(f, f.get("inner_type"), "inner_type", 255)) e.inner_type = static_cast<std::uint8_t>(*t);
+  e.plain_offset = nullable_u64(f, f.get("plain_offset"), "plain_offset", std::numeric_limits<std::uint64_t>::max());
+  e.plain_len = f.u64("plain_len");
+  e.count = f.u64("count");
+  if (e.count == 0) f.fail("count", "must be at least 1");
+  return e;
+}
+
 }  // namespace
 
 Result<Event> event_from_json(const nlohmann::json& j) {
@@ -325,6 +348,7 @@ Result<Event> event_from_json(const nlohmann::json& j) {
   else if (kind == "chat") event.body = Chat{f.u64("conn"), f.string("event"), f.string("who"), f.string("peer"),
                                              f.optional_boolean("bot")};
   else if (kind == "dropped") event.body = Dropped{f.u64("count")};
+  else if (kind == "tls_record") event.body = read_tls_record(f);
   else return Error{kContract, "field \"kind\": unknown kind \"" + detail::valid_utf8_or_replaced(kind) + "\"", 0};
   if (f.error()) return *f.error();
   return event;

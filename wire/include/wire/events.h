@@ -108,8 +108,25 @@ struct Chat {
   bool bot = false;                  // `who` is one of --demo's scripted strangers (JSON: `"bot":true`, else absent)
 };
 struct Dropped { std::uint64_t count = 0; };
+// One TLS record (RFC 8446 5.1, RFC 5246 6.2) as it crossed the wire on a
+// --tls-cert connection: what the network sees. `count` > 1 when the relay
+// summarised a burst into one event (then `length` is the sum and `body_head`
+// is the first record's). Never key material; only a prefix of the body.
+struct TlsRecord {
+  std::uint64_t conn = 0;
+  Direction dir = Direction::c2s;
+  std::uint64_t offset = 0;          // first byte in this direction's TLS byte stream (ciphertext side)
+  std::uint8_t content_type = 0;     // the outer type: 20 change_cipher_spec, 21 alert, 22 handshake, 23 application_data
+  std::uint16_t version = 0;         // legacy_record_version, e.g. 0x0303
+  std::uint64_t length = 0;          // the length field(s): body bytes, headers not included
+  Bytes body_head;                   // the first bytes of the (first) body, as on the wire, at most 16
+  std::optional<std::uint8_t> inner_type;   // TLS 1.3: the real type, known once the relay decrypted it
+  std::optional<std::uint64_t> plain_offset;   // the plaintext bytes carried: offset in the plaintext stream
+  std::uint64_t plain_len = 0;       //   (the `offset`s of http/frame/raw units) and length; none: 0 bytes
+  std::uint64_t count = 1;
+};
 
-using EventBody = std::variant<Hello, Open, Close, Http, Frame, Raw, Violation, Chat, Dropped>;
+using EventBody = std::variant<Hello, Open, Close, Http, Frame, Raw, Violation, Chat, Dropped, TlsRecord>;
 
 struct Event {
   std::uint64_t seq = 0;
