@@ -57,7 +57,8 @@ export async function startRelay(args = [], { timeoutMs = 20000, port = 0 } = {}
     get stderr() { return err; },
     get exited() { return exited; },
     port: 0, mirrorPort: 0,
-    get base() { return 'http://127.0.0.1:' + relay.port; },
+    tls: false,   // --tls-cert: the relay said https://
+    get base() { return (relay.tls ? 'https' : 'http') + '://127.0.0.1:' + relay.port; },
     get mirrorUrl() { return 'ws://127.0.0.1:' + relay.mirrorPort + '/mirror'; },
     // SIGTERM, then the exit (the relay closes WebSockets with 1001 and answers held polls first).
     async stop(timeout = 10000) {
@@ -72,7 +73,12 @@ export async function startRelay(args = [], { timeoutMs = 20000, port = 0 } = {}
     if (exited) throw new Error('the relay exited early: ' + JSON.stringify(exited) + '\nstderr:\n' + err);
     const a = /wirelab-relay: listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);
     const m = /wirelab-relay: mirror on ws:\/\/127\.0\.0\.1:(\d+)\/mirror/.exec(out);
-    if (a && m) { relay.port = Number(a[1]); relay.mirrorPort = Number(m[1]); return true; }
+    if (a && m) {
+      relay.port = Number(a[1]);
+      relay.mirrorPort = Number(m[1]);
+      relay.tls = /listening on https:/.test(out);
+      return true;
+    }
     return false;
   }, timeoutMs);
   return relay;
@@ -119,14 +125,16 @@ export function header(ev, name) {
 
 // ------------------------------------------------------------------ Chromium
 // Debian's /usr/bin/chromium with a fresh profile (never `npx playwright install`).
-export async function launchChromium() {
+// ignoreHTTPSErrors: accept scripts/dev-cert's self-signed certificate (https, wss).
+export async function launchChromium({ ignoreHTTPSErrors = false } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'wirelab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+      '--disable-sync', '--no-first-run', '--disable-quic', ...(ignoreHTTPSErrors ? ['--ignore-certificate-errors'] : [])],
     viewport: { width: 1280, height: 800 },
+    ignoreHTTPSErrors,
   });
   context.setDefaultTimeout(15000);
   const errors = [];

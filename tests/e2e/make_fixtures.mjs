@@ -10,13 +10,20 @@
 //                             with two Chromium pages on WebSockets: Chromium
 //                             negotiates RFC 7692, so every data frame carries
 //                             RSV1 and a raw-deflate payload; then both close.
-// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate ...]
+//   wss-chromium.jsonl        relay --deterministic --tls-cert --capture (a
+//                             scripts/dev-cert pair made for the run) with two
+//                             Chromium pages over https/wss: the tls_record
+//                             events beside the frames they carried.
+// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate|wss ...]
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor } from './lib.mjs';
 
 const outDir = path.resolve(process.argv[2] || 'fixtures/captures');
-const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate'];
+const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate', 'wss'];
 fs.mkdirSync(outDir, { recursive: true });
 
 // Every connection that opened has closed: the capture ends cleanly.
@@ -60,7 +67,7 @@ async function twoPages(name, relayArgs, urlA, urlB, typing, script) {
   fs.rmSync(file, { force: true });
   const relay = await startRelay(['--deterministic', ...relayArgs, '--capture', file]);
   const mirror = await subscribeMirror(relay.mirrorUrl);
-  const browser = await launchChromium();
+  const browser = await launchChromium({ ignoreHTTPSErrors: relay.tls });
   try {
     const a = await browser.open(relay.base + urlA.path, urlA.size);
     const b = await browser.open(relay.base + urlB.path, urlB.size);
@@ -123,9 +130,28 @@ async function deflate() {
     });
 }
 
+// https and wss with a fresh scripts/dev-cert pair (its key deleted after the run).
+async function wss() {
+  const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'wirelab-fixture-cert-'));
+  try {
+    const devCert = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'dev-cert');
+    execFileSync(devCert, [certs], { stdio: 'ignore', timeout: 60000 });
+    const tls = ['--tls-cert', path.join(certs, 'cert.pem'), '--tls-key', path.join(certs, 'key.pem')];
+    await twoPages('wss-chromium.jsonl', tls, { path: '/', size: desktop }, { path: '/', size: desktop }, false,
+      async (a, b, talk) => {
+        await talk(a, b, 'Can the network read this?');
+        await talk(b, a, 'No: it sees TLS records, their sizes and their timing.');
+        await talk(a, b, 'So a long message still looks long. Good to know.');
+      });
+  } finally {
+    fs.rmSync(certs, { recursive: true, force: true });
+  }
+}
+
 for (const w of which) {
   if (w === 'demo') await demo();
   else if (w === 'chromium') await chromium();
   else if (w === 'deflate') await deflate();
-  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate)');
+  else if (w === 'wss') await wss();
+  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate | wss)');
 }
