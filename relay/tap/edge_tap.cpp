@@ -41,22 +41,25 @@ bool EdgeTap::drained() const {
 }
 
 int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, std::size_t len) {
-  const lws_protocols* p = lws_get_protocol(wsi);
-  if (p == nullptr) return 0;   // TLS setup callbacks have no protocol yet
-  const bool edge = p->id == kEdgeId;
-  EdgeTap& tap = Relay::of(wsi).tap();
-  if (reason == LWS_CALLBACK_RAW_ADOPT) return edge ? tap.adopt_client(wsi) : 0;
+  // Only edge wsis have TLS, and lws sends WSI_DESTROY to the vhost's first
+  // protocol (the edge's): both may come before the wsi has a protocol.
   if (reason == LWS_CALLBACK_SSL_INFO) {   // SSL_CB_HANDSHAKE_START: before the first TLS byte is read
-    if (edge) tap.observe_tls(wsi);
+    Relay::of(wsi).tap().observe_tls(wsi);
     return 0;
   }
   if (reason == LWS_CALLBACK_WSI_DESTROY) {   // the SSL is freed by now: never touch it
+    EdgeTap& tap = Relay::of(wsi).tap();
     if (auto early = tap.early_tls_.find(wsi); early != tap.early_tls_.end()) {
       early->second->abandon();
       tap.early_tls_.erase(early);
     }
     return 0;
   }
+  const lws_protocols* p = lws_get_protocol(wsi);
+  if (p == nullptr) return 0;   // TLS setup callbacks have no protocol yet
+  const bool edge = p->id == kEdgeId;
+  EdgeTap& tap = Relay::of(wsi).tap();
+  if (reason == LWS_CALLBACK_RAW_ADOPT) return edge ? tap.adopt_client(wsi) : 0;
 
   auto it = tap.conns_.find(conn_id(wsi));
   const auto* bytes = static_cast<const std::uint8_t*>(in);
