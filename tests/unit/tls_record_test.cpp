@@ -83,5 +83,19 @@ TEST(TlsRecordEvent, RoundTripsThroughJson) {
   EXPECT_NE(bad.error().reason.find("count"), std::string::npos) << bad.error().reason;
 }
 
+// The examples of docs/mirror-protocol.md ("tls_record") read and write back byte for byte.
+TEST(TlsRecordEvent, TheContractsExamplesRoundTrip) {
+  const char* lines[] = {
+      R"({"seq":2,"t_us":1400,"kind":"tls_record","conn":3,"dir":"c2s","offset":0,"content_type":22,"version":769,"length":512,"body_head":"AQAB/AMDxXq0Ss2FlLdXKw==","inner_type":null,"plain_offset":null,"plain_len":0,"count":1})",
+      R"({"seq":18,"t_us":2100,"kind":"tls_record","conn":3,"dir":"c2s","offset":888,"content_type":23,"version":771,"length":28,"body_head":"5Zl1dCwOr8vkN0a3Up1j9A==","inner_type":23,"plain_offset":269,"plain_len":11,"count":1})",
+      R"({"seq":21,"t_us":2301,"kind":"tls_record","conn":3,"dir":"s2c","offset":2026,"content_type":23,"version":771,"length":24,"body_head":"R2Zvh3kq0y8sR3lT9cBv2A==","inner_type":23,"plain_offset":129,"plain_len":7,"count":1})",
+  };
+  for (const char* line : lines) {
+    auto e = parse_event_line(line);
+    ASSERT_TRUE(e.ok()) << line << ": " << e.error().reason;
+    EXPECT_EQ(to_json_line(*e), line);
+  }
+}
+
 }  // namespace
 }  // namespace wire
