@@ -13,6 +13,9 @@ Checked for every configuration:
     own layout does not adapt yet: the list is the work left, and it must only
     shrink: a configuration in it that now fits fails too, so the list is updated);
   - Conversation keeps its event list with at least MIN_LIST_ROWS rows on screen.
+Scene 6 (What TLS hides) is checked twice: in the ws:// capture (its "no wss://
+connection yet" text) and over fixtures/captures/wss-chromium.jsonl (records
+beside a frame), both sizes, all scales.
 
 Re-run by hand (the PNGs of every configuration land next to OUT):
   xvfb-run -a -s "-screen 0 1920x1080x24" wirelab-visualizer --replay fixtures/captures/chromium-session.jsonl \\
@@ -60,10 +63,12 @@ def main() -> int:
     capture = os.path.join(args.fixtures, "chromium-session.jsonl")
     failures = []
     seen = set()
-    for size in SIZES:
+    runs = [(size, capture, "all", f"fit-{size}.png") for size in SIZES]
+    runs += [(size, os.path.join(args.fixtures, "wss-chromium.jsonl"), "tls", f"fit-wss-{size}.png") for size in SIZES]
+    for size, capture, which, png in runs:
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.visualizer, "--replay", capture,
-               "--scene", "all", "--scales", SCALES, "--size", size, "--frames", "4", "--report-clipped",
-               "--screenshot", os.path.join(args.out, f"fit-{size}.png")]
+               "--scene", which, "--scales", SCALES, "--size", size, "--frames", "4", "--report-clipped",
+               "--screenshot", os.path.join(args.out, png)]
         print("$ " + " ".join(cmd), flush=True)
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=gl_env())
         if r.returncode not in (0, 5):
@@ -75,6 +80,8 @@ def main() -> int:
             fit = json.loads(line[4:])
             config = (fit["size"], fit["scene"], float(fit["scale"]))
             seen.add(config)
+            if which == "tls" and not fit["view"].get("records"):
+                failures.append(f"{fmt(config)} over the wss:// capture: no records shown ({fit['png']})")
             chrome = [c for c in fit["clipped"] if c["window"].startswith("##")]
             scene = [c for c in fit["clipped"] if not c["window"].startswith("##")]
             for c in chrome:
@@ -96,7 +103,7 @@ def main() -> int:
                     failures.append(f"{fmt(config)}: the event list shows {got} rows, expected at least {want} "
                                     f"({fit['png']})")
     expected = {(size, scene, float(scale)) for size in SIZES for scale in SCALES.split(",")
-                for scene in ("conversation", "upgrade", "frame", "masking", "polling")}
+                for scene in ("conversation", "upgrade", "frame", "masking", "polling", "tls")}
     for config in sorted(expected - seen):
         failures.append(f"{fmt(config)}: no report line")
     for f in failures:

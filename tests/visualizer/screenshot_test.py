@@ -7,7 +7,8 @@ stderr must show no GL or shader error (ImGui's OpenGL backend prints
 "failed to compile"/"failed to link" and then draws nothing).
 
 The capture is fixtures/captures/demo-deterministic.jsonl when it exists,
-else the synthetic capture from support/. Re-run by hand:
+else the synthetic capture from support/; --capture names another bundled
+one (scene 6 uses wss-chromium.jsonl, the only one with TLS records). Re-run by hand:
   xvfb-run -a -s "-screen 0 1920x1080x24" wirelab-visualizer --replay CAPTURE \\
       --screenshot out.png --scene SCENE --frames 60 --expect-text MARKER
 """
@@ -28,6 +29,7 @@ SCENE_MARKERS = {
     "frame": "Header: ",
     "masking": "clear[i] = masked[i] XOR key[i mod 4]",
     "polling": "HTTP requests per message",
+    "tls": "What the network sees",   # drawn only beside a unit of a wss:// connection
 }
 
 
@@ -46,11 +48,12 @@ def main() -> int:
     ap.add_argument("--scene", required=True)
     ap.add_argument("--extra", default="", help="more visualizer flags, space separated")
     ap.add_argument("--tag", default="")
+    ap.add_argument("--capture", default="demo-deterministic.jsonl", help="a file in --fixtures")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
-    capture = os.path.join(args.fixtures, "demo-deterministic.jsonl")
-    if not os.path.exists(capture):
+    capture = os.path.join(args.fixtures, args.capture)
+    if not os.path.exists(capture) and args.capture == "demo-deterministic.jsonl":
         capture = os.path.join(args.out, "synthetic.jsonl")
         r = run([args.synthetic, capture], 60)
         if r.returncode != 0:

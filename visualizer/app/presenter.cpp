@@ -66,7 +66,7 @@ void Shell::handle_keys() {
   if (pressed(GLFW_KEY_HOME) && replay_) commands_.push_back(Playback{PlaybackOp::seek_index, 0.0});
   if (pressed(GLFW_KEY_B) || pressed(GLFW_KEY_PERIOD)) blackout_ = true;
   if (pressed(GLFW_KEY_F)) window_.toggle_fullscreen();
-  for (int k = 0; k < 5; ++k) {
+  for (int k = 0; k < 6; ++k) {
     if (pressed(GLFW_KEY_1 + k) || pressed(GLFW_KEY_KP_1 + k)) current_ = static_cast<std::size_t>(k);
   }
   if (typed('?') || (pressed(GLFW_KEY_H))) help_ = !help_;

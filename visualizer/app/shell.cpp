@@ -13,8 +13,9 @@ namespace viz {
 namespace {
 
 // Scene ids in key order, so --scene and the placeholders agree with the issue.
-constexpr const char* kSceneIds[] = {"conversation", "upgrade", "frame", "masking", "polling"};
-constexpr const char* kSceneTitles[] = {"Conversation", "Upgrade", "Frame anatomy", "Masking", "Polling vs WebSocket"};
+constexpr const char* kSceneIds[] = {"conversation", "upgrade", "frame", "masking", "polling", "tls"};
+constexpr const char* kSceneTitles[] = {"Conversation", "Upgrade", "Frame anatomy", "Masking", "Polling vs WebSocket",
+                                        "What TLS hides"};
 
 // Stands in for a scene whose file is not in this build yet.
 class PlaceholderScene final : public Scene {
@@ -75,7 +76,7 @@ bool Shell::init(std::string& error) {
   current_theme().apply(ImGui::GetStyle());
 
   // The scene list: registered scenes by key, placeholders for keys not built yet.
-  for (int key = 1; key <= 5; ++key) {
+  for (int key = 1; key <= 6; ++key) {
     std::unique_ptr<Scene> s;
     for (const auto& entry : registered_scenes()) {
       if (entry.key == key) s = entry.make();
@@ -87,7 +88,7 @@ bool Shell::init(std::string& error) {
     if (options_.scene == scenes_[i]->id()) current_ = i;
   }
   if (options_.scene != scenes_[current_]->id() && !(options_.scene == "all" && options_.report_clipped)) {
-    error = "--scene: unknown scene \"" + options_.scene + "\" (conversation|upgrade|frame|masking|polling)";
+    error = "--scene: unknown scene \"" + options_.scene + "\" (conversation|upgrade|frame|masking|polling|tls)";
     return false;
   }
   bundled_ = bundled_captures();

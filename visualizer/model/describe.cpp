@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wire/close_code.h"
+#include "wire/tls_record.h"
 
 namespace viz {
 
@@ -162,6 +163,11 @@ std::string describe(const Entry& e, std::size_t max_preview) {
     std::snprintf(buf, sizeof buf, "dropped %llu events (this viewer was too slow)", static_cast<unsigned long long>(d->count));
     return buf;
   }
+  if (const auto* t = e.tls_record()) {
+    std::snprintf(buf, sizeof buf, "TLS %s record%s, %llu bytes", wire::tls_content_type_name(t->content_type),
+                  t->count > 1 ? "s" : "", static_cast<unsigned long long>(t->length));
+    return buf;
+  }
   return wire::kind_name(body);
 }
 
@@ -249,6 +255,7 @@ bool passes(const ListFilter& f, const Entry& e) {
     case UnitKind::raw:
     case UnitKind::violation: shown = true; break;   // always worth seeing
     case UnitKind::meta: shown = f.events; break;
+    case UnitKind::tls: shown = false; break;   // scene 6 shows the records; the list shows what they carried
   }
   if (!shown) return false;
   return f.search.empty() || contains_ci(describe(e, 200), f.search);

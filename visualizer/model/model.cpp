@@ -31,6 +31,7 @@ const char* unit_kind_name(UnitKind k) {
     case UnitKind::raw: return "raw";
     case UnitKind::meta: return "event";
     case UnitKind::violation: return "violation";
+    case UnitKind::tls: return "TLS";
   }
   return "?";
 }
@@ -208,6 +209,10 @@ void Model::derive(Entry& e) {
     e.conn = o->conn;
   } else if (auto* ch = std::get_if<wire::Chat>(&body)) {
     e.conn = ch->conn;
+  } else if (auto* t = std::get_if<wire::TlsRecord>(&body)) {
+    e.conn = t->conn;
+    e.dir = t->dir;
+    e.kind = UnitKind::tls;
   } else if (auto* dr = std::get_if<wire::Dropped>(&body)) {
     dropped_ += dr->count;
   }

@@ -37,8 +37,9 @@ enum class UnitKind : std::uint8_t {
   raw,       // bytes that did not parse
   meta,      // hello, open, close (connection), chat, dropped: the relay's own account
   violation, // a `violation` event: the relay enforced a rule
+  tls,       // a `tls_record` event: what the network saw of a --tls-cert connection (scene 6, not the lanes)
 };
-const char* unit_kind_name(UnitKind k);   // "HTTP", "text", "binary", "control", "close", "raw", "event", "violation"
+const char* unit_kind_name(UnitKind k);   // "HTTP", "text", "binary", "control", "close", "raw", "event", "violation", "TLS"
 
 // What a connection turned out to be, from its first request line.
 enum class ConnRole : std::uint8_t {
@@ -81,6 +82,7 @@ struct Entry {
   const wire::Frame* frame() const { return std::get_if<wire::Frame>(&event.body); }
   const wire::Http* http() const { return std::get_if<wire::Http>(&event.body); }
   const wire::Chat* chat() const { return std::get_if<wire::Chat>(&event.body); }
+  const wire::TlsRecord* tls_record() const { return std::get_if<wire::TlsRecord>(&event.body); }
   std::uint64_t seq() const { return event.seq; }
 };
 

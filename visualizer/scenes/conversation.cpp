@@ -104,7 +104,7 @@ ConversationScene::Side ConversationScene::side_of(const Entry& e) const {
                                                                                                         : Side::none;
   }
   if (std::holds_alternative<wire::Dropped>(e.event.body)) return Side::relay;
-  if (e.conn == 0) return Side::none;
+  if (e.conn == 0 || e.kind == UnitKind::tls) return Side::none;   // TLS records: scene 6
   if (contains(focus_.conns_a, e.conn)) return Side::a;
   if (contains(focus_.conns_b, e.conn)) return Side::b;
   return Side::none;

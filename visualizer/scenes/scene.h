@@ -1,4 +1,4 @@
-// Scenes: one per teaching idea, keys 1-5. The Scene base owns the
+// Scenes: one per teaching idea, keys 1-6. The Scene base owns the
 // ImGui window (Begin/End, position, size, flags); a scene only draws its
 // content inside it. Scenes read the Model and never change it: selecting a
 // unit or driving playback goes out as a typed Command that the shell applies
@@ -48,7 +48,7 @@ struct FollowStranger {
   }
   std::string label() const { return std::string(who.data()); }
 };
-struct ShowScene { const char* id = "conversation"; };   // "conversation" | "upgrade" | "frame" | "masking" | "polling"
+struct ShowScene { const char* id = "conversation"; };   // "conversation" | "upgrade" | "frame" | "masking" | "polling" | "tls"
 enum class PlaybackOp : std::uint8_t { play, pause, toggle, step_forward, step_back, seek_index, set_speed, follow_latest };
 struct Playback { PlaybackOp op = PlaybackOp::toggle; double value = 0.0; };   // seek_index: an index; set_speed: 0.25..8
 using Command = std::variant<SelectUnit, SelectConn, ClearSelection, ShowScene, Playback, FollowStranger>;
@@ -74,7 +74,7 @@ struct SceneContext {
 class Scene {
  public:
   virtual ~Scene() = default;
-  virtual const char* id() const = 0;       // "conversation" | "upgrade" | "frame" | "masking" | "polling"
+  virtual const char* id() const = 0;       // "conversation" | "upgrade" | "frame" | "masking" | "polling" | "tls"
   virtual const char* title() const = 0;    // "Conversation", "The Upgrade", ... shown in the tab bar
   virtual void draw(SceneContext& ctx) = 0; // content only: the window is already begun
   // What the last draw showed, as JSON object members (`"rows":[12,14]`), for
@@ -88,7 +88,7 @@ class Scene {
 
 using SceneFactory = std::unique_ptr<Scene> (*)();
 
-// The scene list: every scene registers here. key: 1-5, the presenter key and tab order.
+// The scene list: every scene registers here. key: 1-6, the presenter key and tab order.
 bool register_scene(int key, SceneFactory make);
 struct SceneEntry { int key; SceneFactory make; };
 const std::vector<SceneEntry>& registered_scenes();   // sorted by key

@@ -160,6 +160,7 @@ ImVec4 Theme::kind_color(UnitKind k) const {
     case UnitKind::raw: return raw;
     case UnitKind::meta: return meta;
     case UnitKind::violation: return violation;
+    case UnitKind::tls: return meta;
   }
   return text;
 }

@@ -1,0 +1,263 @@
+// Scene 6, What TLS hides (issue 14 part 2): for the selected message of a
+// wss:// connection, "what the network sees" (the TLS records that carried
+// it: type, version, length, bytes that look random) beside "what the relay
+// sees" (the frame or HTTP message, decoded). The lesson: TLS hides the
+// content, not the sizes and the timing. The records come from the relay's
+// `tls_record` events (docs/mirror-protocol.md), linked to the unit by
+// plaintext byte ranges (model/tls_link.h). With nothing selected it shows
+// the newest text frame of a TLS connection.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "model/describe.h"
+#include "model/tls_link.h"
+#include "scenes/scene.h"
+#include "ui/widgets.h"
+#include "wire/frame.h"
+#include "wire/tls_record.h"
+
+namespace viz {
+namespace {
+
+constexpr std::size_t kRecordsShown = 12;   // a 64 KiB message is 5 records; more are counted, not listed
+
+std::string hex_of(const wire::Bytes& b) {
+  std::string s;
+  char h[4];
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    std::snprintf(h, sizeof h, i == 0 ? "%02x" : " %02x", b[i]);
+    s += h;
+  }
+  return s;
+}
+
+// A half's title in the heading font, with its help marker.
+void half_title(const SceneContext& ctx, const char* title, const char* help) {
+  ImGui::PushFont(ctx.fonts.heading);
+  ImGui::TextUnformatted(title);
+  ImGui::PopFont();
+  help_marker(ctx, help);
+}
+
+std::string ms(std::int64_t us) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f s", static_cast<double>(us) / 1e6);
+  return b;
+}
+
+class TlsScene final : public Scene {
+ public:
+  const char* id() const override { return "tls"; }
+  const char* title() const override { return "What TLS hides"; }
+  void draw(SceneContext& ctx) override;
+  std::string shown() const override {
+    std::string s = "\"seq\":" + (shown_seq_ ? std::to_string(*shown_seq_) : std::string("null")) + ",\"records\":[";
+    for (std::size_t i = 0; i < shown_records_.size(); ++i) s += (i ? "," : "") + std::to_string(shown_records_[i]);
+    return s + "]";
+  }
+
+ private:
+  const Entry* pick(const SceneContext& ctx, bool& is_default);
+  void draw_network(SceneContext& ctx, const Entry& unit, const std::vector<std::size_t>& records);
+  void draw_relay(SceneContext& ctx, const Entry& unit);
+  void draw_empty(SceneContext& ctx);
+
+  std::uint64_t cached_version_ = UINT64_MAX;
+  std::optional<std::uint64_t> cached_default_;
+  std::optional<std::uint64_t> shown_seq_;
+  std::vector<std::uint64_t> shown_records_;
+  std::uint64_t records_version_ = UINT64_MAX, records_unit_ = 0;
+  std::vector<std::size_t> records_;   // model indices of the shown unit's records
+};
+
+const Entry* TlsScene::pick(const SceneContext& ctx, bool& is_default) {
+  is_default = false;
+  if (const Entry* e = ctx.selected(); e && plain_span(*e)) return e;
+  is_default = true;
+  if (cached_version_ != ctx.model.version()) {   // scan once per model change, not per frame
+    cached_version_ = ctx.model.version();
+    auto i = default_tls_unit(ctx.model);
+    cached_default_ = i ? std::optional<std::uint64_t>(ctx.model.at(*i).seq()) : std::nullopt;
+  }
+  return cached_default_ ? ctx.model.by_seq(*cached_default_) : nullptr;
+}
+
+void TlsScene::draw_empty(SceneContext& ctx) {
+  heading(ctx, "What TLS hides");
+  const bool roomy = ImGui::GetContentRegionAvail().y >= ctx.fonts.px(620.0f);
+  ImGui::PushFont(roomy ? ctx.fonts.heading : ctx.fonts.body);
+  text_wrapped_colored(ctx.theme.text_dim,
+                       roomy ? "No wss:// connection yet. Make a certificate with scripts/dev-cert, start the relay "
+                               "with --tls-cert and --tls-key, and open https:// in a browser: each message will "
+                               "show here as the network sees it (TLS records) beside what the relay sees (the frame)."
+                             : "No wss:// connection yet: scripts/dev-cert, then the relay with --tls-cert and "
+                               "--tls-key, and https:// in a browser.");
+  ImGui::PopFont();
+}
+
+void TlsScene::draw(SceneContext& ctx) {
+  shown_records_.clear();
+  bool is_default = false;
+  const Entry* e = pick(ctx, is_default);
+  shown_seq_ = e ? std::optional<std::uint64_t>(e->seq()) : std::nullopt;
+  if (e == nullptr) {
+    draw_empty(ctx);
+    return;
+  }
+  // The records walk up to 8,192 entries: only when the model or the unit changed.
+  if (records_version_ != ctx.model.version() || records_unit_ != e->seq()) {
+    records_version_ = ctx.model.version();
+    records_unit_ = e->seq();
+    const auto index = ctx.model.find_seq(e->seq());
+    records_ = index ? records_carrying(ctx.model, *index) : std::vector<std::size_t>{};
+  }
+  const std::vector<std::size_t>& records = records_;
+  for (std::size_t i : records) shown_records_.push_back(ctx.model.at(i).seq());
+
+  // A short window (a large display scale) keeps its height for the two halves.
+  const bool compact = ImGui::GetContentRegionAvail().y < ctx.fonts.px(620.0f);
+  heading(ctx, compact ? "What TLS hides" : "What TLS hides: the network sees sizes and timing, not content");
+  kind_chip(ctx, e->kind);
+  ImGui::PushFont(ctx.fonts.bold);
+  ImGui::PushTextWrapPos(0.0f);
+  const char* way = e->dir == wire::Direction::c2s ? "client \xe2\x86\x92 relay" : "relay \xe2\x86\x92 client";
+  if (compact) {
+    ImGui::Text("#%llu  %s", static_cast<unsigned long long>(e->seq()), way);
+  } else {
+    ImGui::Text("#%llu   conn #%llu   %s   at %s", static_cast<unsigned long long>(e->seq()),
+                static_cast<unsigned long long>(e->conn), way, ms(e->event.t_us).c_str());
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  if (is_default && !compact) default_note(ctx, "the latest text frame of a wss:// connection");
+
+  // Side by side when both halves get a readable width, else one above the other.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ctx.fonts.px(16.0f);
+  const bool side_by_side = avail.x >= ctx.fonts.px(900.0f);
+  const ImVec2 half = side_by_side ? ImVec2((avail.x - gap) * 0.5f, avail.y)
+                                   : ImVec2(avail.x, std::floor((avail.y - gap) * 0.5f));
+  // Bordered, not filled: on llvmpipe a filled half-screen costs ~6 ms (visualizer/README.md).
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
+  ImGui::BeginChild("network", half, true);
+  draw_network(ctx, *e, records);
+  ImGui::EndChild();
+  if (side_by_side) ImGui::SameLine(0, gap);
+  else ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y * 2));
+  ImGui::BeginChild("relay", ImVec2(half.x, 0), true);
+  draw_relay(ctx, *e);
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+// Left: the records as a wire observer records them, nothing more.
+void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vector<std::size_t>& records) {
+  const Theme& t = ctx.theme;
+  half_title(ctx, "What the network sees", "RFC 8446 5.1-5.2: every TLS record starts with 5 bytes in the clear: content type, "
+                   "legacy_record_version (TLS 1.3 says 03 03, \"TLS 1.2\", for old middleboxes) and length. "
+                   "The body is AEAD ciphertext: without the session keys it looks random. Only the first 16 "
+                   "bytes are shown; the relay never publishes keys.");
+  const ConnView* cv = ctx.model.conn(unit.conn);
+  if (records.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    if (cv && cv->transport == wire::Transport::tcp) {
+      ImGui::TextColored(t.warn, "This connection is ws:// (plain TCP): the network sees the frame itself, "
+                                 "every byte as the relay does.");
+    } else {
+      ImGui::TextColored(t.text_dim, "No TLS record names these bytes (a capture without tls_record events, "
+                                     "or a record the relay summarised).");
+    }
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  std::uint64_t wire_bytes = 0, plain = 0;
+  for (std::size_t i : records) {
+    const auto& r = *ctx.model.at(i).tls_record();
+    wire_bytes += wire::TlsRecordReader::kHeaderLen * r.count + r.length;
+    plain += r.plain_len;
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::Text("%zu record%s, %llu bytes on the wire", records.size(), records.size() == 1 ? "" : "s",
+              static_cast<unsigned long long>(wire_bytes));
+  ImGui::PopTextWrapPos();
+  ImGui::Separator();
+  const std::size_t shown = std::min(records.size(), kRecordsShown);
+  for (std::size_t k = 0; k < shown; ++k) {
+    const Entry& re = ctx.model.at(records[k]);
+    const auto& r = *re.tls_record();
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::Text("%s%s, %llu bytes", wire::tls_content_type_name(r.content_type),
+                r.count > 1 ? " (a summary of several)" : "", static_cast<unsigned long long>(r.length));
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(t.text_dim, "%s   at %s", wire::tls_version_name(r.version).c_str(), ms(re.event.t_us).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PushFont(ctx.fonts.mono);
+    const std::string bytes = hex_of(r.body_head) + (r.length > r.body_head.size() ? " \xe2\x80\xa6" : "");
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(t.accent, "%s", bytes.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+  }
+  if (records.size() > shown) ImGui::TextColored(t.text_dim, "+ %zu more records", records.size() - shown);
+  ImGui::Separator();
+  ImGui::PushTextWrapPos(0.0f);
+  const auto span = plain_span(unit);
+  const std::uint64_t unit_len = span ? span->end - span->begin : 0;
+  if (unit_len > 0 && plain == unit_len) {
+    ImGui::Text("The %llu bytes of the message became %llu on the wire: +%llu for TLS (a 5-byte header, a 16-byte "
+                "tag and a type byte per record). The size shows through.",
+                static_cast<unsigned long long>(unit_len), static_cast<unsigned long long>(wire_bytes),
+                static_cast<unsigned long long>(wire_bytes - unit_len));
+  } else {
+    ImGui::Text("These records carried %llu plaintext bytes, this message among them: sizes and timing show "
+                "through, the words do not.",
+                static_cast<unsigned long long>(plain));
+  }
+  ImGui::PopTextWrapPos();
+}
+
+// Right: the same bytes after decryption, as the tap and Frame anatomy see them.
+void TlsScene::draw_relay(SceneContext& ctx, const Entry& unit) {
+  const Theme& t = ctx.theme;
+  half_title(ctx, "What the relay sees", "The relay holds the TLS keys, so it reads the plaintext: the HTTP upgrade and every "
+                   "WebSocket frame (RFC 6455 5.2), exactly as Frame anatomy shows them. Anyone with the "
+                   "keys sees this; anyone on the network sees the left side only.");
+  ImGui::PushTextWrapPos(0.0f);
+  if (const auto* f = unit.frame()) {
+    ImGui::PushFont(ctx.fonts.mono);
+    if (unit.header) {
+      ImGui::Text("FIN=%d  opcode=%d (%s)  MASK=%d  payload_len=%llu", unit.header->fin ? 1 : 0,
+                  static_cast<int>(unit.header->opcode), wire::opcode_name(unit.header->opcode),
+                  unit.header->masked ? 1 : 0, static_cast<unsigned long long>(f->payload_len));
+    }
+    ImGui::PopFont();
+    ImGui::TextColored(t.text_dim, "%zu header bytes + %llu payload bytes", f->header.size(),
+                       static_cast<unsigned long long>(f->payload_len));
+    ImGui::Separator();
+    ImGui::PushFont(ctx.fonts.heading);
+    const std::string text = arrow_label(unit, 400);
+    ImGui::TextColored(t.text, "%s", text.c_str());
+    ImGui::PopFont();
+  } else if (const auto* h = unit.http()) {
+    ImGui::PushFont(ctx.fonts.mono);
+    ImGui::TextUnformatted(h->start_line.c_str());
+    ImGui::PopFont();
+    ImGui::TextColored(t.text_dim, "%zu header fields, a %llu-byte body", h->headers.size(),
+                       static_cast<unsigned long long>(h->body_len));
+  } else {
+    ImGui::TextUnformatted(describe(unit, 200).c_str());
+  }
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace
+
+WIRELAB_REGISTER_SCENE(6, []() -> std::unique_ptr<Scene> { return std::make_unique<TlsScene>(); });
+
+}  // namespace viz
