@@ -22,7 +22,8 @@
 namespace viz {
 namespace {
 
-constexpr std::size_t kRecordsShown = 12;   // a 64 KiB message is 5 records; more are counted, not listed
+constexpr std::size_t kRecordsShown = 12;
+constexpr std::size_t kMarksMax = 4000;     // the strip's records per connection (one pixel column each at most)   // a 64 KiB message is 5 records; more are counted, not listed
 
 std::string hex_of(const wire::Bytes& b) {
   std::string s;
@@ -34,9 +35,9 @@ std::string hex_of(const wire::Bytes& b) {
   return s;
 }
 
-// A half's title in the heading font, with its help marker.
-void half_title(const SceneContext& ctx, const char* title, const char* help) {
-  ImGui::PushFont(ctx.fonts.heading);
+// A half's title with its help marker: the heading font, the bold body font on a short window.
+void half_title(const SceneContext& ctx, const char* title, bool compact, const char* help) {
+  ImGui::PushFont(compact ? ctx.fonts.bold : ctx.fonts.heading);
   ImGui::TextUnformatted(title);
   ImGui::PopFont();
   help_marker(ctx, help);
@@ -64,13 +65,17 @@ class TlsScene final : public Scene {
   void draw_network(SceneContext& ctx, const Entry& unit, const std::vector<std::size_t>& records);
   void draw_relay(SceneContext& ctx, const Entry& unit);
   void draw_empty(SceneContext& ctx);
+  void draw_timeline(SceneContext& ctx, std::uint64_t conn);   // fills the rest of the window
 
   std::uint64_t cached_version_ = UINT64_MAX;
   std::optional<std::uint64_t> cached_default_;
   std::optional<std::uint64_t> shown_seq_;
   std::vector<std::uint64_t> shown_records_;
   std::uint64_t records_version_ = UINT64_MAX, records_unit_ = 0;
+  bool compact_ = false;               // a short window: smaller titles, fewer words
   std::vector<std::size_t> records_;   // model indices of the shown unit's records
+  struct Mark { std::int64_t t_us; std::uint64_t bytes; wire::Direction dir; std::uint64_t seq; };
+  std::vector<Mark> marks_;            // the connection's records, for the strip (cached with records_)
 };
 
 const Entry* TlsScene::pick(const SceneContext& ctx, bool& is_default) {
@@ -86,15 +91,17 @@ const Entry* TlsScene::pick(const SceneContext& ctx, bool& is_default) {
 }
 
 void TlsScene::draw_empty(SceneContext& ctx) {
+  const float height = ImGui::GetContentRegionAvail().y;
+  const bool roomy = height >= ctx.fonts.px(620.0f), tiny = height < ctx.fonts.px(200.0f);
   heading(ctx, "What TLS hides");
-  const bool roomy = ImGui::GetContentRegionAvail().y >= ctx.fonts.px(620.0f);
   ImGui::PushFont(roomy ? ctx.fonts.heading : ctx.fonts.body);
   text_wrapped_colored(ctx.theme.text_dim,
-                       roomy ? "No wss:// connection yet. Make a certificate with scripts/dev-cert, start the relay "
-                               "with --tls-cert and --tls-key, and open https:// in a browser: each message will "
-                               "show here as the network sees it (TLS records) beside what the relay sees (the frame)."
-                             : "No wss:// connection yet: scripts/dev-cert, then the relay with --tls-cert and "
-                               "--tls-key, and https:// in a browser.");
+                       roomy  ? "No wss:// connection yet. Make a certificate with scripts/dev-cert, start the relay "
+                                "with --tls-cert and --tls-key, and open https:// in a browser: each message will "
+                                "show here as the network sees it (TLS records) beside what the relay sees (the frame)."
+                       : tiny ? "No wss:// connection yet (scripts/dev-cert)."
+                              : "No wss:// connection yet: scripts/dev-cert, then the relay with --tls-cert and "
+                                "--tls-key, and https:// in a browser.");
   ImGui::PopFont();
 }
 
@@ -113,13 +120,23 @@ void TlsScene::draw(SceneContext& ctx) {
     records_unit_ = e->seq();
     const auto index = ctx.model.find_seq(e->seq());
     records_ = index ? records_carrying(ctx.model, *index) : std::vector<std::size_t>{};
+    marks_.clear();
+    for (std::size_t i = 0; i < ctx.model.size() && marks_.size() < kMarksMax; ++i) {
+      const auto* r = ctx.model.at(i).tls_record();
+      if (r && r->conn == e->conn) {
+        marks_.push_back({ctx.model.at(i).event.t_us, wire::TlsRecordReader::kHeaderLen * r->count + r->length, r->dir,
+                          ctx.model.at(i).seq()});
+      }
+    }
   }
   const std::vector<std::size_t>& records = records_;
   for (std::size_t i : records) shown_records_.push_back(ctx.model.at(i).seq());
 
   // A short window (a large display scale) keeps its height for the two halves.
   const bool compact = ImGui::GetContentRegionAvail().y < ctx.fonts.px(620.0f);
-  heading(ctx, compact ? "What TLS hides" : "What TLS hides: the network sees sizes and timing, not content");
+  compact_ = compact;
+  // A short window (scale 2-3): the active tab already says "What TLS hides", the halves need the room.
+  if (!compact) heading(ctx, "What TLS hides: the network sees sizes and timing, not content");
   kind_chip(ctx, e->kind);
   ImGui::PushFont(ctx.fonts.bold);
   ImGui::PushTextWrapPos(0.0f);
@@ -134,10 +151,13 @@ void TlsScene::draw(SceneContext& ctx) {
   ImGui::PopFont();
   if (is_default && !compact) default_note(ctx, "the latest text frame of a wss:// connection");
 
+  // The strip of every record of the connection, when the window has the height for it.
+  const float strip_h = compact || ImGui::GetContentRegionAvail().y < ctx.fonts.px(760.0f) ? 0.0f : ctx.fonts.px(210.0f);
   // Side by side when both halves get a readable width, else one above the other.
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  avail.y -= strip_h;
   const float gap = ctx.fonts.px(16.0f);
-  const bool side_by_side = avail.x >= ctx.fonts.px(900.0f);
+  const bool side_by_side = avail.x >= ctx.fonts.px(compact ? 600.0f : 800.0f);
   const ImVec2 half = side_by_side ? ImVec2((avail.x - gap) * 0.5f, avail.y)
                                    : ImVec2(avail.x, std::floor((avail.y - gap) * 0.5f));
   // Bordered, not filled: on llvmpipe a filled half-screen costs ~6 ms (visualizer/README.md).
@@ -147,16 +167,54 @@ void TlsScene::draw(SceneContext& ctx) {
   ImGui::EndChild();
   if (side_by_side) ImGui::SameLine(0, gap);
   else ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y * 2));
-  ImGui::BeginChild("relay", ImVec2(half.x, 0), true);
+  ImGui::BeginChild("relay", ImVec2(half.x, side_by_side || strip_h > 0 ? half.y : 0.0f), true);
   draw_relay(ctx, *e);
   ImGui::EndChild();
   ImGui::PopStyleColor();
+  if (strip_h > 0) draw_timeline(ctx, e->conn);
+}
+
+// Sizes and timing, the two things TLS leaves visible: every record of the
+// connection on one time axis, client -> relay above the line, relay ->
+// client below, bar height by size; the shown message's records lit.
+void TlsScene::draw_timeline(SceneContext& ctx, std::uint64_t conn) {
+  const Theme& t = ctx.theme;
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(t.text_dim, "conn #%llu as the network sees it: every TLS record, time \xe2\x86\x92; "
+                     "up: client \xe2\x86\x92 relay, down: relay \xe2\x86\x92 client; height: size",
+                     static_cast<unsigned long long>(conn));
+  ImGui::PopTextWrapPos();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float h = std::max(ctx.fonts.px(40.0f), ImGui::GetContentRegionAvail().y - ctx.fonts.px(4.0f));
+  ImGui::Dummy(ImVec2(w, h));
+  if (marks_.empty()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float mid = p.y + h * 0.5f;
+  dl->AddLine(ImVec2(p.x, mid), ImVec2(p.x + w, mid), Theme::u32(t.border), ctx.fonts.px(2.0f));
+  const std::int64_t t0 = marks_.front().t_us, t1 = std::max(marks_.back().t_us, t0 + 1);
+  std::uint64_t biggest = 1;
+  for (const Mark& m : marks_) biggest = std::max(biggest, m.bytes);
+  const float bar_w = ctx.fonts.px(5.0f);   // visible from the back of a room
+  for (const Mark& m : marks_) {
+    const bool lit = std::find(shown_records_.begin(), shown_records_.end(), m.seq) != shown_records_.end();
+    const float bw = lit ? bar_w * 3 : bar_w;
+    const float x = p.x + (w - bw) * static_cast<float>(m.t_us - t0) / static_cast<float>(t1 - t0);
+    // A square root keeps a 100-byte record visible beside a 16 KiB one.
+    const float len = (h * 0.5f - ctx.fonts.px(2.0f)) *
+                      std::sqrt(static_cast<float>(m.bytes) / static_cast<float>(biggest));
+    const float y0 = m.dir == wire::Direction::c2s ? mid - std::max(len, 2.0f) : mid;
+    const float y1 = m.dir == wire::Direction::c2s ? mid : mid + std::max(len, 2.0f);
+    dl->AddRectFilled(ImVec2(x, y0), ImVec2(x + bw, y1),
+                      Theme::u32(lit ? t.accent : (m.dir == wire::Direction::c2s ? t.lane_a : t.lane_b), lit ? 1.0f : 0.8f));
+  }
 }
 
 // Left: the records as a wire observer records them, nothing more.
 void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vector<std::size_t>& records) {
   const Theme& t = ctx.theme;
-  half_title(ctx, "What the network sees", "RFC 8446 5.1-5.2: every TLS record starts with 5 bytes in the clear: content type, "
+  half_title(ctx, "What the network sees", compact_, "RFC 8446 5.1-5.2: every TLS record starts with 5 bytes in the clear: content type, "
                    "legacy_record_version (TLS 1.3 says 03 03, \"TLS 1.2\", for old middleboxes) and length. "
                    "The body is AEAD ciphertext: without the session keys it looks random. Only the first 16 "
                    "bytes are shown; the relay never publishes keys.");
@@ -195,12 +253,21 @@ void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vec
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(t.text_dim, "%s   at %s", wire::tls_version_name(r.version).c_str(), ms(re.event.t_us).c_str());
+    ImGui::TextColored(t.text_dim, "%s   at %s%s", wire::tls_version_name(r.version).c_str(), ms(re.event.t_us).c_str(),
+                       compact_ ? "" : "   header in the clear, then ciphertext");
     ImGui::PopTextWrapPos();
-    ImGui::PushFont(ctx.fonts.mono);
-    const std::string bytes = hex_of(r.body_head) + (r.length > r.body_head.size() ? " \xe2\x80\xa6" : "");
+    // The 5 header bytes are in the clear (RFC 8446 5.1); the body is ciphertext.
+    const wire::Bytes header = {r.content_type, static_cast<std::uint8_t>(r.version >> 8),
+                                static_cast<std::uint8_t>(r.version), static_cast<std::uint8_t>(r.length >> 8),
+                                static_cast<std::uint8_t>(r.length)};
+    const std::string body = hex_of(r.body_head) + (r.length > r.body_head.size() ? " \xe2\x80\xa6" : "");
+    ImGui::PushFont(ctx.fonts.mono_big);
+    const bool big = r.count == 1 && ImGui::CalcTextSize(body.c_str()).x <= ImGui::GetContentRegionAvail().x;
+    ImGui::PopFont();
+    ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(t.accent, "%s", bytes.c_str());
+    if (r.count == 1) ImGui::TextColored(t.text, "%s", hex_of(header).c_str());
+    ImGui::TextColored(t.accent, "%s", body.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
   }
@@ -225,7 +292,7 @@ void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vec
 // Right: the same bytes after decryption, as the tap and Frame anatomy see them.
 void TlsScene::draw_relay(SceneContext& ctx, const Entry& unit) {
   const Theme& t = ctx.theme;
-  half_title(ctx, "What the relay sees", "The relay holds the TLS keys, so it reads the plaintext: the HTTP upgrade and every "
+  half_title(ctx, "What the relay sees", compact_, "The relay holds the TLS keys, so it reads the plaintext: the HTTP upgrade and every "
                    "WebSocket frame (RFC 6455 5.2), exactly as Frame anatomy shows them. Anyone with the "
                    "keys sees this; anyone on the network sees the left side only.");
   ImGui::PushTextWrapPos(0.0f);
@@ -240,7 +307,8 @@ void TlsScene::draw_relay(SceneContext& ctx, const Entry& unit) {
     ImGui::TextColored(t.text_dim, "%zu header bytes + %llu payload bytes", f->header.size(),
                        static_cast<unsigned long long>(f->payload_len));
     ImGui::Separator();
-    ImGui::PushFont(ctx.fonts.heading);
+    // The words, big: exactly what the left side does not show.
+    ImGui::PushFont(ImGui::GetContentRegionAvail().y > ctx.fonts.px(300.0f) ? ctx.fonts.title : ctx.fonts.heading);
     const std::string text = arrow_label(unit, 400);
     ImGui::TextColored(t.text, "%s", text.c_str());
     ImGui::PopFont();
