@@ -101,7 +101,7 @@ void MirrorHub::flush_capture() {
 
 // --mirror-max-payload cuts frame payloads; --redact removes payload and body
 // bytes entirely (payload empty, truncated=true, payload_len/body_len kept,
-// headers and mask keys kept).
+// headers and mask keys kept; a tls_record's body_head empty).
 void MirrorHub::shape(wire::EventBody& body) const {
   if (auto* f = std::get_if<wire::Frame>(&body)) {
     std::size_t keep = config_.redact ? 0 : config_.max_payload;
@@ -125,6 +125,9 @@ void MirrorHub::shape(wire::EventBody& body) const {
     }
   } else if (auto* r = std::get_if<wire::Raw>(&body)) {
     if (config_.redact) r->bytes.clear();
+  } else if (auto* t = std::get_if<wire::TlsRecord>(&body)) {
+    // Ciphertext is no secret, but its bytes come from the payload: --redact shows none.
+    if (config_.redact) t->body_head.clear();
   }
 }
 

@@ -185,5 +185,26 @@ class TlsRecords(RelayTest):
         self.assertGreater(int(line.split()[1]), 0, line)
 
 
+class TlsRecordsRedacted(RelayTest):
+    async def asyncSetUp(self):
+        self.peers = []
+        cert, key = make_cert(self)
+        self.relay = self.start_relay("--tls-cert", cert, "--tls-key", key, "--redact")
+        self.ctx = ssl.create_default_context(cafile=cert)
+
+    async def test_redact_publishes_records_without_body_bytes(self):
+        mirror = await self.mirror()
+        async with websockets.connect(f"wss://127.0.0.1:{self.relay.port}/echo", ssl=self.ctx, open_timeout=10) as ws:
+            await ws.send("redacted")
+            self.assertEqual(await asyncio.wait_for(ws.recv(), 10), "redacted")
+            await mirror.wait_for(lambda e: e.get("kind") == "tls_record" and e.get("dir") == "s2c"
+                                  and (e.get("plain_len") or 0) > 0, what="a relay data record")
+        records = [e for e in mirror.events if e.get("kind") == "tls_record"]
+        self.assertTrue(records)
+        for r in records:
+            self.assertEqual(r["body_head"], "", f"--redact: no ciphertext bytes either: {r}")
+            self.assertGreater(r["length"], 0, r)
+
+
 if __name__ == "__main__":
     main()
