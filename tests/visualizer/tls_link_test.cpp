@@ -47,6 +47,24 @@ TEST(TlsLink, EveryTextFrameOfTheWssCaptureHasTheRecordsThatCarriedIt) {
   EXPECT_GE(frames, 6u) << "three lines, each sent and received";
 }
 
+TEST(TlsLink, ARecordLeadsBackToTheUnitItCarried) {
+  viz::Model m;
+  load(m, "wss-chromium.jsonl");
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m.at(i).kind != viz::UnitKind::text) continue;
+    for (std::size_t r : viz::records_carrying(m, i)) {
+      const auto unit = viz::unit_carried_by(m, r);
+      ASSERT_TRUE(unit.has_value()) << "record #" << m.at(r).seq();
+      const auto span = viz::plain_span(m.at(*unit));
+      EXPECT_LE(span->begin, viz::plain_span(m.at(i))->begin) << "the first unit the record carried";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 6u);
+  EXPECT_FALSE(viz::unit_carried_by(m, 0).has_value()) << "hello is no record";
+}
+
 TEST(TlsLink, TheDefaultIsTheNewestTextFrameOfATlsConnection) {
   viz::Model m;
   load(m, "wss-chromium.jsonl");

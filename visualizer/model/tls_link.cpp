@@ -45,6 +45,20 @@ std::vector<std::size_t> records_carrying(const Model& m, std::size_t unit_index
   return out;
 }
 
+std::optional<std::size_t> unit_carried_by(const Model& m, std::size_t record_index, std::size_t window) {
+  if (record_index >= m.size()) return std::nullopt;
+  const auto* r = m.at(record_index).tls_record();
+  if (r == nullptr) return std::nullopt;
+  const std::size_t from = record_index > window ? record_index - window : 0;
+  const std::size_t to = std::min(m.size(), record_index + window + 1);
+  std::optional<std::size_t> first;
+  for (std::size_t i = from; i < to; ++i) {
+    const auto span = plain_span(m.at(i));
+    if (span && overlaps(*r, *span) && (!first || span->begin < plain_span(m.at(*first))->begin)) first = i;
+  }
+  return first;
+}
+
 std::optional<std::size_t> default_tls_unit(const Model& m) {
   std::optional<std::size_t> http;
   for (std::size_t i = m.size(); i-- > 0;) {

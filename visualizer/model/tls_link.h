@@ -28,6 +28,10 @@ std::optional<PlainSpan> plain_span(const Entry& e);   // http, frame, raw; null
 // it, s2c around it), so only `window` entries each side are searched.
 std::vector<std::size_t> records_carrying(const Model& m, std::size_t unit_index, std::size_t window = 4096);
 
+// The first unit a record carried bytes of (a record selected by stepping
+// through a replay shows its unit), searched `window` entries each side.
+std::optional<std::size_t> unit_carried_by(const Model& m, std::size_t record_index, std::size_t window = 4096);
+
 // What scene 6 shows when nothing is selected: the newest text frame (else
 // http message) on a wss:// / https:// connection (`open` said "tls").
 std::optional<std::size_t> default_tls_unit(const Model& m);

@@ -43,6 +43,18 @@ void half_title(const SceneContext& ctx, const char* title, bool compact, const 
   help_marker(ctx, help);
 }
 
+// A text frame's payload as the relay reads it (unmasked, inflated), cut at
+// a UTF-8 boundary; other frames get the Conversation's label.
+std::string clear_text(const Entry& e) {
+  constexpr std::size_t kMax = 300;
+  if (e.kind != UnitKind::text) return arrow_label(e, 200);
+  const wire::Bytes& b = e.inflated ? *e.inflated : e.payload_clear;
+  std::size_t n = std::min(b.size(), kMax);
+  while (n > 0 && n < b.size() && (b[n] & 0xC0) == 0x80) --n;   // not inside a UTF-8 sequence
+  std::string s(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n));
+  return n < b.size() ? s + "\xe2\x80\xa6" : s;
+}
+
 std::string ms(std::int64_t us) {
   char b[32];
   std::snprintf(b, sizeof b, "%.3f s", static_cast<double>(us) / 1e6);
@@ -81,6 +93,11 @@ class TlsScene final : public Scene {
 const Entry* TlsScene::pick(const SceneContext& ctx, bool& is_default) {
   is_default = false;
   if (const Entry* e = ctx.selected(); e && plain_span(*e)) return e;
+  if (const Entry* e = ctx.selected(); e && e->tls_record()) {   // a record (stepping a replay): its unit
+    if (auto i = ctx.model.find_seq(e->seq())) {
+      if (auto unit = unit_carried_by(ctx.model, *i)) return &ctx.model.at(*unit);
+    }
+  }
   is_default = true;
   if (cached_version_ != ctx.model.version()) {   // scan once per model change, not per frame
     cached_version_ = ctx.model.version();
@@ -277,9 +294,10 @@ void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vec
   const auto span = plain_span(unit);
   const std::uint64_t unit_len = span ? span->end - span->begin : 0;
   if (unit_len > 0 && plain == unit_len) {
-    ImGui::Text("The %llu bytes of the message became %llu on the wire: +%llu for TLS (a 5-byte header, a 16-byte "
+    ImGui::Text("The %llu bytes of this %s became %llu on the wire: +%llu for TLS (a 5-byte header, a 16-byte "
                 "tag and a type byte per record). The size shows through.",
-                static_cast<unsigned long long>(unit_len), static_cast<unsigned long long>(wire_bytes),
+                static_cast<unsigned long long>(unit_len), unit.frame() ? "frame" : "message",
+                static_cast<unsigned long long>(wire_bytes),
                 static_cast<unsigned long long>(wire_bytes - unit_len));
   } else {
     ImGui::Text("These records carried %llu plaintext bytes, this message among them: sizes and timing show "
@@ -309,7 +327,7 @@ void TlsScene::draw_relay(SceneContext& ctx, const Entry& unit) {
     ImGui::Separator();
     // The words, big: exactly what the left side does not show.
     ImGui::PushFont(ImGui::GetContentRegionAvail().y > ctx.fonts.px(300.0f) ? ctx.fonts.title : ctx.fonts.heading);
-    const std::string text = arrow_label(unit, 400);
+    const std::string text = clear_text(unit);
     ImGui::TextColored(t.text, "%s", text.c_str());
     ImGui::PopFont();
   } else if (const auto* h = unit.http()) {
