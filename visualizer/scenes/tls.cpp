@@ -294,8 +294,9 @@ void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vec
   const auto span = plain_span(unit);
   const std::uint64_t unit_len = span ? span->end - span->begin : 0;
   if (unit_len > 0 && plain == unit_len) {
-    ImGui::Text("The %llu bytes of this %s became %llu on the wire: +%llu for TLS (a 5-byte header, a 16-byte "
-                "tag and a type byte per record). The size shows through.",
+    // TLS 1.3 AES-GCM: 5 + 16 + 1 per record; TLS 1.2 AES-GCM: 5 + 8 + 16 (RFC 8446 5.2, RFC 5288).
+    ImGui::Text("The %llu bytes of this %s became %llu on the wire: +%llu for TLS (each record's 5-byte header, "
+                "the cipher's tag and nonce or type byte). The size shows through.",
                 static_cast<unsigned long long>(unit_len), unit.frame() ? "frame" : "message",
                 static_cast<unsigned long long>(wire_bytes),
                 static_cast<unsigned long long>(wire_bytes - unit_len));
