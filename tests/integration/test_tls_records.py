@@ -81,12 +81,20 @@ class TlsRecords(RelayTest):
                                  f"c2s {wire_bytes(rs, 'c2s')}, s2c {wire_bytes(rs, 's2c')}") from None
 
     async def test_python_wss_records_add_up_and_link_to_their_frames(self):
+        await self.check_records_link_frames(self.ctx, tag_and_type=17)   # TLS 1.3 AES-GCM: tag + inner type
+
+    async def test_tls12_records_link_frames_without_inner_types(self):
+        ctx = ssl.create_default_context(cafile=self.cert)
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        await self.check_records_link_frames(ctx, tag_and_type=24)        # TLS 1.2 AES-GCM: nonce + tag
+
+    async def check_records_link_frames(self, ctx, tag_and_type):
         mirror = await self.mirror()
         fwd = Forwarder(self.relay.port)
         port = await fwd.start()
         marker = f"secret {uuid.uuid4().hex}"
         messages = [marker, "y" * 20000]
-        async with websockets.connect(f"wss://127.0.0.1:{port}/echo", ssl=self.ctx, open_timeout=10) as ws:
+        async with websockets.connect(f"wss://127.0.0.1:{port}/echo", ssl=ctx, open_timeout=10) as ws:
             for m in messages:
                 await ws.send(m)
                 self.assertEqual(await asyncio.wait_for(ws.recv(), 10), m)
@@ -132,7 +140,7 @@ class TlsRecords(RelayTest):
         carrier = next(r for r in records if r["dir"] == "c2s" and r["plain_offset"] is not None
                        and r["plain_offset"] <= c2s_marker["offset"] < r["plain_offset"] + r["plain_len"])
         self.assertNotIn(b64(carrier["body_head"]), marker.encode(), hexs(b64(carrier["body_head"])))
-        self.assertEqual(carrier["length"], carrier["plain_len"] + 17, f"TLS 1.3 AES-GCM: tag + inner type: {carrier}")
+        self.assertEqual(carrier["length"], carrier["plain_len"] + tag_and_type, f"the cipher's overhead: {carrier}")
 
     async def test_a_burst_of_tiny_records_is_summarised_and_counted(self):
         # One TLS record per byte (each SSL_write is a record): a frame split into hundreds of records
