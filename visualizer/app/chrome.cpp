@@ -252,7 +252,7 @@ void Shell::draw_help_overlay() {
       {"Enter", "play / pause"},
       {"L  End", "follow latest (leave step mode)"},
       {"G  then 4cba", "follow one stranger: only their frames (G again stops)"},
-      {"1 – 5", "scenes"},
+      {"1 – 6", "scenes"},
       {"B  .", "blackout"},
       {"F", "fullscreen"},
       {"+  −", "display scale (fonts rebuilt)"},
