@@ -236,13 +236,13 @@ def main() -> int:
         elif a.expect == "zero":
             code = a.lab / "starter"
         elif a.expect == "nocompile":
-            code = work / "code"
+            code = work / a.lab.name / "code"  # as in a pack: the lab folder, then code/
             shutil.copytree(a.lab / "starter", code)
             first = sorted(code.glob("*.cpp"))[0]
             first.write_text(first.read_text() + "\nthis line is not C++\n")
         else:
             spec = read_planted(a.patch, browser=a.expect == "browser-fails")
-            code = work / "code"
+            code = work / a.lab.name / "code"  # as in a pack: the lab folder, then code/
             shutil.copytree(a.lab / "solution", code)
             patched = subprocess.run(["patch", "-p1", "--quiet", "--no-backup-if-mismatch", "-d", str(code),
                                       "-i", str(a.patch.resolve())], stdout=subprocess.PIPE,
