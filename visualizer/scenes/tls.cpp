@@ -270,7 +270,10 @@ void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vec
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(t.text_dim, "%s   at %s%s", wire::tls_version_name(r.version).c_str(), ms(re.event.t_us).c_str(),
+    // TLS 1.3 records carry 03 03, "TLS 1.2", in their header (RFC 8446 5.1): say which it really is.
+    const std::string version = r.inner_type && r.version == 0x0303 ? std::string("TLS 1.3 (header says 1.2)")
+                                                                     : wire::tls_version_name(r.version);
+    ImGui::TextColored(t.text_dim, "%s   at %s%s", version.c_str(), ms(re.event.t_us).c_str(),
                        compact_ ? "" : "   header in the clear, then ciphertext");
     ImGui::PopTextWrapPos();
     // The 5 header bytes are in the clear (RFC 8446 5.1); the body is ciphertext.
