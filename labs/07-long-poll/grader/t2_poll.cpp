@@ -195,10 +195,8 @@ GRADED_TEST(Poll, ExpiryTellsPeer, 3,
   chatgrade::Client a(server.port(), "A");
   Poller p(server.port(), "P"), q(server.port(), "Q");
   if (!pair_ws_and_poll(a, p) || q.open().empty()) return;
-  grade::step("P stops polling; Q keeps polling (each recv held 300 ms) and A waits for left");
-  std::optional<json> left;
-  auto t0 = Clock::now();
-  while (!left && since(t0) < 4000) {
+  grade::step("P stops polling; Q keeps polling: 5 recvs, each held 300 ms, 1.5 s in all");
+  for (int i = 0; i < 5; ++i) {
     int status = 0;
     q.recv(Ms(2000), &status);
     if (status == 404) {
@@ -207,9 +205,8 @@ GRADED_TEST(Poll, ExpiryTellsPeer, 3,
       ADD_FAILURE() << "Q's recv got 404";
       return;
     }
-    left = a.next(Ms(20));
-    while (left && left->value("type", "") != "left") left = a.next(Ms(20));
   }
+  std::optional<json> left = a.next_of("left", Ms(3000));
   if (!left) {
     grade::symptom("A never heard that P left: when a session expires, run logic.on_close for its ConnId and "
                    "deliver what it returns (the peer's left), as for a WebSocket that closed.");
@@ -228,7 +225,8 @@ GRADED_TEST(Poll, KeepAliveAndPipelining, 2,
   grade::step("two POST /poll/open in one write");
   p.send_raw("POST /poll/open HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
              "POST /poll/open HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
-  HttpResponse r1 = p.read_response(), r2 = p.read_response();
+  HttpResponse r1 = p.read_response();
+  HttpResponse r2 = r1.status ? p.read_response() : HttpResponse{};
   GRADE_EXPECT_EQ("statuses", std::string("200 200"), std::to_string(r1.status) + " " + std::to_string(r2.status));
   json j = json::parse(r1.body, nullptr, false);
   std::string id = j.is_object() ? j.value("session", "") : "";
@@ -244,7 +242,9 @@ GRADED_TEST(Poll, KeepAliveAndPipelining, 2,
   grade::step("a recv (it brings the welcome and waiting), then a recv that is held, then a send, in one write");
   p.send_raw("GET /poll/recv?session=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + "GET /poll/recv?session=" + id +
              " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + send_head + body);
-  HttpResponse a = p.read_response(), b = p.read_response(Ms(3000)), c = p.read_response(Ms(3000));
+  HttpResponse a = p.read_response();
+  HttpResponse b = a.status ? p.read_response(Ms(3000)) : HttpResponse{};
+  HttpResponse c = b.status ? p.read_response(Ms(3000)) : HttpResponse{};
   GRADE_EXPECT_EQ("statuses in order: the recv's 200, the held recv's 204 (after hold_ms), the send's 204",
                   std::string("200 204 204"), std::to_string(a.status) + " " + std::to_string(b.status) + " " + std::to_string(c.status));
 }
@@ -256,7 +256,7 @@ GRADED_TEST(Poll, Limits, 1,
   o.max_sessions = 3;
   PollServer server(o);
   HttpClient p(server.port(), "P");
-  for (int i = 0; i < 3; ++i) GRADE_EXPECT_EQ("open " + std::to_string(i + 1) + " of 3", 200, p.request("POST", "/poll/open").status);
+  for (int i = 0; i < 3; ++i) GRADE_ASSERT_EQ("open " + std::to_string(i + 1) + " of 3", 200, p.request("POST", "/poll/open").status);
   HttpResponse r = p.request("POST", "/poll/open");
   GRADE_EXPECT_EQ("a fourth open: status", 503, r.status);
   GRADE_EXPECT_EQ("error", std::string("too_many_sessions"), error_of(r));

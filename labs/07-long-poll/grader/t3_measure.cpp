@@ -15,13 +15,19 @@ std::string text_of_length(std::size_t n) {
   return t;
 }
 
-std::string fmt1(double v) {
+std::string fmt(double v, const char* how = "%.0f") {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
+  std::snprintf(buf, sizeof buf, how, v);
   return buf;
 }
 
 bool near(double got, double want) { return want > 0 && std::fabs(got - want) <= 0.02 * want; }
+
+// "expected: 5602 (± 2%: 5490 to 5714)", and the student's figure as actual (the expected text when near).
+void expect_near(const std::string& what, double got, double want, const char* how = "%.0f") {
+  std::string range = fmt(want, how) + " (± 2%: " + fmt(0.98 * want, how) + " to " + fmt(1.02 * want, how) + ")";
+  GRADE_EXPECT_EQ(what, range, near(got, want) ? range : got < 0 ? std::string("(missing)") : fmt(got, how));
+}
 
 // The student's figures for one transport from GET /stats (-1 where a field is missing).
 struct Figures {
@@ -43,10 +49,8 @@ Figures figures_of(const json& stats, const char* transport) {
 void check_figures(const char* transport, const Figures& got, double c2s, double s2c, double messages,
                    double empty_polls = 0) {
   const double truth = (c2s + s2c) / messages;
-  grade::step(std::string("the grader counted on ") + transport + ": " + fmt1(c2s) + " bytes client to server, " +
-              fmt1(s2c) + " server to client, " + fmt1(messages) + " says: " + fmt1(truth) + " bytes per message");
-  grade::step(std::string("your /stats says: ") + fmt1(got.c2s) + ", " + fmt1(got.s2c) + ", " + fmt1(got.messages) +
-              " says: " + fmt1(got.per_message) + " bytes per message");
+  grade::step(std::string("the grader counted on ") + transport + ": " + fmt(c2s) + " bytes client to server, " +
+              fmt(s2c) + " server to client, " + fmt(messages) + " says: " + fmt(truth, "%.1f") + " bytes per message");
   if (got.messages >= 0 && got.messages != messages) {
     grade::symptom("`messages` counts the says sent over the transport (a text message or /poll/send body whose "
                    "type is \"say\"), each once: not the said deliveries, not every message.");
@@ -63,10 +67,11 @@ void check_figures(const char* transport, const Figures& got, double c2s, double
     grade::symptom("Your counts are far too low: count the wire, not the chat messages: request lines, header "
                    "fields and the blank line, frame headers, the 101 and the upgrade request.");
   }
-  GRADE_EXPECT_EQ(std::string(transport) + " c2s_bytes within 2%", true, near(got.c2s, c2s));
-  GRADE_EXPECT_EQ(std::string(transport) + " s2c_bytes within 2%", true, near(got.s2c, s2c));
-  GRADE_EXPECT_EQ(std::string(transport) + " messages", fmt1(messages), fmt1(got.messages));
-  GRADE_EXPECT_EQ(std::string(transport) + " bytes_per_message within 2%", true, near(got.per_message, truth));
+  const std::string t = transport;
+  expect_near(t + ".c2s_bytes", got.c2s, c2s);
+  expect_near(t + ".s2c_bytes", got.s2c, s2c);
+  GRADE_EXPECT_EQ(t + ".messages", fmt(messages), got.messages < 0 ? std::string("(missing)") : fmt(got.messages));
+  expect_near(t + ".bytes_per_message", got.per_message, truth, "%.1f");
 }
 
 constexpr int kRounds = 6;  // says each way: 2 x 6 + the find stay under the Strangers' burst of 20

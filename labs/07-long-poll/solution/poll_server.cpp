@@ -93,7 +93,10 @@ class Server {
     while (!stop) {
       std::vector<pollfd> fds{{listen_fd, POLLIN, 0}};
       for (auto& [fd, c] : conns_) {
-        short events = c.queued_bytes < options_.chat.max_queued_bytes ? POLLIN : 0;  // backpressure
+        // backpressure: a queue at its limit, or requests piled up behind a held recv (at most a whole
+        // request more than a head and a body), is not read from until it drains
+        bool room = c.queued_bytes < options_.chat.max_queued_bytes && c.in.size() < 2 * (max_head_len + options_.chat.max_message_len);
+        short events = room ? POLLIN : 0;
         if (!c.queue.empty()) events |= POLLOUT;
         fds.push_back({fd, events, 0});
       }
