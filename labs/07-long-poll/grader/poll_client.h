@@ -130,7 +130,7 @@ class HttpClient {
     r.body.assign(body.begin(), body.end());
     json j = json::parse(r.body, nullptr, false);
     if (j.is_object() && j.contains("session") && j["session"].is_string()) seen_ids().push_back(j["session"]);
-    if (!quiet) grade::got(mask_ids(r.head.substr(0, r.head.find("\r\n")) + (r.body.empty() ? "" : " " + r.body)));
+    if (!quiet) grade::got(tcp_.name() + ": " + mask_ids(r.head.substr(0, r.head.find("\r\n")) + (r.body.empty() ? "" : " " + r.body)));
     if (r.body.size() < len) {
       if (!quiet) log("the body ended after " + std::to_string(r.body.size()) + " of its " + std::to_string(len) + " bytes");
       r.status = 0;
