@@ -145,6 +145,8 @@ def main() -> int:
                        "05-chat-room/starter/main.cpp"):
             if not (pack / needed).is_file():
                 fail(f"the pack has no {needed} (wirelab-grade 6's browser check builds and runs your server)")
+        if not (pack / "captures" / "chromium-session.jsonl").is_file():
+            fail("the pack has no captures/chromium-session.jsonl (lab 7's README measures Chromium's headers in it)")
 
         problems = doc_problems(pack)
         if problems:

@@ -109,7 +109,13 @@ class Client {
   void log(const std::string& text) const {
     if (!quiet_) grade::step(name_ + ": " + text);
   }
-  void send_raw(const Bytes& b) { (void)!::send(fd_, b.data(), b.size(), MSG_NOSIGNAL); }
+  void send_raw(const Bytes& b) {
+    ssize_t n = ::send(fd_, b.data(), b.size(), MSG_NOSIGNAL);
+    if (n > 0) bytes_sent_ += static_cast<std::uint64_t>(n);
+  }
+  // Every byte this client put on the wire and took off it (lab 7's measurement checks the server's count).
+  std::uint64_t bytes_sent() const { return bytes_sent_; }
+  std::uint64_t bytes_received() const { return bytes_received_; }
 
   // The opening handshake; true on a 101. The welcome is read by the caller (or by open()).
   bool handshake() {
@@ -220,8 +226,12 @@ class Client {
       if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
       std::uint8_t buf[65536];
       ssize_t got = recv(fd_, buf, sizeof buf, 0);
-      if (got <= 0) eof_ = true;
-      else buffer_.insert(buffer_.end(), buf, buf + got);
+      if (got <= 0) {
+        eof_ = true;
+      } else {
+        buffer_.insert(buffer_.end(), buf, buf + got);
+        bytes_received_ += static_cast<std::uint64_t>(got);
+      }
     }
     std::size_t take = std::min(n, buffer_.size() - pos_);
     Bytes out(buffer_.begin() + static_cast<std::ptrdiff_t>(pos_), buffer_.begin() + static_cast<std::ptrdiff_t>(pos_ + take));
@@ -242,6 +252,7 @@ class Client {
   std::size_t pos_ = 0;
   bool eof_ = false;
   std::optional<std::uint16_t> close_code_;
+  std::uint64_t bytes_sent_ = 0, bytes_received_ = 0;
 };
 
 // Each client sends {"type":"join","room":room} and reads its own joined (the others' are skipped later).
