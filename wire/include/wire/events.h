@@ -86,11 +86,17 @@ struct HelloHttp {
   std::int64_t t_us = 0;
   Http http;
 };
+// --delay-ms / --jitter-ms: the simulated wire between each client and the relay.
+struct Link {
+  int delay_ms = 0;    // each direction
+  int jitter_ms = 0;   // plus uniform 0..jitter_ms per chunk
+};
 struct Hello {
   int version = 1;
   std::string relay;            // e.g. "wirelab-relay 0.1.0 (libwebsockets 4.1.6)"
   bool tap = true;
   bool deterministic = false;
+  std::optional<Link> link{};   // absent: no simulated delay (and in hellos from before this field)
   std::vector<ConnectionInfo> connections;
   std::vector<ParticipantInfo> participants{};   // absent in older lines: read as empty
   // The upgrade request and response of every open connection, as their
