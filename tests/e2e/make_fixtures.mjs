@@ -10,13 +10,20 @@
 //                             with two Chromium pages on WebSockets: Chromium
 //                             negotiates RFC 7692, so every data frame carries
 //                             RSV1 and a raw-deflate payload; then both close.
-// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate ...]
+//   latency-100ms.jsonl       relay --deterministic --delay-ms 100 --capture with
+//                             two Chromium pages (one WebSocket, one long-polling):
+//                             the WebSocket page sends pairs of lines 20 ms apart
+//                             (no typing indicator),
+//                             so the second of each pair reaches the relay while
+//                             no poll is held and waits for the next one; the
+//                             long-polling page answers each pair; then both close.
+// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate|latency ...]
 import fs from 'node:fs';
 import path from 'node:path';
 import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor } from './lib.mjs';
 
 const outDir = path.resolve(process.argv[2] || 'fixtures/captures');
-const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate'];
+const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate', 'latency'];
 fs.mkdirSync(outDir, { recursive: true });
 
 // Every connection that opened has closed: the capture ends cleanly.
@@ -123,9 +130,33 @@ async function deflate() {
     });
 }
 
+// 100 ms each way between every page and the relay: a far-away server.
+async function latency() {
+  await twoPages('latency-100ms.jsonl', ['--delay-ms', '100'], { path: '/', size: desktop },
+    { path: '/?transport=poll', size: phone }, false, async (a, b, talk) => {
+      // The WebSocket page's lines are put in the box without input events (no typing
+      // indicator): a typing message would take B's held poll first, and then every line
+      // would wait; this way the first line of a pair finds a poll held, the second does not.
+      const put = (text) => a.evaluate((t) => { document.getElementById('text').value = t; }, text);
+      for (let round = 1; round <= 6; ++round) {
+        const first = 'Round ' + round + ': first of two lines.';
+        const second = 'Round ' + round + ': the second, right after.';
+        await put(first);
+        await a.press('#text', 'Enter');
+        await sleep(20);                              // after the first left the page, long before its answer is back
+        await put(second);
+        await a.press('#text', 'Enter');
+        await waitTheirs(b, second);
+        await sleep(300);
+        await talk(b, a, 'Got both of round ' + round + '.');
+      }
+    });
+}
+
 for (const w of which) {
   if (w === 'demo') await demo();
   else if (w === 'chromium') await chromium();
   else if (w === 'deflate') await deflate();
-  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate)');
+  else if (w === 'latency') await latency();
+  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate | latency)');
 }
