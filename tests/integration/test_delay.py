@@ -107,7 +107,7 @@ class DelayLimits(RelayTest):
         return flood
 
     async def test_never_reader_under_delay_is_dropped_after_stall_secs(self):
-        self.relay = self.start_relay("--delay-ms", "100", "--stall-secs", "2")
+        self.relay = self.start_relay("--delay-ms", "30", "--stall-secs", "2")
         flood = await self.never_reader(await self.mirror())
 
         async def let_go():
