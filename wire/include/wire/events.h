@@ -96,13 +96,15 @@ struct Hello {
   std::string relay;            // e.g. "wirelab-relay 0.1.0 (libwebsockets 4.1.6)"
   bool tap = true;
   bool deterministic = false;
-  std::optional<Link> link{};   // absent: no simulated delay (and in hellos from before this field)
   std::vector<ConnectionInfo> connections;
   std::vector<ParticipantInfo> participants{};   // absent in older lines: read as empty
   // The upgrade request and response of every open connection, as their
   // `http` events were published (seq, t_us, shaping and blanking included),
   // so a late subscriber can show the handshakes at once. Absent: none.
   std::vector<HelloHttp> handshakes{};
+  // --delay-ms / --jitter-ms (JSON: after "deterministic"). Absent: no simulated
+  // delay, and in hellos from before this field. Last, so positional initialisers keep their meaning.
+  std::optional<Link> link{};
 };
 struct Raw { std::uint64_t conn = 0; Direction dir = Direction::c2s; std::uint64_t offset = 0; Bytes bytes; std::string why; };
 struct Violation { std::uint64_t conn = 0; std::string rule; std::string action; };
