@@ -4,11 +4,33 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <string>
+#include <utility>
+
 namespace relay {
 
 bool is_loopback(const std::string& address) {
   return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
 }
+
+namespace {
+
+// --delay-ms / --jitter-ms: why a value is refused, or "".
+std::string check_link(const Options& o) {
+  for (const auto& [flag, ms] : {std::pair{"--delay-ms", o.delay_ms}, std::pair{"--jitter-ms", o.jitter_ms}}) {
+    if (ms < 0 || ms > 5000) {
+      return fmt::format("{} {}: must be 0..5000 ms (a server on another continent is about 100; more than 5 s "
+                         "would trip the browsers' and the relay's own timeouts)",
+                         flag, ms);
+    }
+  }
+  if ((o.delay_ms > 0 || o.jitter_ms > 0) && !o.tap) {
+    return "--delay-ms/--jitter-ms need the tap: the edge holds the bytes (drop --no-tap)";
+  }
+  return {};
+}
+
+}  // namespace
 
 ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions parsed;
@@ -83,6 +105,12 @@ ParsedOptions parse_options(int argc, char** argv) {
                  "holders are closed 1013")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{64 * 1024}, std::size_t{1} << 40));
+  app.add_option("--delay-ms", o.delay_ms,
+                 "Simulate a far-away server: hold every client connection's bytes this long in each direction, "
+                 "0..5000 (the mirror's times are the client's; 0 = off)")
+      ->capture_default_str();
+  app.add_option("--jitter-ms", o.jitter_ms, "With --delay-ms: add a uniform 0..J ms per chunk, 0..5000 (order kept)")
+      ->capture_default_str();
   app.add_option("--poll-hold-secs", o.poll_hold_secs, "Longest a /poll/recv is held before 204")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
@@ -112,6 +140,9 @@ ParsedOptions parse_options(int argc, char** argv) {
   o.tap = !no_tap;
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     fmt::print(stderr, "wirelab-relay: --tls-cert and --tls-key go together\n");
+    parsed.exit_code = 2;
+  } else if (const std::string why = check_link(o); !why.empty()) {
+    fmt::print(stderr, "wirelab-relay: {}\n", why);
     parsed.exit_code = 2;
   } else if (!is_loopback(o.mirror_bind) && o.mirror_token.empty()) {
     fmt::print(stderr, "wirelab-relay: --mirror-bind {} is not loopback: set --mirror-token\n", o.mirror_bind);

@@ -42,6 +42,8 @@ struct Options {
   int hangup_secs = 60;
   int stall_secs = 20;                   // drop a client that takes no byte for this long while bytes wait
   std::size_t max_queued_bytes = 64 * 1024 * 1024;   // relay-wide bytes queued for clients; above: cut the largest
+  int delay_ms = 0;                      // --delay-ms: the edge holds every byte this long, each direction
+  int jitter_ms = 0;                     // --jitter-ms: plus a uniform 0..J ms per chunk (order kept)
   int poll_hold_secs = 25;
   int poll_expiry_secs = 60;
   std::size_t poll_max_per_addr = 16;      // long-poll sessions per client address; more get 503

@@ -42,6 +42,7 @@ MirrorConfig mirror_config(const Options& o) {
   c.hello.relay = fmt::format("wirelab-relay {} (libwebsockets {})", WIRELAB_VERSION, lws_version);
   c.hello.tap = o.tap;
   c.hello.deterministic = o.deterministic;
+  if (o.delay_ms > 0 || o.jitter_ms > 0) c.hello.link = wire::Link{o.delay_ms, o.jitter_ms};
   return c;
 }
 
@@ -350,6 +351,7 @@ int Relay::run() {
   if (on_stopping) on_stopping();
   hub_.flush_capture();
   lws_sul_cancel(&tick_.sul);
+  tap_->cancel_delays();   // their timers live in lws's lists: out before the context goes
   context_.reset();
   log::info("stopped");
   return 0;

@@ -29,15 +29,29 @@ const lws_protocols kProtocols[] = {
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},   // terminator
 };
 
+// Bytes a connection's simulated wire holds (--delay-ms; 0 without it).
+std::size_t delayed(const std::unique_ptr<DelayLine>& line) { return line ? line->size() : 0; }
+
 }  // namespace
+
+EdgeTap::EdgeTap(Relay& relay)
+    : relay_(relay),
+      link_(relay.options().delay_ms, relay.options().jitter_ms, relay.options().deterministic) {}
 
 const lws_protocols* EdgeTap::protocols() { return kProtocols; }
 
 bool EdgeTap::drained() const {
   for (const auto& [id, c] : conns_) {
-    if (!c.to_client.empty()) return false;
+    if (!c.to_client.empty() || delayed(c.s2c_delay) > 0) return false;
   }
   return true;
+}
+
+void EdgeTap::cancel_delays() {
+  for (auto& [id, c] : conns_) {
+    if (c.c2s_delay) c.c2s_delay->clear();
+    if (c.s2c_delay) c.s2c_delay->clear();
+  }
 }
 
 int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, std::size_t len) {
@@ -100,6 +114,7 @@ int EdgeTap::adopt_client(lws* wsi) {
   c.edge = wsi;
   c.stream = std::make_unique<TapStream>(id, r.options().mirror_max_payload, r.metrics(), session_labels_);
   set_conn_id(wsi, id);
+  if (link_.active()) start_delay(c);
 
   lws_adopt_desc_t shuttle{};
   shuttle.vh = r.edge_vhost();
@@ -193,15 +208,26 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
 
 // The client bytes a verdict released go on to the inner server; a broken
 // rule stops everything after them.
-int EdgeTap::to_inner(TapConnection& c, const TapVerdict& v) {
+// With --delay-ms they cross the simulated wire first: `fresh` bytes (just
+// arrived) wait the link's delay; bytes the tap held back until the server
+// answered have waited longer already and only keep their place in line.
+int EdgeTap::to_inner(TapConnection& c, const TapVerdict& v, bool fresh) {
   if (v.close) {
+    // The connection goes now: what is still on the simulated wire goes first, in order.
+    while (c.c2s_delay && !c.c2s_delay->empty()) c.to_inner.push(c.c2s_delay->pop());
+    if (c.c2s_delay) c.c2s_delay->clear();
     c.to_inner.push(v.forward);
     enforce(c, v);
     return 0;
   }
-  if (forward(c.shuttle, c.to_inner, v.forward, c.c2s_unchecked) < 0) return -1;
+  if (c.c2s_delay) {
+    const std::int64_t now = relay_.now_us();
+    c.c2s_delay->push(v.forward, now + (fresh ? link_.next_us() : 0), now);
+  } else if (forward(c.shuttle, c.to_inner, v.forward, c.c2s_unchecked) < 0) {
+    return -1;
+  }
   // Client bytes the tap holds back (a ping waiting for its pong, a header being judged) count too.
-  const std::size_t waiting = c.to_inner.size() + c.stream->held();
+  const std::size_t waiting = c.to_inner.size() + c.stream->held() + delayed(c.c2s_delay);
   if (waiting > kHighWater && !c.edge_paused && c.edge != nullptr) {
     lws_rx_flow_control(c.edge, 0);
     c.edge_paused = true;
@@ -216,21 +242,74 @@ int EdgeTap::to_inner(TapConnection& c, const TapVerdict& v) {
 // releases the client bytes held since (frames sent with the request).
 int EdgeTap::shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len) {
   if (c.enforcing || c.edge == nullptr) return 0;
-  TapVerdict v = c.stream->server_bytes({in, len}, events_);
+  if (!c.s2c_delay) return server_rx(c, {in, len});
+  // --delay-ms: onto the simulated wire; tapped when they reach the client's end (delay_due).
+  const std::int64_t now = relay_.now_us();
+  c.s2c_delay->push({in, len}, now + link_.next_us(), now);
+  if (c.s2c_delay->size() + c.to_client.size() > kHighWater && !c.shuttle_paused && c.shuttle != nullptr) {
+    lws_rx_flow_control(c.shuttle, 0);
+    c.shuttle_paused = true;
+  }
+  return 0;
+}
+
+// Server bytes at the client's end of the wire: tapped, then written to the client.
+int EdgeTap::server_rx(TapConnection& c, std::span<const std::uint8_t> bytes) {
+  if (c.enforcing || c.edge == nullptr) return 0;
+  const std::size_t len = bytes.size();
+  TapVerdict v = c.stream->server_bytes(bytes, events_);
   publish_all(events_);
   if (v.s2c_pass < len) {
     // 5.5.1: lws 4.1.6 can still write (an /echo reply) after its own Close.
     log::info("conn #{}: {} bytes from the server after its Close frame: not sent (RFC 6455 5.5.1)", c.id,
               len - v.s2c_pass);
   }
-  if (forward(c.edge, c.to_client, {in, v.s2c_pass}, c.s2c_unchecked) < 0) return 0;   // the edge closes itself
+  if (forward(c.edge, c.to_client, bytes.first(v.s2c_pass), c.s2c_unchecked) < 0) return 0;   // the edge closes itself
   note_s2c_queued(c);
-  if (c.to_client.size() > kHighWater && !c.shuttle_paused && c.shuttle != nullptr) {
+  if (c.to_client.size() + delayed(c.s2c_delay) > kHighWater && !c.shuttle_paused && c.shuttle != nullptr) {
     lws_rx_flow_control(c.shuttle, 0);
     c.shuttle_paused = true;
   }
-  if (!v.forward.empty() || v.close) return to_inner(c, v) < 0 ? -1 : 0;
+  if (!v.forward.empty() || v.close) return to_inner(c, v, false) < 0 ? -1 : 0;
   return 0;
+}
+
+// --delay-ms: one line per direction, woken by its own lws timer.
+void EdgeTap::start_delay(TapConnection& c) {
+  const std::uint64_t id = c.id;
+  c.c2s_delay = std::make_unique<DelayLine>(relay_.context(), [this, id] { delay_due(id, true); });
+  c.s2c_delay = std::make_unique<DelayLine>(relay_.context(), [this, id] { delay_due(id, false); });
+}
+
+// The oldest chunks on a simulated wire reached its far end: c2s ones go to the
+// inner server, s2c ones are tapped and go to the client, in order.
+void EdgeTap::delay_due(std::uint64_t id, bool c2s) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  TapConnection& c = it->second;
+  DelayLine& line = c2s ? *c.c2s_delay : *c.s2c_delay;
+  const std::int64_t now = relay_.now_us();
+  while (line.front_due(now)) {
+    const std::vector<std::uint8_t> chunk = line.pop();
+    if (c2s) {
+      if (forward(c.shuttle, c.to_inner, chunk, c.c2s_unchecked) < 0) break;
+    } else {
+      server_rx(c, chunk);
+    }
+  }
+  line.arm(now);
+  if (c2s && c.edge_paused && c.edge != nullptr && !c.linger &&
+      c.to_inner.size() + c.stream->held() + line.size() < kLowWater) {
+    lws_rx_flow_control(c.edge, 1);
+    c.edge_paused = false;
+  }
+  if (!c2s && c.shuttle_paused && c.shuttle != nullptr && c.to_client.size() + line.size() < kLowWater) {
+    lws_rx_flow_control(c.shuttle, 1);
+    c.shuttle_paused = false;
+  }
+  // The other side left while these bytes were on the wire: its WRITEABLE closes this side now.
+  if (line.empty() && c2s && c.edge == nullptr && c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
+  if (line.empty() && !c2s && c.shuttle == nullptr && c.edge != nullptr) lws_callback_on_writable(c.edge);
 }
 
 // Straight through when nothing is queued and the socket takes it: a relay
@@ -269,7 +348,7 @@ int EdgeTap::edge_writeable(TapConnection& c) {
     // WRITEABLE came, so the client took what lws held before: progress.
     c.s2c_waiting_since_us = c.to_client.empty() ? -1 : relay_.now_us();
   }
-  if (c.shuttle_paused && c.shuttle != nullptr && c.to_client.size() < kLowWater) {
+  if (c.shuttle_paused && c.shuttle != nullptr && c.to_client.size() + delayed(c.s2c_delay) < kLowWater) {
     lws_rx_flow_control(c.shuttle, 1);
     c.shuttle_paused = false;
   }
@@ -278,6 +357,7 @@ int EdgeTap::edge_writeable(TapConnection& c) {
     return 0;
   }
   if (c.linger) return linger(c);
+  if (!c.enforcing && delayed(c.s2c_delay) > 0) return 0;   // the server's last bytes are still on the wire
   return c.enforcing || c.shuttle == nullptr ? -1 : 0;
 }
 
@@ -305,7 +385,7 @@ int EdgeTap::shuttle_writeable(TapConnection& c) {
     c.to_inner.pop();
     c.c2s_unchecked = 0;
   }
-  if (c.edge_paused && c.edge != nullptr && c.to_inner.size() + c.stream->held() < kLowWater) {
+  if (c.edge_paused && c.edge != nullptr && c.to_inner.size() + c.stream->held() + delayed(c.c2s_delay) < kLowWater) {
     lws_rx_flow_control(c.edge, 1);
     c.edge_paused = false;
   }
@@ -313,6 +393,7 @@ int EdgeTap::shuttle_writeable(TapConnection& c) {
     lws_callback_on_writable(c.shuttle);
     return 0;
   }
+  if (!c.enforcing && delayed(c.c2s_delay) > 0) return 0;   // the client's last bytes are still on the wire
   return c.enforcing || c.edge == nullptr ? -1 : 0;
 }
 
@@ -322,6 +403,7 @@ int EdgeTap::shuttle_writeable(TapConnection& c) {
 // (its own event), then the connection is dropped on both sides.
 void EdgeTap::enforce(TapConnection& c, const TapVerdict& v, bool log_it) {
   c.enforcing = true;
+  if (c.s2c_delay) c.s2c_delay->clear();   // not tapped yet: the close frame is the last thing sent
   if (v.http_status != 0) {
     answer_refused_request(c, v);
     return;
@@ -365,6 +447,7 @@ void EdgeTap::drop_stalled(std::int64_t now_us) {
     if (c.edge == nullptr || c.s2c_waiting_since_us < 0 || now_us - c.s2c_waiting_since_us < stall_us) continue;
     c.s2c_waiting_since_us = -1;
     c.to_client.clear();
+    if (c.s2c_delay) c.s2c_delay->clear();
     lws_set_timeout(c.edge, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
     if (c.enforcing) continue;   // already closing for a reason of its own (and already counted)
     relay_.violation(id, fmt::format("relay limit: the client took no byte for {} s (--stall-secs)",
@@ -372,6 +455,7 @@ void EdgeTap::drop_stalled(std::int64_t now_us) {
                      "dropped");
     c.enforcing = true;
     c.to_inner.clear();
+    if (c.c2s_delay) c.c2s_delay->clear();
     // Not a WRITEABLE: the inner side may have stopped reading (its /echo
     // replies wait for this very client), so the socketpair may never drain.
     if (c.shuttle != nullptr) lws_set_timeout(c.shuttle, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
@@ -391,7 +475,8 @@ void EdgeTap::enforce_budget() {
   std::vector<std::pair<std::size_t, std::uint64_t>> holders;   // (bytes, conn)
   std::size_t total = 0;
   for (const auto& [id, c] : conns_) {
-    const std::size_t held = c.to_inner.size() + c.to_client.size() + relay_.inner().held_bytes(id);
+    const std::size_t held = c.to_inner.size() + c.to_client.size() + delayed(c.c2s_delay) + delayed(c.s2c_delay) +
+                             relay_.inner().held_bytes(id);
     total += held;
     if (!c.enforcing && held > 0) holders.emplace_back(held, id);
   }
@@ -410,6 +495,7 @@ void EdgeTap::enforce_budget() {
                          "--max-queued-bytes {}",
                          held, budget);
     c.to_inner.clear();
+    if (c.c2s_delay) c.c2s_delay->clear();
     relay_.inner().release(id);
     total -= std::min(total, held);
     ++cut;
@@ -467,6 +553,7 @@ void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
     c.edge = nullptr;
     if (!c.relay_closed_first) c.client_closed_first = true;
     c.to_client.clear();
+    if (c.s2c_delay) c.s2c_delay->clear();
     if (c.shuttle != nullptr) {
       // Flush what the client sent last to the inner server, but within 2 s:
       // an inner side that stopped reading would otherwise keep it forever.
@@ -477,6 +564,7 @@ void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
     c.shuttle = nullptr;
     if (!c.client_closed_first) c.relay_closed_first = true;
     c.to_inner.clear();
+    if (c.c2s_delay) c.c2s_delay->clear();
     if (c.edge != nullptr) lws_callback_on_writable(c.edge);
   }
   if (c.edge != nullptr || c.shuttle != nullptr) return;

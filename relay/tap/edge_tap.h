@@ -18,6 +18,12 @@
 // tap queues plus the inner server's /echo and chat queues) passes
 // --max-queued-bytes, the largest holders get close 1013 and are let go
 // until the total is back under three quarters of the budget.
+//
+// --delay-ms / --jitter-ms (delay_line.h): the tap stands at the client's end
+// of a simulated long wire. Client bytes are tapped as they arrive, then wait
+// in c2s_delay before the inner server gets them; server bytes wait in
+// s2c_delay, then are tapped and written to the client. So the mirror's t_us
+// are the client's send and receive times (docs/mirror-protocol.md, "link").
 #pragma once
 
 #include <cstddef>
@@ -30,6 +36,7 @@
 #include <libwebsockets.h>
 
 #include "relay/tap/byte_queue.h"
+#include "relay/tap/delay_line.h"
 #include "relay/tap/session_labels.h"
 #include "relay/tap/tap_stream.h"
 #include "relay/tap/tls_observer.h"
@@ -56,16 +63,18 @@ struct TapConnection {
   bool client_closed_first = false, relay_closed_first = false;
   bool told_bytes_after_close = false;   // logged once: the client sent bytes after its Close
   std::int64_t s2c_waiting_since_us = -1;   // to_client non-empty since then (-1: empty)
+  std::unique_ptr<DelayLine> c2s_delay, s2c_delay;   // --delay-ms only (else nullptr)
 };
 
 class EdgeTap {
  public:
-  explicit EdgeTap(Relay& relay) : relay_(relay) {}
+  explicit EdgeTap(Relay& relay);
   static const lws_protocols* protocols();   // {edge, shuttle, terminator}
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
 
   std::size_t size() const { return conns_.size(); }
   bool drained() const;                      // every s2c queue empty
+  void cancel_delays();                      // --delay-ms: drop what is on the simulated wires, stop their timers
 
   // Drops stalled connections and enforces the queued-bytes budget (see above).
   void tick(std::int64_t now_us);
@@ -80,7 +89,10 @@ class EdgeTap {
   int adopt_client(lws* wsi);
   int client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
   int shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
-  int to_inner(TapConnection& c, const TapVerdict& v);
+  int to_inner(TapConnection& c, const TapVerdict& v, bool fresh = true);
+  int server_rx(TapConnection& c, std::span<const std::uint8_t> bytes);
+  void start_delay(TapConnection& c);
+  void delay_due(std::uint64_t id, bool c2s);
   int edge_writeable(TapConnection& c);
   int linger(TapConnection& c);
   int shuttle_writeable(TapConnection& c);
@@ -105,6 +117,7 @@ class EdgeTap {
   std::vector<std::uint8_t> scratch_;       // forward()'s write buffer, reused
   std::vector<wire::EventBody> events_;     // one chunk's mirror events, reused
   Counters counters_;
+  LinkDelay link_;                          // --delay-ms / --jitter-ms
 };
 
 }  // namespace relay

@@ -14,7 +14,14 @@
 //                             scripts/dev-cert pair made for the run) with two
 //                             Chromium pages over https/wss: the tls_record
 //                             events beside the frames they carried.
-// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate|wss ...]
+//   latency-100ms.jsonl       relay --deterministic --delay-ms 100 --capture with
+//                             two Chromium pages (one WebSocket, one long-polling):
+//                             the WebSocket page sends pairs of lines 20 ms apart
+//                             (no typing indicator),
+//                             so the second of each pair reaches the relay while
+//                             no poll is held and waits for the next one; the
+//                             long-polling page answers each pair; then both close.
+// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate|wss|latency ...]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor } from './lib.mjs';
 
 const outDir = path.resolve(process.argv[2] || 'fixtures/captures');
-const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate', 'wss'];
+const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate', 'wss', 'latency'];
 fs.mkdirSync(outDir, { recursive: true });
 
 // Every connection that opened has closed: the capture ends cleanly.
@@ -148,10 +155,34 @@ async function wss() {
   }
 }
 
+// 100 ms each way between every page and the relay: a far-away server.
+async function latency() {
+  await twoPages('latency-100ms.jsonl', ['--delay-ms', '100'], { path: '/', size: desktop },
+    { path: '/?transport=poll', size: phone }, false, async (a, b, talk) => {
+      // The WebSocket page's lines are put in the box without input events (no typing
+      // indicator): a typing message would take B's held poll first, and then every line
+      // would wait; this way the first line of a pair finds a poll held, the second does not.
+      const put = (text) => a.evaluate((t) => { document.getElementById('text').value = t; }, text);
+      for (let round = 1; round <= 6; ++round) {
+        const first = 'Round ' + round + ': first of two lines.';
+        const second = 'Round ' + round + ': the second, right after.';
+        await put(first);
+        await a.press('#text', 'Enter');
+        await sleep(20);                              // after the first left the page, long before its answer is back
+        await put(second);
+        await a.press('#text', 'Enter');
+        await waitTheirs(b, second);
+        await sleep(300);
+        await talk(b, a, 'Got both of round ' + round + '.');
+      }
+    });
+}
+
 for (const w of which) {
   if (w === 'demo') await demo();
   else if (w === 'chromium') await chromium();
   else if (w === 'deflate') await deflate();
   else if (w === 'wss') await wss();
-  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate | wss)');
+  else if (w === 'latency') await latency();
+  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate | wss | latency)');
 }

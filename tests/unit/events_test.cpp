@@ -175,6 +175,29 @@ TEST(Events, HelloWithoutChatSnapshotStillDecodes) {
   EXPECT_TRUE(g.participants.empty()) << "should have had 0 participants, but had " << g.participants.size();
 }
 
+// --delay-ms: the documented form, additive (absent when not set, and in older hellos).
+TEST(Events, HelloLinkIsTheDocumentedFormAndOptional) {
+  Hello h;
+  h.relay = "r";
+  EXPECT_EQ(to_json_line(ev(0, 0, h)).find("\"link\""), std::string::npos) << "no --delay-ms: no link field";
+  h.link = Link{100, 20};
+  const std::string line = to_json_line(ev(0, 0, h));
+  EXPECT_NE(line.find(R"("deterministic":false,"link":{"delay_ms":100,"jitter_ms":20},"connections":[])"),
+            std::string::npos)
+      << line;
+  auto back = parse_event_line(line);
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  const Hello& g = std::get<Hello>(back->body);
+  ASSERT_TRUE(g.link.has_value()) << line;
+  EXPECT_EQ(g.link->delay_ms, 100);
+  EXPECT_EQ(g.link->jitter_ms, 20);
+  EXPECT_EQ(to_json(ev(0, 0, h)), nlohmann::json::parse(line));
+  auto bad = parse_event_line(R"({"seq":0,"t_us":0,"kind":"hello","version":1,"relay":"r","tap":true,)"
+                              R"("deterministic":false,"link":{"delay_ms":-5,"jitter_ms":0},"connections":[]})");
+  ASSERT_FALSE(bad.ok()) << "a negative delay should be refused";
+  EXPECT_NE(bad.error().reason.find("link"), std::string::npos) << bad.error().reason;
+}
+
 TEST(Events, HelloHandshakesAndBotsRoundTrip) {
   Hello h = hello_with_chat();
   h.participants[0].bot = true;

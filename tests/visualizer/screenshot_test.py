@@ -7,8 +7,9 @@ stderr must show no GL or shader error (ImGui's OpenGL backend prints
 "failed to compile"/"failed to link" and then draws nothing).
 
 The capture is fixtures/captures/demo-deterministic.jsonl when it exists,
-else the synthetic capture from support/; --capture names another bundled
-one (scene 6 uses wss-chromium.jsonl, the only one with TLS records). Re-run by hand:
+else the synthetic capture from support/; --capture NAME picks another bundled
+one (scene 6 uses wss-chromium.jsonl, the only one with TLS records), and --expect
+another marker the scene draws only with that capture. Re-run by hand:
   xvfb-run -a -s "-screen 0 1920x1080x24" wirelab-visualizer --replay CAPTURE \\
       --screenshot out.png --scene SCENE --frames 60 --expect-text MARKER
 """
@@ -29,7 +30,6 @@ SCENE_MARKERS = {
     "frame": "Header: ",
     "masking": "clear[i] = masked[i] XOR key[i mod 4]",
     "polling": "HTTP requests per message",
-    "tls": "What the network sees",   # drawn only beside a unit of a wss:// connection
 }
 
 
@@ -48,12 +48,17 @@ def main() -> int:
     ap.add_argument("--scene", required=True)
     ap.add_argument("--extra", default="", help="more visualizer flags, space separated")
     ap.add_argument("--tag", default="")
-    ap.add_argument("--capture", default="demo-deterministic.jsonl", help="a file in --fixtures")
+    ap.add_argument("--capture", default="", help="a capture in --fixtures instead of demo-deterministic.jsonl")
+    ap.add_argument("--expect", default="", help="the marker text, instead of the scene's own")
     args = ap.parse_args()
+    marker = args.expect or SCENE_MARKERS[args.scene]
     os.makedirs(args.out, exist_ok=True)
 
-    capture = os.path.join(args.fixtures, args.capture)
-    if not os.path.exists(capture) and args.capture == "demo-deterministic.jsonl":
+    capture = os.path.join(args.fixtures, args.capture or "demo-deterministic.jsonl")
+    if args.capture and not os.path.exists(capture):
+        print(f"✗ missing {capture} (scripts/make-fixtures makes it)")
+        return 1
+    if not os.path.exists(capture):
         capture = os.path.join(args.out, "synthetic.jsonl")
         r = run([args.synthetic, capture], 60)
         if r.returncode != 0:
@@ -70,22 +75,22 @@ def main() -> int:
             os.remove(png)
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.visualizer, "--replay", capture,
                "--screenshot", png, "--scene", args.scene, "--frames", "60",
-               "--expect-text", SCENE_MARKERS[args.scene]] + args.extra.split()
+               "--expect-text", marker] + args.extra.split()
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=gl_env())
         print("$ " + " ".join(cmd), flush=True)
         sys.stdout.write(r.stdout)
         for line in r.stderr.splitlines():
-            if any(marker in line for marker in GL_ERRORS):
+            if any(gl in line for gl in GL_ERRORS):
                 print(f"✗ stderr shows a GL/shader error: {line}")
                 failed = True
         if r.returncode == 4:
             print(f"✗ run {attempt}: the {args.scene} scene is missing or did not draw "
-                  f"\"{SCENE_MARKERS[args.scene]}\" (exit 4); stderr:\n{r.stderr}")
+                  f"\"{marker}\" (exit 4); stderr:\n{r.stderr}")
             return 1
         if r.returncode != 0 or not os.path.exists(png):
             print(f"✗ run {attempt}: exit {r.returncode}, no PNG; stderr:\n{r.stderr}")
             return 1
-        print(f"✓ run {attempt}: the {args.scene} scene drew \"{SCENE_MARKERS[args.scene]}\"")
+        print(f"✓ run {attempt}: the {args.scene} scene drew \"{marker}\"")
         check = run([args.png_check, png], 60)
         sys.stdout.write(check.stdout)
         if check.returncode != 0:

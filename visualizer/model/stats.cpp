@@ -9,6 +9,12 @@
 // without reading message text. A receiver's cursor starts at the oldest send
 // of X that no receiver has claimed yet, so a stranger paired mid-stream does
 // not inherit older messages.
+//
+// A long-poll message "waited for a poll" when its recv request was sent after
+// the message was: no poll was held for it when it reached the relay (both
+// legs cross the same simulated wire, so the order at the client's end, where
+// the tap stamps t_us, is the order at the relay). It then costs at least the
+// trip of that request on top of the message's own.
 #include "model/stats.h"
 
 #include <algorithm>
@@ -76,6 +82,7 @@ struct Stats::Tracker {
   struct Request {                   // a request waiting for its response (RFC 9112 9.3: in order)
     ReqKind kind = ReqKind::other;
     std::uint64_t head = 0, body = 0;
+    std::int64_t t_us = 0;           // when the request was sent
     std::string session;
   };
   struct Conn {                      // one per connection seen; erased on `close`
@@ -205,7 +212,7 @@ void Stats::on_http(const Entry& e) {
   const std::span<const std::uint8_t> body =
       std::span<const std::uint8_t>(h.bytes).subspan(std::min<std::size_t>(head, h.bytes.size()));
   if (h.dir == wire::Direction::c2s) {
-    Tracker::Request req{Tracker::ReqKind::other, head, h.body_len, {}};
+    Tracker::Request req{Tracker::ReqKind::other, head, h.body_len, e.event.t_us, {}};
     const auto line = wire::parse_request_line(h.start_line);
     const std::string target = line ? line->target : std::string{};
     if (target.rfind("/poll/", 0) == 0) {
@@ -282,7 +289,8 @@ void Stats::on_http(const Entry& e) {
   p.delivery_payload_bytes += req.body + h.body_len;
   for (const std::string& from : said_from) {
     const bool labelled = req.session.rfind("session ", 0) == 0;   // already "session #3"
-    on_delivery(TransportKind::long_poll, from, labelled ? req.session : "session " + req.session, e.event.t_us);
+    on_delivery(TransportKind::long_poll, from, labelled ? req.session : "session " + req.session, e.event.t_us,
+                req.t_us);
   }
   p.add_cumulative_point(e.event.t_us);
 }
@@ -300,7 +308,8 @@ void Stats::on_send(const std::string& who, std::int64_t t_us) {
   }
 }
 
-void Stats::on_delivery(TransportKind k, const std::string& from, const std::string& receiver, std::int64_t t_us) {
+void Stats::on_delivery(TransportKind k, const std::string& from, const std::string& receiver, std::int64_t t_us,
+                        std::int64_t request_t_us) {
   Tracker& t = *tracker_;
   const auto it = t.senders.find(from);
   if (it == t.senders.end()) {
@@ -314,7 +323,10 @@ void Stats::on_delivery(TransportKind k, const std::string& from, const std::str
     ++unmatched_;
     return;
   }
-  mut(k).latency.add(static_cast<double>(t_us - s.sends[next - s.base]) / 1000.0);
+  const std::int64_t sent_us = s.sends[next - s.base];
+  const double ms = static_cast<double>(t_us - sent_us) / 1000.0;
+  mut(k).latency.add(ms);
+  mut(k).latency_samples.add(LatencySample{ms, request_t_us > sent_us});
   ++next;
   s.unclaimed = std::max(s.unclaimed, next);
 }

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "model/latency.h"
 #include "model/model.h"
 
 namespace viz {
@@ -56,6 +57,7 @@ class TransportStats {
   // Everything on this transport's connections.
   std::uint64_t total_header_bytes = 0, total_payload_bytes = 0, total_requests = 0, total_units = 0;
   LatencyStats latency;   // send -> delivery, where both ends were seen
+  LatencySamples latency_samples;   // the same, one sample each (newest kept): the distribution
 
   bool has_messages() const { return sends > 0 || deliveries > 0; }
   std::uint64_t total_bytes() const { return total_header_bytes + total_payload_bytes; }
@@ -99,7 +101,9 @@ class Stats {
   struct Tracker;                 // per-connection and per-stranger state (stats.cpp)
   void on_http(const Entry& e);
   void on_send(const std::string& who, std::int64_t t_us);
-  void on_delivery(TransportKind k, const std::string& from, const std::string& receiver, std::int64_t t_us);
+  // request_t_us: when the long-poll recv that carried the message was sent (-1 for WebSocket).
+  void on_delivery(TransportKind k, const std::string& from, const std::string& receiver, std::int64_t t_us,
+                   std::int64_t request_t_us = -1);
   TransportStats& mut(TransportKind k) { return k == TransportKind::websocket ? ws_ : poll_; }
   TransportStats ws_, poll_;
   std::unique_ptr<Tracker> tracker_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/stats.h"
+#include "scenes/polling_latency.h"
 #include "scenes/scene.h"
 #include "teach/extrapolation.h"
 #include "ui/widgets.h"
@@ -73,8 +74,12 @@ void PollingScene::draw(SceneContext& ctx) {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ctx.fonts.px(24.0f);
   const float card_w = (avail - gap) * 0.5f;
-  // Half of what is left at most: on a short window (a large display scale) the cards scroll, the plot stays.
-  const float card_h = std::max(ctx.fonts.px(140.0f), std::min(ctx.fonts.px(270.0f), ImGui::GetContentRegionAvail().y * 0.5f));
+  // Three bands: the latency panel whole when it fits in 45% of the height (else it scrolls), then the
+  // cards and the bottom row share the rest; on a short window (a large display scale) the cards scroll too.
+  const float body_h = ImGui::GetContentRegionAvail().y - 2.0f * ctx.fonts.px(6.0f) - 3.0f * ImGui::GetStyle().ItemSpacing.y;
+  const float latency_h = std::min(latency_panel_height(ctx, stats), body_h * 0.45f);
+  const float card_h = std::clamp((body_h - latency_h) * 0.5f, std::min(ctx.fonts.px(60.0f), body_h * 0.3f),
+                                  ctx.fonts.px(270.0f));
   ImGui::PushStyleColor(ImGuiCol_ChildBg, t.panel);
   ImGui::BeginChild("ws", ImVec2(card_w, card_h), true);
   draw_card(ctx, TransportKind::websocket, ws, max_bytes);
@@ -85,6 +90,11 @@ void PollingScene::draw(SceneContext& ctx) {
   ImGui::EndChild();
   ImGui::PopStyleColor();
 
+  // The latency distribution (polling_latency.h): where long-polling's spikes show.
+  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+  ImGui::BeginChild("latency", ImVec2(avail, latency_h), false);
+  draw_latency_panel(ctx, stats);
+  ImGui::EndChild();
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
   ImGui::BeginChild("cumulative", ImVec2(avail * 0.52f, 0), false);
   draw_cumulative(ctx, stats);

@@ -69,6 +69,7 @@ struct Writer {
     j["relay"] = valid_utf8_or_replaced(e.relay);
     j["tap"] = e.tap;
     j["deterministic"] = e.deterministic;
+    if (e.link) j["link"] = J{{"delay_ms", e.link->delay_ms}, {"jitter_ms", e.link->jitter_ms}};   // additive
     J conns = J::array();
     for (const auto& c : e.connections) {
       J entry{{"conn", c.conn}, {"transport", transport_name(c.transport)},

@@ -162,6 +162,25 @@ void read_participants(Fields& f, const json& j, Hello& e) {
   }
 }
 
+// Added after the first draft of v1: a hello without "link" has no simulated delay.
+void read_link(Fields& f, const json& j, Hello& e) {
+  if (f.error() || !j.contains("link")) return;
+  const json& l = *j.find("link");
+  if (!l.is_object()) {
+    f.fail("link", "must be an object");
+    return;
+  }
+  Fields lf(l);
+  Link link;
+  link.delay_ms = lf.bounded<int>("delay_ms", 3'600'000);
+  link.jitter_ms = lf.bounded<int>("jitter_ms", 3'600'000);
+  if (lf.error()) {
+    f.fail("link", lf.error()->reason);
+    return;
+  }
+  e.link = link;
+}
+
 Http read_http(Fields& f, const json& j);
 
 // Added after the first draft of v1: a hello without "handshakes" has none.
@@ -223,6 +242,7 @@ Hello read_hello(Fields& f, const json& j) {
     }
     e.connections.push_back(std::move(info));
   }
+  read_link(f, j, e);
   read_participants(f, j, e);
   read_handshakes(f, j, e);
   return e;

@@ -86,6 +86,11 @@ struct HelloHttp {
   std::int64_t t_us = 0;
   Http http;
 };
+// --delay-ms / --jitter-ms: the simulated wire between each client and the relay.
+struct Link {
+  int delay_ms = 0;    // each direction
+  int jitter_ms = 0;   // plus uniform 0..jitter_ms per chunk
+};
 struct Hello {
   int version = 1;
   std::string relay;            // e.g. "wirelab-relay 0.1.0 (libwebsockets 4.1.6)"
@@ -97,6 +102,9 @@ struct Hello {
   // `http` events were published (seq, t_us, shaping and blanking included),
   // so a late subscriber can show the handshakes at once. Absent: none.
   std::vector<HelloHttp> handshakes{};
+  // --delay-ms / --jitter-ms (JSON: after "deterministic"). Absent: no simulated
+  // delay, and in hellos from before this field. Last, so positional initialisers keep their meaning.
+  std::optional<Link> link{};
 };
 struct Raw { std::uint64_t conn = 0; Direction dir = Direction::c2s; std::uint64_t offset = 0; Bytes bytes; std::string why; };
 struct Violation { std::uint64_t conn = 0; std::string rule; std::string action; };
