@@ -33,16 +33,13 @@ MIN_LIST_ROWS = {("1280x720", 3.0): 1}   # 1280x720 at 3x is a 427x240 screen at
 DEFAULT_MIN_LIST_ROWS = 3
 # (size, scene, scale) whose scene layout does not adapt yet (the work left in issue 14 part 3).
 NOT_YET = {
-    ("1920x1080", "frame", 3.0),
-    ("1920x1080", "masking", 3.0),
-    ("1280x720", "masking", 1.5),
-    ("1280x720", "frame", 2.0),
-    ("1280x720", "masking", 2.0),
-    ("1280x720", "conversation", 3.0),
+    ("1920x1080", "upgrade", 1.5),
+    ("1920x1080", "upgrade", 2.0),
+    ("1920x1080", "upgrade", 3.0),
+    ("1280x720", "upgrade", 1.0),
+    ("1280x720", "upgrade", 1.5),
+    ("1280x720", "upgrade", 2.0),
     ("1280x720", "upgrade", 3.0),
-    ("1280x720", "frame", 3.0),
-    ("1280x720", "masking", 3.0),
-    ("1280x720", "polling", 3.0),
 }
 
 

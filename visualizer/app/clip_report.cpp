@@ -13,10 +13,22 @@ namespace viz {
 namespace {
 constexpr float kSlack = 1.0f;   // sub-pixel rounding is not a cut
 
-// A child that scrolls on this axis is a list: the rest is a scroll away, on purpose.
+// A scrolling table (the event list) or a child labelled "...##list" (the lanes) is a
+// list: the rest is a scroll away, on purpose. Any other child that scrolls is a
+// panel whose text or controls run past its edge: on a projector that is a cut.
+bool is_scrolling_table(const ImGuiWindow& w) {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (int i = 0; i < g.Tables.GetMapSize(); ++i) {
+    const ImGuiTable* t = g.Tables.TryGetMapData(i);   // non-const: ImPool offers no const lookup
+    if (t && t->InnerWindow == &w && t->InnerWindow != t->OuterWindow) return true;
+  }
+  return false;
+}
+
 bool scrolls(const ImGuiWindow& w, char axis) {
   if (!(w.Flags & ImGuiWindowFlags_ChildWindow)) return false;
-  return axis == 'x' ? w.ScrollbarX : w.ScrollbarY;
+  if (!(axis == 'x' ? w.ScrollbarX : w.ScrollbarY)) return false;
+  return std::string_view(w.Name).find("##list") != std::string_view::npos || is_scrolling_table(w);
 }
 
 void check(const ImGuiWindow& w, std::vector<Clipped>& out) {

@@ -285,7 +285,8 @@ void ConversationScene::draw_lanes(SceneContext& ctx, float width, float height)
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + header_h));
 
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));   // rows exactly row_h apart (the clipper relies on it)
-  ImGui::BeginChild("lanes", ImVec2(width, height - header_h), false, ImGuiWindowFlags_NoBackground);   // on lanes_frame's panel
+  // On lanes_frame's panel. "##list": a list that scrolls on purpose, for --report-clipped.
+  ImGui::BeginChild("lanes##list", ImVec2(width, height - header_h), false, ImGuiWindowFlags_NoBackground);
   const float row_h = std::floor(ImGui::GetTextLineHeight() * 2.2f);
   const float inner_w = ImGui::GetContentRegionAvail().x;
   ImDrawList* dl = ImGui::GetWindowDrawList();

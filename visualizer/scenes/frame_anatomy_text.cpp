@@ -15,7 +15,7 @@ namespace viz::frame_anatomy {
 // The header read aloud, byte by byte: "byte 0 = 1000 0001: FIN 1, RSV 000, opcode 0x1".
 void FrameAnatomyScene::draw_reading(SceneContext& ctx, const wire::Frame& f, const std::vector<FrameField>& fields) {
   const Theme& t = ctx.theme;
-  heading(ctx, "Reading the header");
+  if (!compact_) heading(ctx, "Reading the header");
   std::size_t k = 0;
   while (k < fields.size() && fields[k].id != FieldId::payload) {
     const FrameField& first = fields[k];
@@ -45,14 +45,17 @@ void FrameAnatomyScene::draw_reading(SceneContext& ctx, const wire::Frame& f, co
       line = buf + std::string(first.name) + " = " + first.value;
       ++k;
     }
+    // Line by line while the panel has room: a short one keeps the first bytes.
     ImGui::PushFont(ctx.fonts.mono);
-    ImGui::TextWrapped("%s", line.c_str());
+    const bool room = room_for(wrapped_height(line.c_str()));
+    if (room) ImGui::TextWrapped("%s", line.c_str());
     ImGui::PopFont();
+    if (!room) return;
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
-  ImGui::TextWrapped("then %llu payload bytes%s.", static_cast<unsigned long long>(f.payload_len),
-                     f.masked ? ", masked with the key" : "");
-  ImGui::PopStyleColor();
+  char then[96];
+  std::snprintf(then, sizeof then, "then %llu payload bytes%s.", static_cast<unsigned long long>(f.payload_len),
+                f.masked ? ", masked with the key" : "");
+  text_wrapped_if_room(t.text_dim, then);
 }
 
 // The payload as the application sees it.
@@ -60,6 +63,7 @@ void FrameAnatomyScene::draw_payload(SceneContext& ctx, const Entry& e) {
   const Theme& t = ctx.theme;
   const wire::Frame& f = *e.frame();
   const wire::FrameHeader& h = *e.header;
+  if (lines_left() < 3.0f) return;   // a heading and a line at least, else the fields keep the panel
   heading(ctx, f.masked ? "Payload, unmasked" : "Payload");
   if (f.truncated) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.warn);
@@ -103,9 +107,15 @@ void FrameAnatomyScene::draw_payload(SceneContext& ctx, const Entry& e) {
     constexpr std::size_t max_chars = 400;
     std::string s(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min(data.size(), max_chars)));
     if (data.size() > max_chars) s += "\xe2\x80\xa6";
-    ImGui::PushFont(data.size() <= 160 ? ctx.fonts.mono_big : ctx.fonts.mono);
+    // The big font for a short text when it fits the height left; else the body-size one, and
+    // what still does not fit is elided to the lines there are.
+    ImGui::PushFont(ctx.fonts.mono_big);
+    const bool big = data.size() <= 160 && room_for(wrapped_height(s.c_str()));
+    ImGui::PopFont();
+    ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
+    while (!big && s.size() > 1 && !room_for(wrapped_height(s.c_str()))) s = fit_text(s, ImGui::CalcTextSize(s.c_str()).x * 0.8f);
     ImGui::PushStyleColor(ImGuiCol_Text, t.text);
-    ImGui::TextWrapped("%s", s.c_str());
+    if (room_for(wrapped_height(s.c_str()))) ImGui::TextWrapped("%s", s.c_str());
     ImGui::PopStyleColor();
     ImGui::PopFont();
   } else {

@@ -80,6 +80,12 @@ void text_wrapped_colored(const ImVec4& color, const char* text) {
   ImGui::PopStyleColor();
 }
 
+bool text_wrapped_if_room(const ImVec4& color, const char* text) {
+  if (!room_for(wrapped_height(text))) return false;
+  text_wrapped_colored(color, text);
+  return true;
+}
+
 std::string fit_text(const std::string& text, float width) {
   if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
   std::string cut = text;
@@ -92,6 +98,14 @@ std::string fit_text(const std::string& text, float width) {
   }
   return "…";
 }
+
+bool room_for(float h) { return ImGui::GetContentRegionAvail().y >= h; }
+
+float wrapped_height(const char* text) {
+  return ImGui::CalcTextSize(text, nullptr, false, ImGui::GetContentRegionAvail().x).y;
+}
+
+float lines_left() { return ImGui::GetContentRegionAvail().y / ImGui::GetTextLineHeightWithSpacing(); }
 
 void default_note(const SceneContext& ctx, const char* what) {
   ImGui::PushStyleColor(ImGuiCol_Text, ctx.theme.text_dim);
