@@ -134,7 +134,18 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
   draw_bits(ctx, fields, f.header.size());
   if (compact_) {
-    draw_reading(ctx, f, fields);
+    draw_values_compact(fields);
+    // Then the payload as text, elided to the lines left (a text frame; masked ones shown unmasked).
+    if (e->message_opcode == wire::Opcode::text && !e->payload_clear.empty() && room_for(ImGui::GetTextLineHeight())) {
+      std::string text(e->payload_clear.begin(), e->payload_clear.begin() +
+                                                     static_cast<std::ptrdiff_t>(std::min<std::size_t>(e->payload_clear.size(), 400)));
+      for (char& c : text) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';   // one line: a newline in the text would make two
+      }
+      ImGui::PushFont(ctx.fonts.mono);
+      ImGui::TextColored(ctx.theme.text_dim, "%s", fit_text("payload " + text, ImGui::GetContentRegionAvail().x).c_str());
+      ImGui::PopFont();
+    }
     hovered_field_ = next_field_;
     hovered_byte_ = next_byte_;
     ctx.selection.hovered_field = hovered_field_;
@@ -168,7 +179,9 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
   const float label_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(compact_ ? 2.0f : 6.0f);
   const float num_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(2.0f);
   const std::size_t header_bits = header_len * 8;
-  const std::size_t rows = (header_bits + 31) / 32;
+  // Compact: the first row only (FIN to the payload length, the RFC's first 32 bits); the values
+  // under the diagram carry the rest of the masking key.
+  const std::size_t rows = compact_ ? 1 : (header_bits + 31) / 32;
   // The big bits when the diagram takes at most half of what is left (the hex view and the fields
   // need the rest); on a short window (a large display scale) the body-size mono font.
   const float big_h = ctx.fonts.px(FontSizes::mono_big) + ctx.fonts.px(10.0f);
@@ -211,7 +224,7 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
     std::size_t b = fld.bit_begin;
     const std::size_t end = std::min(fld.bit_begin + fld.bit_count, header_bits);
     bool first_span = true;
-    while (b < end) {
+    while (b < end && b / 32 < rows) {
       const std::size_t row = b / 32;
       const std::size_t row_end = std::min(end, (row + 1) * 32);
       const float y = origin.y + static_cast<float>(row) * (bit_h + label_h);
@@ -252,7 +265,7 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
   }
   // Where the header ends, the payload begins: a dashed-looking span to the row's end.
   const auto payload = std::find_if(fields.begin(), fields.end(), [](const FrameField& f) { return f.id == FieldId::payload; });
-  if (payload != fields.end() && header_bits % 32 != 0) {
+  if (payload != fields.end() && header_bits % 32 != 0 && header_bits / 32 < rows) {
     const std::size_t row = header_bits / 32;
     const float y = origin.y + static_cast<float>(row) * (bit_h + label_h);
     const ImVec2 p0(origin.x + static_cast<float>(header_bits % 32) * cell, y);
@@ -271,6 +284,46 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
     if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y) next_field_ = static_cast<int>(k);
   }
   ImGui::Dummy(ImVec2(32.0f * cell, numbers_h + static_cast<float>(rows) * (bit_h + label_h)));
+}
+
+// Compact: the decoded values as a few short lines under the diagram, "FIN 1 · RSV 000 · opcode
+// 0x1 text", each only when it fits the height left.
+void FrameAnatomyScene::draw_values_compact(const std::vector<FrameField>& fields) {
+  std::vector<std::string> parts;
+  std::string rsv;
+  for (const FrameField& fld : fields) {
+    switch (fld.id) {
+      case FieldId::fin: parts.push_back("FIN " + fld.bits); break;
+      case FieldId::rsv1:
+      case FieldId::rsv2: rsv += fld.bits; break;
+      case FieldId::rsv3: parts.push_back("RSV " + rsv + fld.bits); break;
+      case FieldId::opcode: parts.push_back("opcode " + fld.value); break;
+      case FieldId::mask: parts.push_back("MASK " + fld.bits); break;
+      case FieldId::payload_len:
+      case FieldId::extended_len_16:
+      case FieldId::extended_len_64: parts.push_back(std::string(short_name(fld.id)) + " " + std::to_string(fld.raw)); break;
+      case FieldId::masking_key: parts.push_back("key " + fld.value); break;
+      case FieldId::payload: break;
+    }
+  }
+  const float width = ImGui::GetContentRegionAvail().x;
+  std::string line;
+  const auto flush = [&]() {
+    if (line.empty() || !room_for(ImGui::GetTextLineHeight())) return false;
+    ImGui::TextUnformatted(fit_text(line, width).c_str());
+    line.clear();
+    return true;
+  };
+  for (const std::string& part : parts) {
+    const std::string joined = line.empty() ? part : line + "  \xc2\xb7  " + part;
+    if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > width) {
+      if (!flush()) return;
+      line = part;
+    } else {
+      line = joined;
+    }
+  }
+  flush();
 }
 
 // The frame's bytes, 8 a row; each byte tinted with its field's colour.

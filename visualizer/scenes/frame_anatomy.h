@@ -37,6 +37,7 @@ class FrameAnatomyScene final : public Scene {
   void draw_hex(SceneContext& ctx, const Entry& e, const std::vector<FrameField>& fields);
   void draw_fields(SceneContext& ctx, const std::vector<FrameField>& fields);
   void draw_reading(SceneContext& ctx, const wire::Frame& f, const std::vector<FrameField>& fields);
+  void draw_values_compact(const std::vector<FrameField>& fields);
   void draw_payload(SceneContext& ctx, const Entry& e);
   bool field_lit(const std::vector<FrameField>& fields, std::size_t k) const;
   bool byte_lit(const std::vector<FrameField>& fields, std::size_t i) const;
