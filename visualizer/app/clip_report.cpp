@@ -40,7 +40,11 @@ void check(const ImGuiWindow& w, std::vector<Clipped>& out) {
   const float visible_x = w.InnerClipRect.Max.x - start.x;
   const float visible_y = w.InnerClipRect.Max.y - start.y;
   if (content_x > visible_x + kSlack && !scrolls(w, 'x')) out.push_back({w.Name, 'x', content_x, visible_x});
+  else if (w.ScrollbarX && !scrolls(w, 'x')) out.push_back({w.Name, 'x', content_x, visible_x});
+  // ImGui shows a scrollbar once the items and the window's padding exceed its size, i.e. up to half a
+  // padding before they reach the clip rect: a scrollbar on a window that is not a list counts too.
   if (content_y > visible_y + kSlack && !scrolls(w, 'y')) out.push_back({w.Name, 'y', content_y, visible_y});
+  else if (w.ScrollbarY && !scrolls(w, 'y')) out.push_back({w.Name, 'y', content_y, visible_y});
   // The window itself off the screen (a bar or an overlay wider than the viewport).
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   if (w.Pos.x + w.Size.x > vp->Pos.x + vp->Size.x + kSlack || w.Pos.x < vp->Pos.x - kSlack)

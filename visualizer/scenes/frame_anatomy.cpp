@@ -133,9 +133,12 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   }
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
   draw_bits(ctx, fields, f.header.size());
-  if (compact_) {
-    draw_values_compact(fields);
-    // Then the payload as text, elided to the lines left (a text frame; masked ones shown unmasked).
+  // Compact: the decoded values as short lines under the first row (instead of the field table);
+  // then, with room to spare (2x on 1920x1080), the hex view beside the payload, else the payload
+  // as one line (3x on 1280x720).
+  if (compact_) draw_values_compact(fields);
+  if (compact_ && lines_left() < 6.0f) {
+    // The payload as text, elided to the line left (a text frame; masked ones shown unmasked).
     if (e->message_opcode == wire::Opcode::text && !e->payload_clear.empty() && room_for(ImGui::GetTextLineHeight())) {
       std::string text(e->payload_clear.begin(), e->payload_clear.begin() +
                                                      static_cast<std::ptrdiff_t>(std::min<std::size_t>(e->payload_clear.size(), 400)));
@@ -146,24 +149,22 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
       ImGui::TextColored(ctx.theme.text_dim, "%s", fit_text("payload " + text, ImGui::GetContentRegionAvail().x).c_str());
       ImGui::PopFont();
     }
-    hovered_field_ = next_field_;
-    hovered_byte_ = next_byte_;
-    ctx.selection.hovered_field = hovered_field_;
-    return;
+  } else {
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float left_w = std::min(avail * 0.40f, ctx.fonts.px(760.0f));
+    ImGui::BeginChild("hex", ImVec2(left_w, 0), false, ImGuiWindowFlags_NoScrollbar);
+    draw_hex(ctx, *e, fields);
+    ImGui::EndChild();
+    ImGui::SameLine(0, ctx.fonts.px(24.0f));
+    ImGui::BeginChild("fields", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+    if (!compact_) {
+      draw_fields(ctx, fields);
+      ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+    }
+    draw_payload(ctx, *e);
+    ImGui::EndChild();
   }
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
-
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const float left_w = std::min(avail * 0.40f, ctx.fonts.px(760.0f));
-  ImGui::BeginChild("hex", ImVec2(left_w, 0), false, ImGuiWindowFlags_NoScrollbar);
-  draw_hex(ctx, *e, fields);
-  ImGui::EndChild();
-  ImGui::SameLine(0, ctx.fonts.px(24.0f));
-  ImGui::BeginChild("fields", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
-  draw_fields(ctx, fields);
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
-  draw_payload(ctx, *e);
-  ImGui::EndChild();
 
   hovered_field_ = next_field_;
   hovered_byte_ = next_byte_;
@@ -335,9 +336,12 @@ void FrameAnatomyScene::draw_hex(SceneContext& ctx, const Entry& e, const std::v
   // body-size one; then as many payload rows as fit (up to 40 bytes), the rest counted below.
   ImGui::PushFont(ctx.fonts.mono_big);
   const float big_row = ImGui::CalcTextSize("00").y + ctx.fonts.px(10.0f);
+  const float big_w = ImGui::CalcTextSize("000 ").x + 8.0f * (ImGui::CalcTextSize("00").x + ctx.fonts.px(14.0f));
   ImGui::PopFont();
   const float text_h = 2.0f * ImGui::GetTextLineHeightWithSpacing();   // the two lines under the bytes
-  const bool big = room_for(static_cast<float>((f.header.size() + 7) / 8 + 1) * big_row + text_h);
+  // (and 8 bytes a row in it, or a short window keeps the smaller font's 8 a row)
+  const bool big = room_for(static_cast<float>((f.header.size() + 7) / 8 + 1) * big_row + text_h) &&
+                   (!compact_ || big_w <= ImGui::GetContentRegionAvail().x);
   ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
   const ImVec2 cs = ImGui::CalcTextSize("00");
   const float cw = cs.x + ctx.fonts.px(14.0f), ch = cs.y + ctx.fonts.px(10.0f);
@@ -394,7 +398,7 @@ void FrameAnatomyScene::draw_hex(SceneContext& ctx, const Entry& e, const std::v
   std::snprintf(note, sizeof note, "Header: %zu bytes. Hover a byte or a field: both light up.", f.header.size());
   if (!text_wrapped_if_room(t.text_dim, note)) return;
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
-  if (lines_left() >= 3.0f) draw_reading(ctx, f, fields);
+  if (!compact_ && lines_left() >= 3.0f) draw_reading(ctx, f, fields);   // compact: the values are above
 }
 
 // Decoded values, one row a field, each with its RFC section.
@@ -406,12 +410,14 @@ void FrameAnatomyScene::draw_fields(SceneContext& ctx, const std::vector<FrameFi
   ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthStretch, 1.7f);
   ImGui::TableSetupColumn("Bits", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2.0f;
+  // A short panel keeps the first fields (FIN ... payload length): a row only when it fits, its
+  // height that of its value wrapped at the value column's width (read from the row before).
+  const float pad_h = ImGui::GetStyle().CellPadding.y * 2.0f + 2.0f;
+  float value_w = ImGui::GetContentRegionAvail().x * 1.6f / 4.3f;
   for (std::size_t k = 0; k < fields.size(); ++k) {
     const FrameField& fld = fields[k];
-    // A short panel keeps the first fields (FIN ... payload length); a row may take a second line
-    // (a value, or the help marker, wrapping), so room for more than one is asked.
-    if (!room_for(row_h * 1.6f)) break;
+    const float value_h = ImGui::CalcTextSize(fld.value.c_str(), nullptr, false, value_w).y;
+    if (!room_for(std::max(ImGui::GetTextLineHeight(), value_h) + pad_h)) break;
     ImGui::TableNextRow();
     if (field_lit(fields, k)) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, Theme::u32(t.selection_bg));
     ImGui::TableSetColumnIndex(0);
@@ -442,6 +448,7 @@ void FrameAnatomyScene::draw_fields(SceneContext& ctx, const std::vector<FrameFi
     }
     ImGui::PopFont();
     ImGui::TableSetColumnIndex(2);
+    value_w = ImGui::GetContentRegionAvail().x;
     ImGui::TextWrapped("%s", fld.value.c_str());
   }
   ImGui::EndTable();

@@ -34,6 +34,8 @@ ImVec4 key_color(const Theme& t, std::size_t k) {
 }
 
 constexpr std::size_t kMaxBytes = 4096;   // bytes the animation walks through at most
+constexpr const char* kNotEncryption = "The key travels in the same frame, in the clear: anyone on the path can XOR it "
+                                       "back, exactly as this scene does. Use TLS (wss://) for secrecy.";
 
 char printable(std::uint8_t b) { return b >= 0x20 && b < 0x7f ? static_cast<char>(b) : '.'; }
 
@@ -57,7 +59,7 @@ class MaskingScene final : public Scene {
   // A short window (a large display scale; fewer than kCompactLines lines of body text): one line
   // of title, the key beside its label, a 3-row grid whose last row is the clear character, and
   // the step buttons; the two text panels get what is left, or step aside.
-  static constexpr float kCompactLines = 12.0f;
+  static constexpr float kCompactLines = 14.0f;
   bool compact_ = false;
   teach::MaskingPlayer player_;
   std::optional<std::uint64_t> shown_seq_;
@@ -163,16 +165,27 @@ void MaskingScene::draw(SceneContext& ctx) {
   draw_controls(ctx);
   // The two panels below need a few lines to say anything: a short window (a large display scale)
   // leaves them out rather than squeezing the grid and the controls off the screen.
-  if (lines_left() < 4.0f) return;
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+  // The two panels when each keeps its heading and its first lines; else "why" alone, full width
+  // (masking is not encryption: the lesson that matters more); else neither.
   const float w = ImGui::GetContentRegionAvail().x;
-  ImGui::BeginChild("texts", ImVec2(w * 0.48f, 0), false);
-  draw_side_by_side(ctx, *e, steps);
-  ImGui::EndChild();
-  ImGui::SameLine(0, ctx.fonts.px(24.0f));
-  ImGui::BeginChild("why", ImVec2(0, 0), false);
-  draw_why(ctx);
-  ImGui::EndChild();
+  const float head_h = ctx.fonts.px(FontSizes::heading) * 1.2f + ctx.fonts.px(14.0f) + 2.0f * ImGui::GetStyle().ItemSpacing.y;
+  const float gap = ctx.fonts.px(6.0f) + ImGui::GetStyle().ItemSpacing.y;
+  const auto first_h = [&](float width) { return ImGui::CalcTextSize(kNotEncryption, nullptr, false, width).y; };
+  if (room_for(gap + head_h + first_h(w * 0.5f))) {
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+    ImGui::BeginChild("texts", ImVec2(w * 0.48f, 0), false, ImGuiWindowFlags_NoScrollbar);
+    draw_side_by_side(ctx, *e, steps);
+    ImGui::EndChild();
+    ImGui::SameLine(0, ctx.fonts.px(24.0f));
+    ImGui::BeginChild("why", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+    draw_why(ctx);
+    ImGui::EndChild();
+  } else if (room_for(gap + head_h + first_h(w))) {
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+    ImGui::BeginChild("why", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+    draw_why(ctx);
+    ImGui::EndChild();
+  }
 }
 
 // The 4 key bytes, big, each in its colour.
@@ -402,8 +415,7 @@ void MaskingScene::draw_why(SceneContext& ctx) {
   heading(ctx, "Masking is not encryption");
   // Paragraphs in order of need, each only when all of it fits the panel's height.
   ImGui::PushTextWrapPos(0.0f);
-  const bool first = text_wrapped_if_room(t.text, "The key travels in the same frame, in the clear: anyone on the path "
-                                                  "can XOR it back, exactly as this scene does. Use TLS (wss://) for secrecy.");
+  const bool first = text_wrapped_if_room(t.text, kNotEncryption);
   const char* why = "A script in a browser chooses what it sends. Unmasked, it could write bytes that look like "
                     "an HTTP request to a proxy or cache between the browser and the server, and poison that "
                     "cache for everyone behind it. The browser, not the script, picks a fresh random key for "

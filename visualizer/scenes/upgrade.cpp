@@ -268,11 +268,15 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
     return hgt + st.CellPadding.y * 2.0f + ImGui::GetTextLineHeight() * 0.5f;   // slack: a word wraps a little earlier
   };
   const float more_h = ImGui::GetTextLineHeightWithSpacing() * (h.body_len > 0 ? 2.0f : 1.0f);
+  // In wire order when every row fits; else the handshake's rows first.
+  float all_h = more_h;
+  for (const auto& [name, value] : h.headers) all_h += row_h(name + ":", value, teach::header_note(name, h.dir, status));
+  const bool wire_order = !compact_ && room_for(all_h);
   std::size_t left_out = 0;
   for (const bool handshake : {true, false}) {
     for (const auto& [name, value] : h.headers) {
       const teach::HeaderNote note = teach::header_note(name, h.dir, status);
-      if (note.handshake != handshake) continue;
+      if (wire_order ? !handshake : note.handshake != handshake) continue;
       if ((compact_ && !handshake) || left_out > 0 || !room_for(row_h(name + ":", value, note) + more_h)) {
         ++left_out;
         continue;
@@ -328,7 +332,7 @@ void UpgradeScene::draw_accept(SceneContext& ctx, const teach::AcceptDerivation&
   const float value_line = big ? big_line : label_h;
   const float verdict_h = ctx.fonts.px(FontSizes::title) * 1.2f + ctx.fonts.px(10.0f) + st.ItemSpacing.y + label_h +
                           value_line;
-  const bool all_steps = room_for(4.0f * label_h + 5.0f * value_line + verdict_h + label_h);
+  const bool all_steps = room_for(4.0f * label_h + 5.0f * value_line + verdict_h + 2.0f * label_h);
   ImGui::PushTextWrapPos(0.0f);
   // A value wraps when the height allows (a base64 string has no spaces: it breaks anywhere), else
   // it is elided to one line.
@@ -349,8 +353,10 @@ void UpgradeScene::draw_accept(SceneContext& ctx, const teach::AcceptDerivation&
     step("2", "Append the GUID", "RFC 6455 1.3, 4.2.2 (5.4): the fixed string 258EAFA5-E914-47DA-95CA-C5AB0DC85B11, "
                                  "which no HTTP server would echo by accident.");
     ImGui::PushFont(ctx.fonts.mono);
-    ImGui::TextColored(t.http, "+ %s", fit_text(std::string(wire::kWebSocketGuid), ImGui::GetContentRegionAvail().x -
-                                                    ImGui::CalcTextSize("+ ").x).c_str());
+    ImGui::TextColored(t.accent, "%s", fit_text(d.key, ImGui::GetContentRegionAvail().x).c_str());
+    same_line_if_fits(ImGui::CalcTextSize("+").x, 0.0f);
+    ImGui::TextColored(t.http, "+");
+    ImGui::TextColored(t.http, "%s", fit_text(std::string(wire::kWebSocketGuid), ImGui::GetContentRegionAvail().x).c_str());
     ImGui::PopFont();
     step("3", "SHA-1 of that text: 20 bytes", "RFC 6455 4.2.2 (5.4), FIPS 180-3: computed here with wire::sha1.");
     const std::string& hx = d.sha1_hex;   // "b3 7a ..." 59 characters: two lines of 10 bytes
