@@ -219,7 +219,11 @@ void MaskingScene::draw_key(SceneContext& ctx, const wire::MaskingKey& key) {
   const char* formula = "clear[i] = masked[i] XOR key[i mod 4]";
   ImGui::PushFont(compact_ ? ctx.fonts.bold : ctx.fonts.heading);
   const bool beside = same_line_if_fits(ImGui::CalcTextSize(formula).x, ctx.fonts.px(40.0f));
-  if (beside || !compact_) {
+  // (compact: on its own line only when the 3-row grid and the controls keep their room below it)
+  const float grid_h = 3.0f * (ctx.fonts.px(FontSizes::mono) * 1.2f + ctx.fonts.px(3.0f)) + ctx.fonts.px(4.0f);
+  const float below_h = ImGui::GetTextLineHeightWithSpacing() + grid_h + ImGui::GetStyle().ItemSpacing.y +
+                        ImGui::GetFrameHeightWithSpacing() + ctx.fonts.px(6.0f);
+  if (beside || !compact_ || room_for(below_h)) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(formula);
     ImGui::PopTextWrapPos();
@@ -241,10 +245,11 @@ void MaskingScene::draw_grid(SceneContext& ctx, const std::vector<teach::MaskSte
   const float label_w = ImGui::CalcTextSize("XOR key   ").x;
   ImGui::PopFont();
   const float avail = ImGui::GetContentRegionAvail().x - label_w;
-  // 16 bytes a row as in a hex dump; 8 or 4 when the bytes would not fit (a large display scale),
+  // 16 bytes a row as in a hex dump; 12, 8 or 4 when the bytes would not fit (a large display scale),
   // and one row in view instead of two when the window is short.
   std::size_t per_row = 16;
-  while (per_row > 4 && avail / static_cast<float>(per_row) < cs.x * 1.3f) per_row /= 2;
+  // (12 too: any multiple of 4 keeps each column on one key byte.)
+  while (per_row > 4 && avail / static_cast<float>(per_row) < cs.x * 1.45f) per_row -= 4;
   const float cw = std::min(avail / static_cast<float>(per_row), cs.x * 2.2f);
   // Compact: three rows, the last one the clear character itself (its hex is the lesser detail).
   const int lines = compact_ ? 3 : 4;
