@@ -287,46 +287,6 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
   ImGui::Dummy(ImVec2(32.0f * cell, numbers_h + static_cast<float>(rows) * (bit_h + label_h)));
 }
 
-// Compact: the decoded values as a few short lines under the diagram, "FIN 1 · RSV 000 · opcode
-// 0x1 text", each only when it fits the height left.
-void FrameAnatomyScene::draw_values_compact(const std::vector<FrameField>& fields) {
-  std::vector<std::string> parts;
-  std::string rsv;
-  for (const FrameField& fld : fields) {
-    switch (fld.id) {
-      case FieldId::fin: parts.push_back("FIN " + fld.bits); break;
-      case FieldId::rsv1:
-      case FieldId::rsv2: rsv += fld.bits; break;
-      case FieldId::rsv3: parts.push_back("RSV " + rsv + fld.bits); break;
-      case FieldId::opcode: parts.push_back("opcode " + fld.value); break;
-      case FieldId::mask: parts.push_back("MASK " + fld.bits); break;
-      case FieldId::payload_len:
-      case FieldId::extended_len_16:
-      case FieldId::extended_len_64: parts.push_back(std::string(short_name(fld.id)) + " " + std::to_string(fld.raw)); break;
-      case FieldId::masking_key: parts.push_back("key " + fld.value); break;
-      case FieldId::payload: break;
-    }
-  }
-  const float width = ImGui::GetContentRegionAvail().x;
-  std::string line;
-  const auto flush = [&]() {
-    if (line.empty() || !room_for(ImGui::GetTextLineHeight())) return false;
-    ImGui::TextUnformatted(fit_text(line, width).c_str());
-    line.clear();
-    return true;
-  };
-  for (const std::string& part : parts) {
-    const std::string joined = line.empty() ? part : line + "  \xc2\xb7  " + part;
-    if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > width) {
-      if (!flush()) return;
-      line = part;
-    } else {
-      line = joined;
-    }
-  }
-  flush();
-}
-
 // The frame's bytes, 8 a row; each byte tinted with its field's colour.
 void FrameAnatomyScene::draw_hex(SceneContext& ctx, const Entry& e, const std::vector<FrameField>& fields) {
   const Theme& t = ctx.theme;

@@ -1,6 +1,7 @@
 // Scene 3, Frame anatomy, the words: the header read aloud byte by byte, and
 // the payload as the application sees it (text, hex, a close code's name, or
-// the inflated text of a permessage-deflate frame). The class is in frame_anatomy.h.
+// the inflated text of a permessage-deflate frame), and the compact layout's values
+// as short lines. The class is in frame_anatomy.h.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -56,6 +57,46 @@ void FrameAnatomyScene::draw_reading(SceneContext& ctx, const wire::Frame& f, co
   std::snprintf(then, sizeof then, "then %llu payload bytes%s.", static_cast<unsigned long long>(f.payload_len),
                 f.masked ? ", masked with the key" : "");
   text_wrapped_if_room(t.text_dim, then);
+}
+
+// Compact: the decoded values as a few short lines under the diagram, "FIN 1 · RSV 000 · opcode
+// 0x1 text", each only when it fits the height left.
+void FrameAnatomyScene::draw_values_compact(const std::vector<FrameField>& fields) {
+  std::vector<std::string> parts;
+  std::string rsv;
+  for (const FrameField& fld : fields) {
+    switch (fld.id) {
+      case FieldId::fin: parts.push_back("FIN " + fld.bits); break;
+      case FieldId::rsv1:
+      case FieldId::rsv2: rsv += fld.bits; break;
+      case FieldId::rsv3: parts.push_back("RSV " + rsv + fld.bits); break;
+      case FieldId::opcode: parts.push_back("opcode " + fld.value); break;
+      case FieldId::mask: parts.push_back("MASK " + fld.bits); break;
+      case FieldId::payload_len:
+      case FieldId::extended_len_16:
+      case FieldId::extended_len_64: parts.push_back(std::string(short_name(fld.id)) + " " + std::to_string(fld.raw)); break;
+      case FieldId::masking_key: parts.push_back("key " + fld.value); break;
+      case FieldId::payload: break;
+    }
+  }
+  const float width = ImGui::GetContentRegionAvail().x;
+  std::string line;
+  const auto flush = [&]() {
+    if (line.empty() || !room_for(ImGui::GetTextLineHeight())) return false;
+    ImGui::TextUnformatted(fit_text(line, width).c_str());
+    line.clear();
+    return true;
+  };
+  for (const std::string& part : parts) {
+    const std::string joined = line.empty() ? part : line + "  \xc2\xb7  " + part;
+    if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > width) {
+      if (!flush()) return;
+      line = part;
+    } else {
+      line = joined;
+    }
+  }
+  flush();
 }
 
 // The payload as the application sees it.

@@ -138,12 +138,7 @@ void PollingScene::draw_card_text(SceneContext& ctx, TransportKind k, const Tran
   ImGui::TextColored(transport_color(t, k), "%s", transport_kind_name(k));
   ImGui::PopFont();
   // A line only when it fits what is left of the card (the least important last).
-  const auto colored = [](const ImVec4& col, const char* text) {
-    if (!room_for(wrapped_height(text))) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, col);
-    ImGui::TextWrapped("%s", text);
-    ImGui::PopStyleColor();
-  };
+  const auto colored = [](const ImVec4& col, const char* text) { text_wrapped_if_room(col, text); };
   if (!s.has_messages()) {
     ImGui::PushFont(ctx.fonts.heading);
     colored(t.text_dim, k == TransportKind::websocket ? "No chat messages over WebSocket seen yet."
