@@ -372,7 +372,8 @@ void FrameAnatomyScene::draw_fields(SceneContext& ctx, const std::vector<FrameFi
   ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 1.6f);
   // A short panel keeps the first fields (FIN ... payload length): a row only when it fits, its
   // height that of its value wrapped at the value column's width (read from the row before).
-  const float pad_h = ImGui::GetStyle().CellPadding.y * 2.0f + 2.0f;
+  // (+ the row's border and where the cursor sits in the cell before: a few px of slack)
+  const float pad_h = ImGui::GetStyle().CellPadding.y * 2.0f + ImGui::GetStyle().ItemSpacing.y + ctx.fonts.px(4.0f);
   float value_w = ImGui::GetContentRegionAvail().x * 1.6f / 4.3f;
   for (std::size_t k = 0; k < fields.size(); ++k) {
     const FrameField& fld = fields[k];

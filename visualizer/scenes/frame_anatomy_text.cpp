@@ -132,10 +132,10 @@ void FrameAnatomyScene::draw_payload(SceneContext& ctx, const Entry& e) {
     return;
   }
   if (h.rsv1 && e.inflated) {
-    ImGui::PushStyleColor(ImGuiCol_Text, t.accent);
-    ImGui::TextWrapped("RSV1 = 1: permessage-deflate (RFC 7692). %llu compressed bytes on the wire inflate to "
-                       "%zu bytes:", static_cast<unsigned long long>(f.payload_len), e.inflated->size());
-    ImGui::PopStyleColor();
+    char note[160];
+    std::snprintf(note, sizeof note, "RSV1 = 1: permessage-deflate (RFC 7692). %llu compressed bytes on the wire inflate to "
+                  "%zu bytes:", static_cast<unsigned long long>(f.payload_len), e.inflated->size());
+    text_wrapped_if_room(t.accent, note);
   } else if (h.rsv1) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.warn);
     ImGui::TextWrapped("RSV1 = 1 but the payload could not be inflated (no permessage-deflate negotiated, or the "
