@@ -90,10 +90,8 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   shown_seq_ = e ? std::optional<std::uint64_t>(e->seq()) : std::nullopt;
   if (e == nullptr) {
     heading(ctx, "Frame anatomy (RFC 6455 5.2)");
-    ImGui::PushFont(ctx.fonts.heading);
-    text_wrapped_colored(ctx.theme.text_dim, "No WebSocket frames yet. Start a chat (or replay a capture): "
-                                             "the first frame will be taken apart here, bit by bit.");
-    ImGui::PopFont();
+    empty_note(ctx, "No WebSocket frames yet. Start a chat (or replay a capture): "
+                    "the first frame will be taken apart here, bit by bit.");
     return;
   }
   const wire::Frame& f = *e->frame();

@@ -37,6 +37,11 @@ constexpr std::size_t kMaxBytes = 4096;   // bytes the animation walks through a
 constexpr const char* kNotEncryption = "The key travels in the same frame, in the clear: anyone on the path can XOR it "
                                        "back, exactly as this scene does. Use TLS (wss://) for secrecy.";
 
+// The height heading() takes: its line, the rule and the gap under it.
+float why_heading_h(const SceneContext& ctx) {
+  return ctx.fonts.px(FontSizes::heading) * 1.2f + ctx.fonts.px(14.0f) + 2.0f * ImGui::GetStyle().ItemSpacing.y;
+}
+
 char printable(std::uint8_t b) { return b >= 0x20 && b < 0x7f ? static_cast<char>(b) : '.'; }
 
 class MaskingScene final : public Scene {
@@ -92,10 +97,8 @@ void MaskingScene::draw(SceneContext& ctx) {
   last_seq_ = e ? std::optional<std::uint64_t>(e->seq()) : std::nullopt;
   if (e == nullptr) {
     heading(ctx, "Masking (RFC 6455 5.3)");
-    ImGui::PushFont(ctx.fonts.heading);
-    text_wrapped_colored(t.text_dim, "No client frames yet. Every frame a client sends is masked; "
-                                     "send a chat message and it will be unmasked here, byte by byte.");
-    ImGui::PopFont();
+    empty_note(ctx, "No client frames yet. Every frame a client sends is masked; "
+                    "send a chat message and it will be unmasked here, byte by byte.");
     draw_why(ctx);
     return;
   }
@@ -168,7 +171,7 @@ void MaskingScene::draw(SceneContext& ctx) {
   // The two panels when each keeps its heading and its first lines; else "why" alone, full width
   // (masking is not encryption: the lesson that matters more); else neither.
   const float w = ImGui::GetContentRegionAvail().x;
-  const float head_h = ctx.fonts.px(FontSizes::heading) * 1.2f + ctx.fonts.px(14.0f) + 2.0f * ImGui::GetStyle().ItemSpacing.y;
+  const float head_h = why_heading_h(ctx);
   const float gap = ctx.fonts.px(6.0f) + ImGui::GetStyle().ItemSpacing.y;
   const auto first_h = [&](float width) { return ImGui::CalcTextSize(kNotEncryption, nullptr, false, width).y; };
   if (room_for(gap + head_h + first_h(w * 0.5f))) {
@@ -417,6 +420,8 @@ void MaskingScene::draw_side_by_side(SceneContext& ctx, const Entry& e, const st
 
 void MaskingScene::draw_why(SceneContext& ctx) {
   const Theme& t = ctx.theme;
+  // A heading and its first paragraph, or nothing (the caller sized the panel for them).
+  if (!room_for(why_heading_h(ctx) + wrapped_height(kNotEncryption))) return;
   heading(ctx, "Masking is not encryption");
   // Paragraphs in order of need, each only when all of it fits the panel's height.
   ImGui::PushTextWrapPos(0.0f);

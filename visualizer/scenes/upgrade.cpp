@@ -49,10 +49,8 @@ void UpgradeScene::draw(SceneContext& ctx) {
   shown_conn_ = cv ? std::optional<std::uint64_t>(cv->conn) : std::nullopt;
   if (cv == nullptr) {
     heading(ctx, "The Upgrade (RFC 6455 4)");
-    ImGui::PushFont(ctx.fonts.heading);
-    text_wrapped_colored(t.text_dim, "No WebSocket upgrade seen yet. Open the chat in a browser (or replay a "
-                                     "capture): its GET with Upgrade: websocket and the 101 answer appear here.");
-    ImGui::PopFont();
+    empty_note(ctx, "No WebSocket upgrade seen yet. Open the chat in a browser (or replay a "
+                    "capture): its GET with Upgrade: websocket and the 101 answer appear here.");
     return;
   }
   const Entry* req_e = ctx.model.by_seq(*cv->upgrade_request_seq);

@@ -107,6 +107,19 @@ float wrapped_height(const char* text) {
 
 float lines_left() { return ImGui::GetContentRegionAvail().y / ImGui::GetTextLineHeightWithSpacing(); }
 
+void empty_note(const SceneContext& ctx, const char* text) {
+  ImGui::PushFont(ctx.fonts.heading);
+  const bool big = room_for(wrapped_height(text) + ImGui::GetTextLineHeightWithSpacing());
+  ImGui::PopFont();
+  ImGui::PushFont(big ? ctx.fonts.heading : ctx.fonts.body);
+  if (!text_wrapped_if_room(ctx.theme.text_dim, text)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ctx.theme.text_dim);
+    ImGui::TextUnformatted(fit_text(text, ImGui::GetContentRegionAvail().x).c_str());   // one line, elided
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopFont();
+}
+
 void default_note(const SceneContext& ctx, const char* what) {
   ImGui::PushStyleColor(ImGuiCol_Text, ctx.theme.text_dim);
   ImGui::TextWrapped("Nothing selected: showing %s. Click a unit in the Conversation (key 1) to choose.", what);

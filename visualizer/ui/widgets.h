@@ -36,6 +36,9 @@ float wrapped_height(const char* text);
 // Lines of body text (with their spacing) that fit below the cursor: a scene on a short
 // window (a large display scale) picks a compact layout from it.
 float lines_left();
+// What a scene says before it has anything to show ("No client frames yet..."), dim: in the
+// heading font when it fits the height left, else in the body font, as far as it fits.
+void empty_note(const SceneContext& ctx, const char* text);
 // "No unit selected: showing <what>" in dim text, so the room knows why.
 void default_note(const SceneContext& ctx, const char* what);
 
