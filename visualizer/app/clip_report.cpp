@@ -13,10 +13,22 @@ namespace viz {
 namespace {
 constexpr float kSlack = 1.0f;   // sub-pixel rounding is not a cut
 
-// A child that scrolls on this axis is a list: the rest is a scroll away, on purpose.
+// A scrolling table (the event list) or a child labelled "...##list" (the lanes) is a
+// list: the rest is a scroll away, on purpose. Any other child that scrolls is a
+// panel whose text or controls run past its edge: on a projector that is a cut.
+bool is_scrolling_table(const ImGuiWindow& w) {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (int i = 0; i < g.Tables.GetMapSize(); ++i) {
+    const ImGuiTable* t = g.Tables.TryGetMapData(i);   // non-const: ImPool offers no const lookup
+    if (t && t->InnerWindow == &w && t->InnerWindow != t->OuterWindow) return true;
+  }
+  return false;
+}
+
 bool scrolls(const ImGuiWindow& w, char axis) {
   if (!(w.Flags & ImGuiWindowFlags_ChildWindow)) return false;
-  return axis == 'x' ? w.ScrollbarX : w.ScrollbarY;
+  if (!(axis == 'x' ? w.ScrollbarX : w.ScrollbarY)) return false;
+  return std::string_view(w.Name).find("##list") != std::string_view::npos || is_scrolling_table(w);
 }
 
 void check(const ImGuiWindow& w, std::vector<Clipped>& out) {
@@ -28,7 +40,11 @@ void check(const ImGuiWindow& w, std::vector<Clipped>& out) {
   const float visible_x = w.InnerClipRect.Max.x - start.x;
   const float visible_y = w.InnerClipRect.Max.y - start.y;
   if (content_x > visible_x + kSlack && !scrolls(w, 'x')) out.push_back({w.Name, 'x', content_x, visible_x});
+  else if (w.ScrollbarX && !scrolls(w, 'x')) out.push_back({w.Name, 'x', content_x, visible_x});
+  // ImGui shows a scrollbar once the items and the window's padding exceed its size, i.e. up to half a
+  // padding before they reach the clip rect: a scrollbar on a window that is not a list counts too.
   if (content_y > visible_y + kSlack && !scrolls(w, 'y')) out.push_back({w.Name, 'y', content_y, visible_y});
+  else if (w.ScrollbarY && !scrolls(w, 'y')) out.push_back({w.Name, 'y', content_y, visible_y});
   // The window itself off the screen (a bar or an overlay wider than the viewport).
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   if (w.Pos.x + w.Size.x > vp->Pos.x + vp->Size.x + kSlack || w.Pos.x < vp->Pos.x - kSlack)

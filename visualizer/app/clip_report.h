@@ -16,9 +16,10 @@ struct Clipped {
 };
 
 // The windows of the last frame (call after ImGui::Render) whose items reach
-// past their visible rect, or whose rect reaches past the viewport. A child
-// window that scrolls on that axis is a list and does not count; a top-level
-// window does (the room cannot scroll a projector). Text elided with "…"
+// past their visible rect, or whose rect reaches past the viewport. A
+// scrolling table (the event list) or a child labelled "name##list" (the
+// lanes) is a list and does not count; any other
+// window does, a child panel with a scrollbar too (the room cannot scroll a projector). Text elided with "…"
 // inside its column never reaches past it, so it does not count either.
 std::vector<Clipped> find_clipped();
 

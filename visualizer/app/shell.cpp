@@ -361,6 +361,16 @@ void Shell::frame(float dt) {
   if (!headless_) handle_keys();
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
+  // A short screen (1280x720 at display scale 3 is 240 px tall at 1x) keeps its
+  // vertical gaps small, in the bars and the scene alike: at the normal sizes
+  // the two bars and the gaps took more than half of it, and the scene got 4 lines.
+  const bool short_screen = vp->Size.y < fonts_.px(FontSizes::body) * 14.0f;
+  const ImGuiStyle& st = ImGui::GetStyle();
+  if (short_screen) {
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(st.WindowPadding.x * 0.75f, fonts_.px(3.0f)));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(st.FramePadding.x, fonts_.px(2.0f)));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(st.ItemSpacing.x, fonts_.px(3.0f)));
+  }
   const float bar_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2.0f;
   draw_top_bar(bar_h);
   const bool paused = feed_ ? feed_->paused() : true;
@@ -368,6 +378,7 @@ void Shell::frame(float dt) {
   if (!options_.expect_text.empty()) ctx.drawn_text = &scene_text_;
   scenes_[current_]->show(ctx, ImVec2(vp->Pos.x, vp->Pos.y + bar_h), ImVec2(vp->Size.x, vp->Size.y - 2 * bar_h));
   draw_status_bar(vp->Pos.y + vp->Size.y - bar_h, bar_h);
+  if (short_screen) ImGui::PopStyleVar(3);
   draw_no_relay_offer();
   draw_toast();
   if (help_) draw_help_overlay();

@@ -175,18 +175,23 @@ void ConversationScene::draw(SceneContext& ctx) {
   // window gives the list a little more of the width; it then drops its
   // least useful parts itself (conversation_list.cpp).
   const bool narrow = avail.x < ctx.fonts.px(1100.0f);
+  // A short window (fewer than 9 lines: 2x on 1280x720, 3x): the lanes get the hint's lines (the
+  // hint comes back with a selection's details) and their headers keep only the names.
+  short_ = avail.y < ImGui::GetTextLineHeightWithSpacing() * 9.0f;
   const float lanes_w = std::floor(avail.x * (narrow ? 0.55f : 0.58f));
   // Three lines for a selected unit's details; on a narrow window with nothing selected, what the
   // hint needs, so the lanes get the rest.
   float details_lines = 3.0f;
-  if (narrow && !ctx.selected()) {
+  if (short_ && !ctx.selected()) {
+    details_lines = 0.0f;
+  } else if (narrow && !ctx.selected()) {
     const float hint_h = ImGui::CalcTextSize(details_hint(lanes_w), nullptr, false, lanes_w).y;
     details_lines = std::min(3.0f, std::ceil(hint_h / ImGui::GetTextLineHeight()));
   }
-  const float details_h = ImGui::GetTextLineHeightWithSpacing() * details_lines + ctx.fonts.px(16.0f);
+  const float details_h = details_lines > 0.0f ? ImGui::GetTextLineHeightWithSpacing() * details_lines + ctx.fonts.px(16.0f) + gap : 0.0f;
   ImGui::BeginGroup();
-  draw_lanes(ctx, lanes_w, avail.y - details_h - gap);
-  draw_details(ctx, lanes_w);
+  draw_lanes(ctx, lanes_w, avail.y - details_h);
+  if (details_lines > 0.0f) draw_details(ctx, lanes_w);
   ImGui::EndGroup();
   ImGui::SameLine(0, gap);
   draw_list(ctx, avail.x - lanes_w - gap, avail.y);
@@ -211,6 +216,7 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
     dl->AddText(ImVec2(centred(x, ns.x), y), Theme::u32(col), name.c_str());
     ImGui::PopFont();
     // Sub-lines get less: the outer ones are pushed inwards at the panel's edge and must not meet the middle one.
+    if (short_) return;   // the names only
     const std::string sub = fit_text(sub_in, room * 0.76f);
     const ImVec2 ss = ImGui::CalcTextSize(sub.c_str());
     dl->AddText(ImVec2(centred(x, ss.x), y + ns.y + ctx.fonts.px(2.0f)), Theme::u32(th.text_dim), sub.c_str());
@@ -238,7 +244,7 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
          following ? std::string("not followed (G stops)") : describe_side(focus_.b, focus_.conns_b), th.lane_b);
   // Click a stranger's lane header to follow them (again to stop).
   const float third = (x_r - x_a);
-  const float hdr_h = ctx.fonts.px(FontSizes::heading) + ImGui::GetTextLineHeight();
+  const float hdr_h = ctx.fonts.px(FontSizes::heading) + (short_ ? 0.0f : ImGui::GetTextLineHeight());
   const auto clickable = [&](float x, const std::string& who, const char* id) {
     if (who.empty() || who.rfind("Stranger ", 0) != 0) return;
     // The click area is the lane's third, kept inside the panel (an item past it is a cut item).
@@ -280,12 +286,13 @@ void ConversationScene::draw_lanes(SceneContext& ctx, float width, float height)
                                         ImGui::GetStyle().ChildRounding, 0, ctx.fonts.px(2.0f));
   }
   const float x_a = top.x + width * 0.13f, x_r = top.x + width * 0.5f, x_b = top.x + width * 0.87f;
-  const float header_h = ctx.fonts.px(FontSizes::heading) + ImGui::GetTextLineHeight() + ctx.fonts.px(22.0f);
+  const float header_h = ctx.fonts.px(FontSizes::heading) + (short_ ? 0.0f : ImGui::GetTextLineHeight()) + ctx.fonts.px(22.0f);
   draw_lane_header(ctx, x_a, x_r, x_b, top.y + ctx.fonts.px(8.0f));
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + header_h));
 
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));   // rows exactly row_h apart (the clipper relies on it)
-  ImGui::BeginChild("lanes", ImVec2(width, height - header_h), false, ImGuiWindowFlags_NoBackground);   // on lanes_frame's panel
+  // On lanes_frame's panel. "##list": a list that scrolls on purpose, for --report-clipped.
+  ImGui::BeginChild("lanes##list", ImVec2(width, height - header_h), false, ImGuiWindowFlags_NoBackground);
   const float row_h = std::floor(ImGui::GetTextLineHeight() * 2.2f);
   const float inner_w = ImGui::GetContentRegionAvail().x;
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -39,6 +39,7 @@ class ConversationScene final : public Scene {
   void sync_list(const SceneContext& ctx);
   void note_arrivals(const SceneContext& ctx);
   void draw_lanes(SceneContext& ctx, float width, float height);
+  bool short_ = false;   // this frame: a short window (see draw)
   void draw_lane_header(SceneContext& ctx, float x_a, float x_r, float x_b, float y);
   void draw_row(SceneContext& ctx, const Entry& e, ImVec2 origin, float width, float row_h, float x_a, float x_r,
                 float x_b, bool selected);

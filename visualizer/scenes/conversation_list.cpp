@@ -90,7 +90,9 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
   // A narrow list (a large display scale) drops the kind column: the chip's colour is in the lanes too.
   const bool with_kind = width > ctx.fonts.px(600.0f);
-  const int what_col = with_kind ? 3 : 2;
+  // A very narrow one (2x and 3x on 1280x720) drops the connection too: "what" keeps a few words.
+  const bool with_conn = width > ctx.fonts.px(300.0f);   // (with_kind implies it: the kind is column 2)
+  const int what_col = (with_kind ? 3 : 2) - (with_conn ? 0 : 1);
   const bool table = ImGui::BeginTable("events", what_col + 1, flags, ImVec2(0, ImGui::GetContentRegionAvail().y));
   ImGui::PopStyleColor();
   if (table) {
@@ -104,7 +106,7 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
     const std::string conn_w = "#" + std::string(digits(max_conn), '0') + " s→c";
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("seq", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(seq_w.c_str()).x);
-    ImGui::TableSetupColumn("conn", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(conn_w.c_str()).x);
+    if (with_conn) ImGui::TableSetupColumn("conn", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(conn_w.c_str()).x);
     if (with_kind)
       ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("violation").x + ctx.fonts.px(14));
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
@@ -129,8 +131,8 @@ void ConversationScene::draw_list(SceneContext& ctx, float width, float height) 
           const ConnView* cv = e->conn ? ctx.model.conn(e->conn) : nullptr;
           if (ImGui::IsMouseDoubleClicked(0) && cv && !cv->stranger.empty()) ctx.post(FollowStranger::of(cv->stranger));
         }
-        ImGui::TableSetColumnIndex(1);
-        if (e->conn) {
+        if (with_conn && e->conn) {
+          ImGui::TableSetColumnIndex(1);
           const char* dir = !e->dir ? "" : *e->dir == wire::Direction::c2s ? " c→s" : " s→c";
           ImGui::Text("#%llu%s", static_cast<unsigned long long>(e->conn), dir);
         }

@@ -90,28 +90,39 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   shown_seq_ = e ? std::optional<std::uint64_t>(e->seq()) : std::nullopt;
   if (e == nullptr) {
     heading(ctx, "Frame anatomy (RFC 6455 5.2)");
-    ImGui::PushFont(ctx.fonts.heading);
-    text_wrapped_colored(ctx.theme.text_dim, "No WebSocket frames yet. Start a chat (or replay a capture): "
-                                             "the first frame will be taken apart here, bit by bit.");
-    ImGui::PopFont();
+    empty_note(ctx, "No WebSocket frames yet. Start a chat (or replay a capture): "
+                    "the first frame will be taken apart here, bit by bit.");
     return;
   }
   const wire::Frame& f = *e->frame();
   const wire::FrameHeader& h = *e->header;
   const std::vector<FrameField> fields = teach::frame_layout(h, f.header);
 
+  // A short window (a large display scale): one title line that says "latest" instead of the note,
+  // the bit diagram with one row of bit numbers, then the header read aloud as far as it fits.
+  compact_ = lines_left() < kCompactLines;
   // Title line: which frame, which way, what kind.
   kind_chip(ctx, e->kind);
-  ImGui::PushFont(ctx.fonts.heading);
   const ConnView* cv = ctx.model.conn(f.conn);
-  ImGui::PushTextWrapPos(0.0f);   // a large display scale wraps the title rather than cutting it
-  ImGui::Text("Frame #%llu   conn #%llu   %s   %s, %llu bytes", static_cast<unsigned long long>(e->seq()),
-              static_cast<unsigned long long>(f.conn),
-              f.dir == wire::Direction::c2s ? "client \xe2\x86\x92 relay" : "relay \xe2\x86\x92 client",
-              wire::opcode_name(h.opcode), static_cast<unsigned long long>(h.payload_len));
-  ImGui::PopTextWrapPos();
-  ImGui::PopFont();
-  if (is_default) default_note(ctx, "the latest frame a client sent");
+  const char* dir = f.dir == wire::Direction::c2s ? "client \xe2\x86\x92 relay" : "relay \xe2\x86\x92 client";
+  if (compact_) {
+    char line[128];
+    std::snprintf(line, sizeof line, "%s #%llu: %s, %llu bytes, %s", is_default ? "Latest frame" : "Frame",
+                  static_cast<unsigned long long>(e->seq()), wire::opcode_name(h.opcode),
+                  static_cast<unsigned long long>(h.payload_len), dir);
+    ImGui::PushFont(ctx.fonts.bold);
+    ImGui::TextUnformatted(fit_text(line, ImGui::GetContentRegionAvail().x).c_str());
+    ImGui::PopFont();
+  } else {
+    ImGui::PushFont(ctx.fonts.heading);
+    ImGui::PushTextWrapPos(0.0f);   // a large display scale wraps the title rather than cutting it
+    ImGui::Text("Frame #%llu   conn #%llu   %s   %s, %llu bytes", static_cast<unsigned long long>(e->seq()),
+                static_cast<unsigned long long>(f.conn), dir, wire::opcode_name(h.opcode),
+                static_cast<unsigned long long>(h.payload_len));
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    if (is_default) default_note(ctx, "the latest frame a client sent");
+  }
   if (e->violation) {
     std::string action = "The relay must fail the connection";
     if (cv && cv->close_code) action += ": closed with " + wire::close_code_name(*cv->close_code);
@@ -120,19 +131,38 @@ void FrameAnatomyScene::draw(SceneContext& ctx) {
   }
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
   draw_bits(ctx, fields, f.header.size());
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
-
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const float left_w = std::min(avail * 0.40f, ctx.fonts.px(760.0f));
-  ImGui::BeginChild("hex", ImVec2(left_w, 0), false);
-  draw_hex(ctx, *e, fields);
-  ImGui::EndChild();
-  ImGui::SameLine(0, ctx.fonts.px(24.0f));
-  ImGui::BeginChild("fields", ImVec2(0, 0), false);
-  draw_fields(ctx, fields);
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
-  draw_payload(ctx, *e);
-  ImGui::EndChild();
+  // Compact: the decoded values as short lines under the first row (instead of the field table);
+  // then, with room to spare (2x on 1920x1080), the hex view beside the payload, else the payload
+  // as one line (3x on 1280x720).
+  if (compact_) draw_values_compact(fields);
+  if (compact_ && lines_left() < 6.0f) {
+    // The payload as text, elided to the line left (a text frame; masked ones shown unmasked).
+    if (e->message_opcode == wire::Opcode::text && !e->payload_clear.empty() && room_for(ImGui::GetTextLineHeight())) {
+      std::string text(e->payload_clear.begin(), e->payload_clear.begin() +
+                                                     static_cast<std::ptrdiff_t>(std::min<std::size_t>(e->payload_clear.size(), 400)));
+      for (char& c : text) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';   // one line: a newline in the text would make two
+      }
+      ImGui::PushFont(ctx.fonts.mono);
+      ImGui::TextColored(ctx.theme.text_dim, "%s", fit_text("payload " + text, ImGui::GetContentRegionAvail().x).c_str());
+      ImGui::PopFont();
+    }
+  } else {
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float left_w = std::min(avail * 0.40f, ctx.fonts.px(760.0f));
+    ImGui::BeginChild("hex", ImVec2(left_w, 0), false, ImGuiWindowFlags_NoScrollbar);
+    draw_hex(ctx, *e, fields);
+    ImGui::EndChild();
+    ImGui::SameLine(0, ctx.fonts.px(24.0f));
+    ImGui::BeginChild("fields", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+    if (!compact_) {
+      draw_fields(ctx, fields);
+      ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
+    }
+    draw_payload(ctx, *e);
+    ImGui::EndChild();
+  }
 
   hovered_field_ = next_field_;
   hovered_byte_ = next_byte_;
@@ -145,21 +175,29 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float avail = ImGui::GetContentRegionAvail().x;
   const float cell = std::min(avail / 32.0f, ctx.fonts.px(58.0f));
-  const float label_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(6.0f);
+  const float label_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(compact_ ? 2.0f : 6.0f);
   const float num_h = ctx.fonts.px(FontSizes::body) + ctx.fonts.px(2.0f);
   const std::size_t header_bits = header_len * 8;
-  const std::size_t rows = (header_bits + 31) / 32;
+  // Compact: the first row only (FIN to the payload length, the RFC's first 32 bits); the values
+  // under the diagram carry the rest of the masking key.
+  const std::size_t rows = compact_ ? 1 : (header_bits + 31) / 32;
   // The big bits when the diagram takes at most half of what is left (the hex view and the fields
   // need the rest); on a short window (a large display scale) the body-size mono font.
   const float big_h = ctx.fonts.px(FontSizes::mono_big) + ctx.fonts.px(10.0f);
-  const bool big = 2 * (2 * num_h + static_cast<float>(rows) * (big_h + label_h)) <= ImGui::GetContentRegionAvail().y;
+  const bool big = !compact_ && 2 * (2 * num_h + static_cast<float>(rows) * (big_h + label_h)) <= ImGui::GetContentRegionAvail().y;
   ImFont* bit_font = big ? ctx.fonts.mono_big : ctx.fonts.mono;
-  const float bit_h = big ? big_h : ctx.fonts.px(FontSizes::mono) + ctx.fonts.px(8.0f);
+  const float bit_h = big ? big_h : ctx.fonts.px(FontSizes::mono) + ctx.fonts.px(compact_ ? 4.0f : 8.0f);
   ImVec2 origin = ImGui::GetCursorScreenPos();
 
-  // Bit numbers over the first row as in the RFC's diagram: tens, then units.
+  // Bit numbers over the first row as in the RFC's diagram: tens, then units; compact, one row
+  // numbering the byte boundaries.
   ImGui::PushFont(ctx.fonts.body);
-  for (int b = 0; b < 32; ++b) {
+  for (int b = 0; b < 32 && compact_; b += 8) {
+    char num[4];
+    std::snprintf(num, sizeof num, "%d", b);
+    dl->AddText(ImVec2(origin.x + static_cast<float>(b) * cell + ctx.fonts.px(2.0f), origin.y), Theme::u32(t.text_dim), num);
+  }
+  for (int b = 0; b < 32 && !compact_; ++b) {
     char num[4];
     if (b % 10 == 0) {
       std::snprintf(num, sizeof num, "%d", b / 10);
@@ -172,7 +210,8 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
                 Theme::u32(t.text_dim), num);
   }
   ImGui::PopFont();
-  origin.y += 2 * num_h;
+  const float numbers_h = (compact_ ? 1.0f : 2.0f) * num_h;
+  origin.y += numbers_h;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
 
   for (std::size_t k = 0; k < fields.size(); ++k) {
@@ -184,7 +223,7 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
     std::size_t b = fld.bit_begin;
     const std::size_t end = std::min(fld.bit_begin + fld.bit_count, header_bits);
     bool first_span = true;
-    while (b < end) {
+    while (b < end && b / 32 < rows) {
       const std::size_t row = b / 32;
       const std::size_t row_end = std::min(end, (row + 1) * 32);
       const float y = origin.y + static_cast<float>(row) * (bit_h + label_h);
@@ -225,7 +264,7 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
   }
   // Where the header ends, the payload begins: a dashed-looking span to the row's end.
   const auto payload = std::find_if(fields.begin(), fields.end(), [](const FrameField& f) { return f.id == FieldId::payload; });
-  if (payload != fields.end() && header_bits % 32 != 0) {
+  if (payload != fields.end() && header_bits % 32 != 0 && header_bits / 32 < rows) {
     const std::size_t row = header_bits / 32;
     const float y = origin.y + static_cast<float>(row) * (bit_h + label_h);
     const ImVec2 p0(origin.x + static_cast<float>(header_bits % 32) * cell, y);
@@ -243,7 +282,7 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
     }
     if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y) next_field_ = static_cast<int>(k);
   }
-  ImGui::Dummy(ImVec2(32.0f * cell, 2 * num_h + static_cast<float>(rows) * (bit_h + label_h)));
+  ImGui::Dummy(ImVec2(32.0f * cell, numbers_h + static_cast<float>(rows) * (bit_h + label_h)));
 }
 
 // The frame's bytes, 8 a row; each byte tinted with its field's colour.
@@ -251,14 +290,27 @@ void FrameAnatomyScene::draw_hex(SceneContext& ctx, const Entry& e, const std::v
   const Theme& t = ctx.theme;
   const wire::Frame& f = *e.frame();
   heading(ctx, "Bytes on the wire");
-  const std::size_t shown_payload = std::min<std::size_t>(f.payload.size(), 40);
-  const std::size_t total = f.header.size() + shown_payload;
+  // The big mono font when the header and a row of payload fit the panel's height in it, else the
+  // body-size one; then as many payload rows as fit (up to 40 bytes), the rest counted below.
   ImGui::PushFont(ctx.fonts.mono_big);
+  const float big_row = ImGui::CalcTextSize("00").y + ctx.fonts.px(10.0f);
+  const float big_w = ImGui::CalcTextSize("000 ").x + 8.0f * (ImGui::CalcTextSize("00").x + ctx.fonts.px(14.0f));
+  ImGui::PopFont();
+  const float text_h = 2.0f * ImGui::GetTextLineHeightWithSpacing();   // the two lines under the bytes
+  // (and 8 bytes a row in it, or a short window keeps the smaller font's 8 a row)
+  const bool big = room_for(static_cast<float>((f.header.size() + 7) / 8 + 1) * big_row + text_h) &&
+                   (!compact_ || big_w <= ImGui::GetContentRegionAvail().x);
+  ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
   const ImVec2 cs = ImGui::CalcTextSize("00");
   const float cw = cs.x + ctx.fonts.px(14.0f), ch = cs.y + ctx.fonts.px(10.0f);
   const ImVec2 off = ImGui::CalcTextSize("000 ");
   // 8 bytes a row when they fit (the RFC's diagram is 4 bytes wide: 8 keeps rows aligned to it), else 4.
   const std::size_t per_row = off.x + 8.0f * cw <= ImGui::GetContentRegionAvail().x ? 8 : 4;
+  const float rows_room = std::max(0.0f, ImGui::GetContentRegionAvail().y - text_h);
+  const std::size_t rows_fit = std::max<std::size_t>(static_cast<std::size_t>(rows_room / ch), (f.header.size() + per_row - 1) / per_row);
+  const std::size_t shown_payload =
+      std::min<std::size_t>({f.payload.size(), 40, rows_fit * per_row - std::min(rows_fit * per_row, f.header.size())});
+  const std::size_t total = f.header.size() + shown_payload;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -297,16 +349,14 @@ void FrameAnatomyScene::draw_hex(SceneContext& ctx, const Entry& e, const std::v
   const std::size_t rows = (total + per_row - 1) / per_row;
   ImGui::Dummy(ImVec2(off.x + static_cast<float>(per_row) * cw, static_cast<float>(rows) * ch));
   ImGui::PopFont();
-  if (f.payload_len > shown_payload) {
-    ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
-    ImGui::Text("\xe2\x80\xa6 %llu more payload bytes", static_cast<unsigned long long>(f.payload_len - shown_payload));
-    ImGui::PopStyleColor();
-  }
-  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
-  ImGui::TextWrapped("Header: %zu bytes. Hover a byte or a field: both light up.", f.header.size());
-  ImGui::PopStyleColor();
+  char more[64];
+  std::snprintf(more, sizeof more, "\xe2\x80\xa6 %llu more payload bytes", static_cast<unsigned long long>(f.payload_len - shown_payload));
+  if (f.payload_len > shown_payload) text_wrapped_if_room(t.text_dim, more);
+  char note[96];
+  std::snprintf(note, sizeof note, "Header: %zu bytes. Hover a byte or a field: both light up.", f.header.size());
+  if (!text_wrapped_if_room(t.text_dim, note)) return;
   ImGui::Dummy(ImVec2(0, ctx.fonts.px(8.0f)));
-  draw_reading(ctx, f, fields);
+  if (!compact_ && lines_left() >= 3.0f) draw_reading(ctx, f, fields);   // compact: the values are above
 }
 
 // Decoded values, one row a field, each with its RFC section.
@@ -318,8 +368,15 @@ void FrameAnatomyScene::draw_fields(SceneContext& ctx, const std::vector<FrameFi
   ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthStretch, 1.7f);
   ImGui::TableSetupColumn("Bits", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  // A short panel keeps the first fields (FIN ... payload length): a row only when it fits, its
+  // height that of its value wrapped at the value column's width (read from the row before).
+  // (+ the row's border and where the cursor sits in the cell before: a few px of slack)
+  const float pad_h = ImGui::GetStyle().CellPadding.y * 2.0f + ImGui::GetStyle().ItemSpacing.y + ctx.fonts.px(4.0f);
+  float value_w = ImGui::GetContentRegionAvail().x * 1.6f / 4.3f;
   for (std::size_t k = 0; k < fields.size(); ++k) {
     const FrameField& fld = fields[k];
+    const float value_h = ImGui::CalcTextSize(fld.value.c_str(), nullptr, false, value_w).y;
+    if (!room_for(std::max(ImGui::GetTextLineHeight(), value_h) + pad_h)) break;
     ImGui::TableNextRow();
     if (field_lit(fields, k)) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, Theme::u32(t.selection_bg));
     ImGui::TableSetColumnIndex(0);
@@ -335,6 +392,9 @@ void FrameAnatomyScene::draw_fields(SceneContext& ctx, const std::vector<FrameFi
     if (ImGui::IsItemHovered()) next_field_ = static_cast<int>(k);
     ImGui::PopID();
     std::string help = std::string(fld.rfc) + ": " + fld.help;
+    // The selectable spans the whole row, so help_marker would think its line full: the marker goes
+    // beside the name explicitly (the cell clips it, never the panel).
+    ImGui::SameLine();
     help_marker(ctx, help.c_str());
     ImGui::TableSetColumnIndex(1);
     ImGui::PushFont(ctx.fonts.mono);
@@ -347,6 +407,7 @@ void FrameAnatomyScene::draw_fields(SceneContext& ctx, const std::vector<FrameFi
     }
     ImGui::PopFont();
     ImGui::TableSetColumnIndex(2);
+    value_w = ImGui::GetContentRegionAvail().x;
     ImGui::TextWrapped("%s", fld.value.c_str());
   }
   ImGui::EndTable();

@@ -30,11 +30,14 @@ class FrameAnatomyScene final : public Scene {
 
  private:
   std::optional<std::uint64_t> shown_seq_;   // the frame the last draw showed
+  static constexpr float kCompactLines = 14.0f;   // fewer lines of body text than this: the compact layout
+  bool compact_ = false;
   const Entry* pick(const SceneContext& ctx, bool& is_default);
   void draw_bits(SceneContext& ctx, const std::vector<FrameField>& fields, std::size_t header_len);
   void draw_hex(SceneContext& ctx, const Entry& e, const std::vector<FrameField>& fields);
   void draw_fields(SceneContext& ctx, const std::vector<FrameField>& fields);
   void draw_reading(SceneContext& ctx, const wire::Frame& f, const std::vector<FrameField>& fields);
+  void draw_values_compact(const std::vector<FrameField>& fields);
   void draw_payload(SceneContext& ctx, const Entry& e);
   bool field_lit(const std::vector<FrameField>& fields, std::size_t k) const;
   bool byte_lit(const std::vector<FrameField>& fields, std::size_t i) const;

@@ -1,6 +1,7 @@
 // Scene 3, Frame anatomy, the words: the header read aloud byte by byte, and
 // the payload as the application sees it (text, hex, a close code's name, or
-// the inflated text of a permessage-deflate frame). The class is in frame_anatomy.h.
+// the inflated text of a permessage-deflate frame), and the compact layout's values
+// as short lines. The class is in frame_anatomy.h.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -15,7 +16,7 @@ namespace viz::frame_anatomy {
 // The header read aloud, byte by byte: "byte 0 = 1000 0001: FIN 1, RSV 000, opcode 0x1".
 void FrameAnatomyScene::draw_reading(SceneContext& ctx, const wire::Frame& f, const std::vector<FrameField>& fields) {
   const Theme& t = ctx.theme;
-  heading(ctx, "Reading the header");
+  if (!compact_) heading(ctx, "Reading the header");
   std::size_t k = 0;
   while (k < fields.size() && fields[k].id != FieldId::payload) {
     const FrameField& first = fields[k];
@@ -45,14 +46,57 @@ void FrameAnatomyScene::draw_reading(SceneContext& ctx, const wire::Frame& f, co
       line = buf + std::string(first.name) + " = " + first.value;
       ++k;
     }
+    // Line by line while the panel has room: a short one keeps the first bytes.
     ImGui::PushFont(ctx.fonts.mono);
-    ImGui::TextWrapped("%s", line.c_str());
+    const bool room = room_for(wrapped_height(line.c_str()));
+    if (room) ImGui::TextWrapped("%s", line.c_str());
     ImGui::PopFont();
+    if (!room) return;
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
-  ImGui::TextWrapped("then %llu payload bytes%s.", static_cast<unsigned long long>(f.payload_len),
-                     f.masked ? ", masked with the key" : "");
-  ImGui::PopStyleColor();
+  char then[96];
+  std::snprintf(then, sizeof then, "then %llu payload bytes%s.", static_cast<unsigned long long>(f.payload_len),
+                f.masked ? ", masked with the key" : "");
+  text_wrapped_if_room(t.text_dim, then);
+}
+
+// Compact: the decoded values as a few short lines under the diagram, "FIN 1 · RSV 000 · opcode
+// 0x1 text", each only when it fits the height left.
+void FrameAnatomyScene::draw_values_compact(const std::vector<FrameField>& fields) {
+  std::vector<std::string> parts;
+  std::string rsv;
+  for (const FrameField& fld : fields) {
+    switch (fld.id) {
+      case FieldId::fin: parts.push_back("FIN " + fld.bits); break;
+      case FieldId::rsv1:
+      case FieldId::rsv2: rsv += fld.bits; break;
+      case FieldId::rsv3: parts.push_back("RSV " + rsv + fld.bits); break;
+      case FieldId::opcode: parts.push_back("opcode " + fld.value); break;
+      case FieldId::mask: parts.push_back("MASK " + fld.bits); break;
+      case FieldId::payload_len:
+      case FieldId::extended_len_16:
+      case FieldId::extended_len_64: parts.push_back(std::string(short_name(fld.id)) + " " + std::to_string(fld.raw)); break;
+      case FieldId::masking_key: parts.push_back("key " + fld.value); break;
+      case FieldId::payload: break;
+    }
+  }
+  const float width = ImGui::GetContentRegionAvail().x;
+  std::string line;
+  const auto flush = [&]() {
+    if (line.empty() || !room_for(ImGui::GetTextLineHeight())) return false;
+    ImGui::TextUnformatted(fit_text(line, width).c_str());
+    line.clear();
+    return true;
+  };
+  for (const std::string& part : parts) {
+    const std::string joined = line.empty() ? part : line + "  \xc2\xb7  " + part;
+    if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > width) {
+      if (!flush()) return;
+      line = part;
+    } else {
+      line = joined;
+    }
+  }
+  flush();
 }
 
 // The payload as the application sees it.
@@ -60,6 +104,7 @@ void FrameAnatomyScene::draw_payload(SceneContext& ctx, const Entry& e) {
   const Theme& t = ctx.theme;
   const wire::Frame& f = *e.frame();
   const wire::FrameHeader& h = *e.header;
+  if (lines_left() < 3.0f) return;   // a heading and a line at least, else the fields keep the panel
   heading(ctx, f.masked ? "Payload, unmasked" : "Payload");
   if (f.truncated) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.warn);
@@ -87,10 +132,10 @@ void FrameAnatomyScene::draw_payload(SceneContext& ctx, const Entry& e) {
     return;
   }
   if (h.rsv1 && e.inflated) {
-    ImGui::PushStyleColor(ImGuiCol_Text, t.accent);
-    ImGui::TextWrapped("RSV1 = 1: permessage-deflate (RFC 7692). %llu compressed bytes on the wire inflate to "
-                       "%zu bytes:", static_cast<unsigned long long>(f.payload_len), e.inflated->size());
-    ImGui::PopStyleColor();
+    char note[160];
+    std::snprintf(note, sizeof note, "RSV1 = 1: permessage-deflate (RFC 7692). %llu compressed bytes on the wire inflate to "
+                  "%zu bytes:", static_cast<unsigned long long>(f.payload_len), e.inflated->size());
+    text_wrapped_if_room(t.accent, note);
   } else if (h.rsv1) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.warn);
     ImGui::TextWrapped("RSV1 = 1 but the payload could not be inflated (no permessage-deflate negotiated, or the "
@@ -103,9 +148,15 @@ void FrameAnatomyScene::draw_payload(SceneContext& ctx, const Entry& e) {
     constexpr std::size_t max_chars = 400;
     std::string s(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min(data.size(), max_chars)));
     if (data.size() > max_chars) s += "\xe2\x80\xa6";
-    ImGui::PushFont(data.size() <= 160 ? ctx.fonts.mono_big : ctx.fonts.mono);
+    // The big font for a short text when it fits the height left; else the body-size one, and
+    // what still does not fit is elided to the lines there are.
+    ImGui::PushFont(ctx.fonts.mono_big);
+    const bool big = data.size() <= 160 && room_for(wrapped_height(s.c_str()));
+    ImGui::PopFont();
+    ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
+    while (!big && s.size() > 1 && !room_for(wrapped_height(s.c_str()))) s = fit_text(s, ImGui::CalcTextSize(s.c_str()).x * 0.8f);
     ImGui::PushStyleColor(ImGuiCol_Text, t.text);
-    ImGui::TextWrapped("%s", s.c_str());
+    if (room_for(wrapped_height(s.c_str()))) ImGui::TextWrapped("%s", s.c_str());
     ImGui::PopStyleColor();
     ImGui::PopFont();
   } else {

@@ -33,6 +33,7 @@ class PollingScene final : public Scene {
   void draw(SceneContext& ctx) override;
 
  private:
+  float card_height(const SceneContext& ctx, bool full) const;
   void draw_card(SceneContext& ctx, TransportKind k, const TransportStats& s, double max_bytes);
   void draw_card_text(SceneContext& ctx, TransportKind k, const TransportStats& s, double max_bytes);
   void draw_cumulative_plot(SceneContext& ctx, const Stats& stats);
@@ -40,6 +41,7 @@ class PollingScene final : public Scene {
   void draw_cumulative(SceneContext& ctx, const Stats& stats);
   void draw_model(SceneContext& ctx, const Stats& stats);
 
+  bool compact_cards_ = false;         // this frame's cards are short: a smaller number, a thinner bar
   int clients_ = 1000;                 // slider: N clients
   float messages_per_minute_ = 6.0f;   // slider: per client
 };
@@ -58,11 +60,17 @@ void PollingScene::draw(SceneContext& ctx) {
   } else {
     std::snprintf(title, sizeof title, "Polling vs WebSocket: the same chat, measured");
   }
-  // The title font when the statement fits one line; else the heading font, so the numbers keep the room.
+  // The title font when the statement fits one line; else the heading font in at most two lines,
+  // else (a short window) the bold body font: the numbers below keep the room.
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const bool short_window = ImGui::GetContentRegionAvail().y < 9.0f * line;
   ImGui::PushFont(ctx.fonts.title);
   const bool one_line = ImGui::CalcTextSize(title).x <= ImGui::GetContentRegionAvail().x;
   ImGui::PopFont();
-  ImGui::PushFont(one_line ? ctx.fonts.title : ctx.fonts.heading);
+  ImGui::PushFont(ctx.fonts.heading);
+  const bool two_lines = wrapped_height(title) <= 2.2f * ImGui::GetTextLineHeight();
+  ImGui::PopFont();
+  ImGui::PushFont(one_line ? ctx.fonts.title : two_lines && !short_window ? ctx.fonts.heading : ctx.fonts.bold);
   ImGui::TextColored(t.text, "%s", title);
   ImGui::PopFont();
   help_marker(ctx, "Measured from the bytes the relay mirrored: per chat message, the send leg (client to relay) "
@@ -70,40 +78,63 @@ void PollingScene::draw(SceneContext& ctx) {
                    "HTTP heads; payload is the frame payload or the HTTP body. Latency is counted on the transport that delivered the "
                    "message, and only where its send was seen too.");
 
+  // The panels share the height left by need, most important first: the two cards (bytes per
+  // message), the latency distribution, then the bottom row (cumulative bytes | the model). Each
+  // panel draws only the lines that fit the height it got, so nothing needs a scrollbar; a row too
+  // short for a heading and a few lines steps aside. A new panel joins this list with its own minimum.
   const double max_bytes = std::max(ws.bytes_per_message(), lp.bytes_per_message());
-  const float avail = ImGui::GetContentRegionAvail().x;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ctx.fonts.px(24.0f);
-  const float card_w = (avail - gap) * 0.5f;
-  // Three bands: the latency panel whole when it fits in 45% of the height (else it scrolls), then the
-  // cards and the bottom row share the rest; on a short window (a large display scale) the cards scroll too.
-  const float body_h = ImGui::GetContentRegionAvail().y - 2.0f * ctx.fonts.px(6.0f) - 3.0f * ImGui::GetStyle().ItemSpacing.y;
-  const float latency_h = std::min(latency_panel_height(ctx, stats), body_h * 0.45f);
-  const float card_h = std::clamp((body_h - latency_h) * 0.5f, std::min(ctx.fonts.px(60.0f), body_h * 0.3f),
-                                  ctx.fonts.px(270.0f));
+  const float card_w = (avail.x - gap) * 0.5f;
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float card_full = card_height(ctx, true), card_small = card_height(ctx, false);
+  // The latency distribution (polling_latency.h) comes next, whole or not at all: it is where
+  // long-polling's spikes show, so it goes before the bottom row.
+  const float latency_h = latency_panel_height(ctx, stats);
+  const bool latency_row = avail.y >= card_small + spacing + latency_h;
+  const float rest = avail.y - (latency_row ? latency_h + spacing : 0.0f);
+  const float bottom_min = ImGui::GetFontSize() * 2.0f + 4.0f * line;    // a heading and a few lines
+  const float bottom_want = ImGui::GetFontSize() * 2.0f + 8.0f * line;   // the model's sliders and table too
+  const bool bottom_row = rest >= card_small + spacing + bottom_min;
+  const float card_h = bottom_row ? std::clamp(rest - spacing - bottom_want, card_small, card_full)
+                                  : std::min(rest, card_full);
+  compact_cards_ = card_h < card_full;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, t.panel);
-  ImGui::BeginChild("ws", ImVec2(card_w, card_h), true);
+  ImGui::BeginChild("ws", ImVec2(card_w, card_h), true, ImGuiWindowFlags_NoScrollbar);
   draw_card(ctx, TransportKind::websocket, ws, max_bytes);
   ImGui::EndChild();
   ImGui::SameLine(0, gap);
-  ImGui::BeginChild("lp", ImVec2(card_w, card_h), true);
+  ImGui::BeginChild("lp", ImVec2(card_w, card_h), true, ImGuiWindowFlags_NoScrollbar);
   draw_card(ctx, TransportKind::long_poll, lp, max_bytes);
   ImGui::EndChild();
   ImGui::PopStyleColor();
 
-  // The latency distribution (polling_latency.h): where long-polling's spikes show.
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
-  ImGui::BeginChild("latency", ImVec2(avail, latency_h), false);
-  draw_latency_panel(ctx, stats);
-  ImGui::EndChild();
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
-  ImGui::BeginChild("cumulative", ImVec2(avail * 0.52f, 0), false);
-  draw_cumulative(ctx, stats);
-  ImGui::EndChild();
-  ImGui::SameLine(0, gap);
-  ImGui::BeginChild("model", ImVec2(0, 0), false);
-  draw_model(ctx, stats);
-  ImGui::EndChild();
+  if (latency_row) {
+    ImGui::BeginChild("latency", ImVec2(avail.x, latency_h), false, ImGuiWindowFlags_NoScrollbar);
+    draw_latency_panel(ctx, stats);
+    ImGui::EndChild();
+  }
+  if (bottom_row) {
+    const float bottom_h = ImGui::GetContentRegionAvail().y;
+    ImGui::BeginChild("cumulative", ImVec2(avail.x * 0.52f, bottom_h), false, ImGuiWindowFlags_NoScrollbar);
+    draw_cumulative(ctx, stats);
+    ImGui::EndChild();
+    ImGui::SameLine(0, gap);
+    ImGui::BeginChild("model", ImVec2(0, bottom_h), false, ImGuiWindowFlags_NoScrollbar);
+    draw_model(ctx, stats);
+    ImGui::EndChild();
+  }
   ImGui::PopTextWrapPos();
+}
+
+// A card's height: the name, the bytes per message, the bar, then (full) the legend and three lines.
+float PollingScene::card_height(const SceneContext& ctx, bool full) const {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float head = ctx.fonts.px(FontSizes::heading) * 1.2f + st.ItemSpacing.y;
+  if (!full) return 2.0f * head + ctx.fonts.px(20.0f) + st.ItemSpacing.y + st.WindowPadding.y * 2.0f + 2.0f;
+  return head + ctx.fonts.px(FontSizes::title) * 1.2f + st.ItemSpacing.y + ctx.fonts.px(40.0f) + st.ItemSpacing.y +
+         4.0f * line + st.WindowPadding.y * 2.0f + 2.0f;
 }
 
 void PollingScene::draw_card(SceneContext& ctx, TransportKind k, const TransportStats& s, double max_bytes) {
@@ -117,33 +148,37 @@ void PollingScene::draw_card_text(SceneContext& ctx, TransportKind k, const Tran
   ImGui::PushFont(ctx.fonts.heading);
   ImGui::TextColored(transport_color(t, k), "%s", transport_kind_name(k));
   ImGui::PopFont();
+  // A line only when it fits what is left of the card (the least important last).
+  const auto colored = [](const ImVec4& col, const char* text) { text_wrapped_if_room(col, text); };
   if (!s.has_messages()) {
     ImGui::PushFont(ctx.fonts.heading);
-    text_wrapped_colored(t.text_dim, k == TransportKind::websocket
-                                         ? "No chat messages over WebSocket seen yet."
-                                         : "No chat messages over long-poll seen yet.");
+    colored(t.text_dim, k == TransportKind::websocket ? "No chat messages over WebSocket seen yet."
+                                                      : "No chat messages over long-poll seen yet.");
     ImGui::PopFont();
-    text_wrapped_colored(t.text_dim, k == TransportKind::websocket
-                                         ? "Pair two strangers on /chat and send a message."
-                                         : "Start a long-polling client (wirelab-relay --demo has one) and send a message.");
+    colored(t.text_dim, k == TransportKind::websocket
+                            ? "Pair two strangers on /chat and send a message."
+                            : "Start a long-polling client (wirelab-relay --demo has one) and send a message.");
     if (s.total_units > 0) {
-      ImGui::Text("%llu units (%llu bytes) seen on its connections so far.",
-                  static_cast<unsigned long long>(s.total_units), static_cast<unsigned long long>(s.total_bytes()));
+      char seen[96];
+      std::snprintf(seen, sizeof seen, "%llu units (%llu bytes) seen on its connections so far.",
+                    static_cast<unsigned long long>(s.total_units), static_cast<unsigned long long>(s.total_bytes()));
+      colored(t.text, seen);
     }
     return;
   }
   char a[32], b[32];
   const double hdr = s.header_bytes_per_message(), pay = s.payload_bytes_per_message();
-  ImGui::PushFont(ctx.fonts.title);
+  // A compact card (a short window) gives the number the heading font and the bar half height.
+  ImGui::PushFont(compact_cards_ ? ctx.fonts.heading : ctx.fonts.title);
   ImGui::Text("%s", teach::format_bytes(hdr + pay, a, sizeof a));
   ImGui::PopFont();
-  same_line_if_fits(ImGui::CalcTextSize("per message").x);
-  ImGui::TextUnformatted("per message (send + delivery)");
+  const char* per = compact_cards_ ? "per message" : "per message (send + delivery)";
+  if (same_line_if_fits(ImGui::CalcTextSize(per).x)) ImGui::TextUnformatted(per);
 
   // The bar: headers | payload, scaled to the bigger transport.
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float full = ImGui::GetContentRegionAvail().x;
-  const float bar_h = ctx.fonts.px(40.0f);
+  const float bar_h = ctx.fonts.px(compact_cards_ ? 20.0f : 40.0f);
   const float scale = max_bytes > 0 ? full / static_cast<float>(max_bytes) : 0.0f;
   const float wh = std::max(static_cast<float>(hdr) * scale, 3.0f);
   const float wp = std::max(static_cast<float>(pay) * scale, 3.0f);
@@ -151,33 +186,35 @@ void PollingScene::draw_card_text(SceneContext& ctx, TransportKind k, const Tran
   dl->AddRectFilled(p, ImVec2(p.x + wh, p.y + bar_h), Theme::u32(t.binary_frame));
   dl->AddRectFilled(ImVec2(p.x + wh, p.y), ImVec2(p.x + wh + wp, p.y + bar_h), Theme::u32(t.text_frame));
   ImGui::Dummy(ImVec2(full, bar_h));
-  char line[64];
+  char line[96];
   std::snprintf(line, sizeof line, "\xe2\x96\xa0 headers %s", teach::format_bytes(hdr, a, sizeof a));
+  if (!room_for(ImGui::GetTextLineHeight())) return;
   ImGui::TextColored(t.binary_frame, "%s", line);
   std::snprintf(line, sizeof line, "\xe2\x96\xa0 payload %s", teach::format_bytes(pay, b, sizeof b));
-  same_line_if_fits(ImGui::CalcTextSize(line).x, ctx.fonts.px(24.0f));
-  ImGui::TextColored(t.text_frame, "%s", line);
+  if (same_line_if_fits(ImGui::CalcTextSize(line).x, ctx.fonts.px(24.0f)) || room_for(ImGui::GetTextLineHeight()))
+    ImGui::TextColored(t.text_frame, "%s", line);
   std::snprintf(line, sizeof line, "(%.0f%% headers)", hdr + pay > 0 ? 100.0 * hdr / (hdr + pay) : 0.0);
-  same_line_if_fits(ImGui::CalcTextSize(line).x, ctx.fonts.px(24.0f));
-  ImGui::TextUnformatted(line);
+  if (same_line_if_fits(ImGui::CalcTextSize(line).x, ctx.fonts.px(24.0f)) || room_for(ImGui::GetTextLineHeight()))
+    ImGui::TextUnformatted(line);
 
-  if (k == TransportKind::websocket) {
-    ImGui::Text("HTTP requests per message: 0  (one upgrade per connection, then frames)");
-  } else {
-    ImGui::Text("HTTP requests per message: %.1f  (%.1f counting every poll)", s.requests_per_message(),
-                s.all_requests_per_message());
-  }
   if (s.latency.samples > 0) {
-    ImGui::Text("Latency send \xe2\x86\x92 delivery: %.1f ms mean  (%.1f\xe2\x80\x93%.1f, %llu seen)", s.latency.mean_ms(),
-                s.latency.min_ms, s.latency.max_ms, static_cast<unsigned long long>(s.latency.samples));
+    std::snprintf(line, sizeof line, "Latency send \xe2\x86\x92 delivery: %.1f ms mean  (%.1f\xe2\x80\x93%.1f, %llu seen)",
+                  s.latency.mean_ms(), s.latency.min_ms, s.latency.max_ms, static_cast<unsigned long long>(s.latency.samples));
+    colored(t.text, line);
   } else {
-    text_wrapped_colored(t.text_dim, "Latency: no message seen at both ends yet.");
+    colored(t.text_dim, "Latency: no message seen at both ends yet.");
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
-  ImGui::Text("%llu sent, %llu delivered; %s on its connections in all", static_cast<unsigned long long>(s.sends),
-              static_cast<unsigned long long>(s.deliveries),
-              teach::format_bytes(static_cast<double>(s.total_bytes()), a, sizeof a));
-  ImGui::PopStyleColor();
+  if (k == TransportKind::websocket) {
+    colored(t.text, "HTTP requests per message: 0  (one upgrade per connection, then frames)");
+  } else {
+    std::snprintf(line, sizeof line, "HTTP requests per message: %.1f  (%.1f counting every poll)",
+                  s.requests_per_message(), s.all_requests_per_message());
+    colored(t.text, line);
+  }
+  std::snprintf(line, sizeof line, "%llu sent, %llu delivered; %s on its connections in all",
+                static_cast<unsigned long long>(s.sends), static_cast<unsigned long long>(s.deliveries),
+                teach::format_bytes(static_cast<double>(s.total_bytes()), a, sizeof a));
+  colored(t.text_dim, line);
 }
 
 // Cumulative bytes per transport against messages delivered: thick polylines.
@@ -203,12 +240,31 @@ void PollingScene::draw_cumulative_plot(SceneContext& ctx, const Stats& stats) {
       max_y = std::max(max_y, v->back().bytes);
     }
   }
-  char a[32], b[32];
+  char a[32], b[32], la[96], lb[96], ratio[128];
+  std::snprintf(la, sizeof la, "\xe2\x80\x94 WebSocket %s after %llu",
+                wsp.empty() ? "" : teach::format_bytes(static_cast<double>(wsp.back().bytes), a, sizeof a),
+                static_cast<unsigned long long>(wsp.empty() ? 0 : wsp.back().message));
+  std::snprintf(lb, sizeof lb, "\xe2\x80\x94 long-poll %s after %llu",
+                lpp.empty() ? "" : teach::format_bytes(static_cast<double>(lpp.back().bytes), b, sizeof b),
+                static_cast<unsigned long long>(lpp.empty() ? 0 : lpp.back().message));
+  ratio[0] = 0;
+  if (!wsp.empty() && !lpp.empty()) {
+    const double r = static_cast<double>(lpp.back().bytes) / static_cast<double>(std::max<std::uint64_t>(wsp.back().bytes, 1)) *
+                     (static_cast<double>(wsp.back().message) / static_cast<double>(std::max<std::uint64_t>(lpp.back().message, 1)));
+    std::snprintf(ratio, sizeof ratio, "Ratio of all bytes per message delivered (upgrades and idle polls included): %.1f\xc3\x97", r);
+  }
   const float axis_w = ctx.fonts.px(110.0f);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float legend_h = ctx.fonts.px(64.0f);
-  const float h = std::max(avail.y - legend_h, ctx.fonts.px(60.0f));
+  // The legend under the plot: one line per transport (or one for both when wide), then the ratio
+  // when the plot keeps at least four lines of height with it.
+  const float legend_line = ImGui::GetTextLineHeightWithSpacing();
+  const bool legend_one_line = ImGui::CalcTextSize(la).x + ImGui::CalcTextSize(lb).x + ctx.fonts.px(24.0f) <= avail.x;
+  float legend_h = (wsp.empty() || lpp.empty() || legend_one_line ? 1.0f : 2.0f) * legend_line;
+  const float ratio_h = ratio[0] ? ImGui::CalcTextSize(ratio, nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y : 0.0f;
+  const bool show_ratio = ratio[0] && avail.y - legend_h - ratio_h >= 4.0f * legend_line;
+  if (show_ratio) legend_h += ratio_h;
+  const float h = std::max(avail.y - legend_h - ImGui::GetStyle().ItemSpacing.y, ctx.fonts.px(60.0f));
   const ImVec2 o(p.x + axis_w, p.y + h - ctx.fonts.px(30.0f));   // the plot's origin
   const float w = avail.x - axis_w - ctx.fonts.px(10.0f);
   const float ph = h - ctx.fonts.px(40.0f);
@@ -249,22 +305,12 @@ void PollingScene::draw_cumulative_plot(SceneContext& ctx, const Stats& stats) {
   plot(lpp, transport_color(t, TransportKind::long_poll));
   ImGui::Dummy(ImVec2(avail.x, h));
   // Legend and the ratio at the same message count.
-  if (!wsp.empty()) {
-    ImGui::TextColored(transport_color(t, TransportKind::websocket), "\xe2\x80\x94 WebSocket %s after %llu",
-                       teach::format_bytes(static_cast<double>(wsp.back().bytes), a, sizeof a),
-                       static_cast<unsigned long long>(wsp.back().message));
-    same_line_if_fits(ImGui::CalcTextSize("\xe2\x80\x94 long-poll 000.0 KB after 000").x, ctx.fonts.px(24.0f));
-  }
+  if (!wsp.empty()) ImGui::TextColored(transport_color(t, TransportKind::websocket), "%s", la);
   if (!lpp.empty()) {
-    ImGui::TextColored(transport_color(t, TransportKind::long_poll), "\xe2\x80\x94 long-poll %s after %llu",
-                       teach::format_bytes(static_cast<double>(lpp.back().bytes), b, sizeof b),
-                       static_cast<unsigned long long>(lpp.back().message));
+    if (!wsp.empty()) same_line_if_fits(ImGui::CalcTextSize(lb).x, ctx.fonts.px(24.0f));
+    ImGui::TextColored(transport_color(t, TransportKind::long_poll), "%s", lb);
   }
-  if (!wsp.empty() && !lpp.empty()) {
-    const double r = static_cast<double>(lpp.back().bytes) / static_cast<double>(std::max<std::uint64_t>(wsp.back().bytes, 1)) *
-                     (static_cast<double>(wsp.back().message) / static_cast<double>(std::max<std::uint64_t>(lpp.back().message, 1)));
-    ImGui::Text("Ratio of all bytes per message delivered (upgrades and idle polls included): %.1f\xc3\x97", r);
-  }
+  if (show_ratio) ImGui::TextWrapped("%s", ratio);
 }
 
 // N clients x M messages a minute from the measured sizes: a MODEL.
@@ -277,13 +323,45 @@ void PollingScene::draw_model(SceneContext& ctx, const Stats& stats) {
 void PollingScene::draw_model_table(SceneContext& ctx, const Stats& stats) {
   const Theme& t = ctx.theme;
   heading(ctx, "What if the whole school chatted?");
-  kind_chip(ctx, UnitKind::control, "MODEL");
-  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("measured bytes").x) ImGui::NewLine();   // a first word never overhangs
-  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
-  ImGui::TextWrapped("measured bytes per message \xc3\x97 messages per second; no TCP/IP, no idle polls, no pings.");
-  ImGui::PopStyleColor();
+  // By need, as the height allows: the sliders and the table, then what the model leaves out, then
+  // the classic figure.
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float inner = st.ItemInnerSpacing.x;
+  const bool sliders_one_line = ImGui::GetContentRegionAvail().x >= ctx.fonts.px(540.0f) + ctx.fonts.px(20.0f) +
+                                    ImGui::CalcTextSize("clientsmsg/min each").x + 2.0f * inner;
+  const float row_h = ImGui::GetTextLineHeight() + st.CellPadding.y * 2.0f;
+  const float core_h = ImGui::GetFrameHeightWithSpacing() * (sliders_one_line ? 1.0f : 2.0f) + 5.0f * row_h;
+  const char* what = "measured bytes per message \xc3\x97 messages per second; no TCP/IP, no idle polls, no pings.";
+  const float chip_w = ImGui::CalcTextSize("MODEL").x + ctx.fonts.px(12.0f) + st.ItemSpacing.x;
+  const float what_h = ImGui::CalcTextSize(what, nullptr, false, ImGui::GetContentRegionAvail().x - chip_w).y;
+  if (room_for(core_h + what_h + st.ItemSpacing.y)) {
+    kind_chip(ctx, UnitKind::control, "MODEL");
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("measured bytes").x) ImGui::NewLine();   // a first word never overhangs
+    ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+    ImGui::TextWrapped("%s", what);
+    ImGui::PopStyleColor();
+  }
+  char m1[16], m2[16], m3[16];
+  std::snprintf(m1, sizeof m1, "%.1f", teach::classic_table_mbps(1'000));
+  std::snprintf(m2, sizeof m2, "%.0f", teach::classic_table_mbps(10'000));
+  std::snprintf(m3, sizeof m3, "%.0f", teach::classic_table_mbps(100'000));
+  char classic[320];
+  std::snprintf(classic, sizeof classic,
+                "Classic figure: Lubbers & Greco, \"HTML5 Web Sockets: A Quantum Leap in Scalability for the "
+                "Web\": 871 bytes of HTTP headers per polled request; 1,000 / 10,000 / 100,000 clients polling "
+                "once a second = %s / %s / %s Mbit/s of headers alone.", m1, m2, m3);
+  const auto classic_if_room = [&] {
+    if (!room_for(wrapped_height(classic) + st.ItemSpacing.y)) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+    ImGui::TextWrapped("%s", classic);
+    ImGui::PopStyleColor();
+  };
+  // Sliders without the measured rows would be controls for nothing: then the classic figure alone.
+  if (!room_for(core_h - 2.0f * row_h)) {
+    classic_if_room();
+    return;
+  }
   // The sliders share a line when it is wide enough (each with its label), else stack, never past the edge.
-  const float inner = ImGui::GetStyle().ItemInnerSpacing.x;
   ImGui::SetNextItemWidth(std::max(ctx.fonts.px(60.0f), std::min(ctx.fonts.px(300.0f), ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("clients").x - inner)));
   ImGui::SliderInt("clients", &clients_, 1, 100000, "%d", ImGuiSliderFlags_Logarithmic);
   same_line_if_fits(ctx.fonts.px(240.0f) + inner + ImGui::CalcTextSize("msg/min each").x, ctx.fonts.px(20.0f));
@@ -292,16 +370,22 @@ void PollingScene::draw_model_table(SceneContext& ctx, const Stats& stats) {
   const teach::Load load{static_cast<std::uint32_t>(std::max(clients_, 0)), messages_per_minute_};
 
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (ImGui::BeginTable("model", 3, flags)) {
+  if (room_for(2.0f * row_h) && ImGui::BeginTable("model", 3, flags)) {
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 2.2f);
     ImGui::TableSetupColumn("bandwidth", ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn("requests/s", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     const auto row = [&](const char* name, const ImVec4& col, const teach::Throughput* tp, bool has, bool bold) {
+      if (!room_for(row_h)) return;   // the measured rows come first; the classic ones go when short
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       if (bold) ImGui::PushFont(ctx.fonts.bold);
-      ImGui::TextColored(col, "%s", name);
+      // One line a row (the height was counted so): a narrow column elides the name, hover shows it.
+      const std::string shown = fit_text(name, ImGui::GetContentRegionAvail().x);
+      ImGui::PushStyleColor(ImGuiCol_Text, col);
+      ImGui::TextUnformatted(shown.c_str());
+      ImGui::PopStyleColor();
+      if (shown != name && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", name);
       if (bold) ImGui::PopFont();
       char a[32];
       ImGui::TableSetColumnIndex(1);
@@ -327,15 +411,7 @@ void PollingScene::draw_model_table(SceneContext& ctx, const Stats& stats) {
     row("classic: 2 B per WebSocket frame", t.text_dim, &cw, true, false);
     ImGui::EndTable();
   }
-  char m1[16], m2[16], m3[16];
-  std::snprintf(m1, sizeof m1, "%.1f", teach::classic_table_mbps(1'000));
-  std::snprintf(m2, sizeof m2, "%.0f", teach::classic_table_mbps(10'000));
-  std::snprintf(m3, sizeof m3, "%.0f", teach::classic_table_mbps(100'000));
-  ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
-  ImGui::TextWrapped("Classic figure: Lubbers & Greco, \"HTML5 Web Sockets: A Quantum Leap in Scalability for the "
-                     "Web\": 871 bytes of HTTP headers per polled request; 1,000 / 10,000 / 100,000 clients polling "
-                     "once a second = %s / %s / %s Mbit/s of headers alone.", m1, m2, m3);
-  ImGui::PopStyleColor();
+  classic_if_room();
 }
 
 }  // namespace

@@ -2,42 +2,18 @@
 // answer, every header annotated with what it does and its RFC section;
 // Sec-WebSocket-Accept derived step by step with wire's own SHA-1 and base64
 // and checked against the response (✓ / ✗); a failed upgrade (400 / 426)
-// explained by wire's validator. With nothing selected it shows the first
-// upgrade still in the model. Content lives in teach/handshake_notes.h.
+// explained by wire's validator (upgrade_accept.cpp). With nothing selected it
+// shows the first upgrade still in the model. Content lives in teach/handshake_notes.h.
 #include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "scenes/scene.h"
-#include "teach/handshake_notes.h"
+#include "scenes/upgrade.h"
 #include "ui/widgets.h"
 #include "wire/close_code.h"
 
-namespace viz {
-namespace {
-
-class UpgradeScene final : public Scene {
- public:
-  const char* id() const override { return "upgrade"; }
-  const char* title() const override { return "The Upgrade"; }
-  void draw(SceneContext& ctx) override;
-  std::string shown() const override {
-    return shown_conn_ ? "\"conn\":" + std::to_string(*shown_conn_) : std::string("\"conn\":null");
-  }
-
- private:
-  std::optional<std::uint64_t> shown_conn_;   // the connection whose handshake the last draw showed
-  const ConnView* pick(const SceneContext& ctx, bool& is_default, std::string& why);
-  void refresh_upgrades(const SceneContext& ctx);
-  void draw_message(SceneContext& ctx, const wire::Http& h, const char* label);
-  void draw_accept(SceneContext& ctx, const teach::AcceptDerivation& d);
-  void draw_failure(SceneContext& ctx, const wire::Http& req, const wire::Http& resp);
-  void draw_other_upgrades(SceneContext& ctx, std::uint64_t shown);
-
-  std::uint64_t cached_version_ = ~std::uint64_t{0};
-  std::vector<std::uint64_t> upgrades_;   // connections with an upgrade request still in the model, oldest first
-};
+namespace viz::upgrade {
 
 void UpgradeScene::refresh_upgrades(const SceneContext& ctx) {
   if (cached_version_ == ctx.model.version()) return;
@@ -73,10 +49,8 @@ void UpgradeScene::draw(SceneContext& ctx) {
   shown_conn_ = cv ? std::optional<std::uint64_t>(cv->conn) : std::nullopt;
   if (cv == nullptr) {
     heading(ctx, "The Upgrade (RFC 6455 4)");
-    ImGui::PushFont(ctx.fonts.heading);
-    text_wrapped_colored(t.text_dim, "No WebSocket upgrade seen yet. Open the chat in a browser (or replay a "
-                                     "capture): its GET with Upgrade: websocket and the 101 answer appear here.");
-    ImGui::PopFont();
+    empty_note(ctx, "No WebSocket upgrade seen yet. Open the chat in a browser (or replay a "
+                    "capture): its GET with Upgrade: websocket and the 101 answer appear here.");
     return;
   }
   const Entry* req_e = ctx.model.by_seq(*cv->upgrade_request_seq);
@@ -85,22 +59,34 @@ void UpgradeScene::draw(SceneContext& ctx) {
   const wire::Http* resp = resp_e ? resp_e->http() : nullptr;
   const int status = resp ? teach::status_code(resp->start_line) : 0;
 
-  ImGui::PushFont(ctx.fonts.heading);
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::Text("Connection #%llu: %s", static_cast<unsigned long long>(cv->conn), req.start_line.c_str());
-  ImGui::PopTextWrapPos();
-  same_line_if_fits(ImGui::CalcTextSize("\xe2\x86\x92 101: now WebSocket").x, ctx.fonts.px(30.0f));
-  if (status == 101) {
-    ImGui::TextColored(t.ok, "\xe2\x86\x92 101: now WebSocket");
-  } else if (status != 0) {
-    ImGui::TextColored(t.bad, "\xe2\x86\x92 %d: upgrade refused", status);
+  // A short window (a large display scale): one title line, no note and no other-upgrades row;
+  // the tables keep the handshake's own headers and the derivation its steps, as far as they fit.
+  compact_ = lines_left() < kCompactLines;
+  char verdict[48];
+  if (status == 101) std::snprintf(verdict, sizeof verdict, "\xe2\x86\x92 101: now WebSocket");
+  else if (status != 0) std::snprintf(verdict, sizeof verdict, "\xe2\x86\x92 %d: upgrade refused", status);
+  else std::snprintf(verdict, sizeof verdict, "\xe2\x86\x92 no answer yet");
+  const ImVec4 verdict_col = status == 101 ? t.ok : status != 0 ? t.bad : t.warn;
+  if (compact_) {
+    ImGui::PushFont(ctx.fonts.bold);
+    const std::string line = "#" + std::to_string(cv->conn) + " " + req.start_line + " ";
+    const float vw = ImGui::CalcTextSize(verdict).x;
+    ImGui::TextUnformatted(fit_text(line, std::max(ctx.fonts.px(60.0f), ImGui::GetContentRegionAvail().x - vw)).c_str());
+    ImGui::SameLine(0, 0);
+    ImGui::TextColored(verdict_col, "%s", fit_text(verdict, ImGui::GetContentRegionAvail().x).c_str());
+    ImGui::PopFont();
   } else {
-    ImGui::TextColored(t.warn, "\xe2\x86\x92 no answer yet");
+    ImGui::PushFont(ctx.fonts.heading);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::Text("Connection #%llu: %s", static_cast<unsigned long long>(cv->conn), req.start_line.c_str());
+    ImGui::PopTextWrapPos();
+    same_line_if_fits(ImGui::CalcTextSize(verdict).x, ctx.fonts.px(30.0f));
+    ImGui::TextColored(verdict_col, "%s", verdict);
+    ImGui::PopFont();
+    if (!why.empty()) text_wrapped_colored(t.text_dim, why.c_str());
+    if (is_default && why.empty()) default_note(ctx, "the first upgrade");
+    draw_other_upgrades(ctx, cv->conn);
   }
-  ImGui::PopFont();
-  if (!why.empty()) text_wrapped_colored(t.text_dim, why.c_str());
-  if (is_default && why.empty()) default_note(ctx, "the first upgrade");
-  draw_other_upgrades(ctx, cv->conn);
   if (cv->violations > 0) {
     std::string rule = "Connection #" + std::to_string(cv->conn) + " later broke " + std::to_string(cv->violations) +
                        (cv->violations == 1 ? " rule of RFC 6455" : " rules of RFC 6455");
@@ -109,19 +95,27 @@ void UpgradeScene::draw(SceneContext& ctx) {
     violation_banner(ctx, rule.c_str(), action.c_str());
   }
 
+  // The header tables need a column about 560 px wide at 1x (four columns of wrapped words); on a
+  // window narrower than that at its display scale (1280 px at 2x or 3x) they step aside and the
+  // derivation, which checks the handshake, takes the width.
   const float avail = ImGui::GetContentRegionAvail().x;
-  ImGui::BeginChild("messages", ImVec2(avail * 0.68f, 0), false);
-  draw_message(ctx, req, "Request (client \xe2\x86\x92 relay)      \xc2\xa7 = section of RFC 6455");
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(10.0f)));
-  if (resp) {
-    draw_message(ctx, *resp, "Response (relay \xe2\x86\x92 client)");
-  } else {
-    heading(ctx, "Response");
-    text_wrapped_colored(t.text_dim, "Not seen yet.");
+  if (avail * 0.68f >= ctx.fonts.px(560.0f)) {
+    ImGui::BeginChild("messages", ImVec2(avail * 0.68f, 0), false, ImGuiWindowFlags_NoScrollbar);
+    draw_message(ctx, req, compact_ ? "Request (client \xe2\x86\x92 relay)"
+                                    : "Request (client \xe2\x86\x92 relay)      \xc2\xa7 = section of RFC 6455");
+    ImGui::Dummy(ImVec2(0, ctx.fonts.px(10.0f)));
+    if (lines_left() < 4.0f) {
+      // No room for the response's table: its status is in the title, its accept value beside.
+    } else if (resp) {
+      draw_message(ctx, *resp, "Response (relay \xe2\x86\x92 client)");
+    } else {
+      heading(ctx, "Response");
+      text_wrapped_colored(t.text_dim, "Not seen yet.");
+    }
+    ImGui::EndChild();
+    ImGui::SameLine(0, ctx.fonts.px(24.0f));
   }
-  ImGui::EndChild();
-  ImGui::SameLine(0, ctx.fonts.px(24.0f));
-  ImGui::BeginChild("accept", ImVec2(0, 0), false);
+  ImGui::BeginChild("accept", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
   const auto key = teach::find_header(req.headers, "Sec-WebSocket-Key");
   const auto accept = resp ? teach::find_header(resp->headers, "Sec-WebSocket-Accept") : std::nullopt;
   if (resp && status != 101) draw_failure(ctx, req, *resp);
@@ -153,10 +147,23 @@ void UpgradeScene::draw_other_upgrades(SceneContext& ctx, std::uint64_t shown) {
   }
 }
 
+// A panel's heading; compact, in the bold body font (a heading-font line is two body lines).
+void UpgradeScene::panel_heading(const SceneContext& ctx, const char* text) const {
+  if (!compact_) {
+    heading(ctx, text);
+    return;
+  }
+  ImGui::PushFont(ctx.fonts.bold);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+}
+
 // One HTTP message as a table: the start line, then every header with its note.
 void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const char* label) {
   const Theme& t = ctx.theme;
-  heading(ctx, label);
+  panel_heading(ctx, label);
   const int status = h.dir == wire::Direction::s2c ? teach::status_code(h.start_line) : 101;
   // The start line on its own line (too long for a table cell), with its note.
   const teach::HeaderNote start = teach::start_line_note(h.start_line, h.dir);
@@ -165,16 +172,21 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
   ImGui::TextColored(t.accent, "%s", h.start_line.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
-  same_line_if_fits(ctx.fonts.px(300.0f), ctx.fonts.px(20.0f));   // the note beside the start line, else under it
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextWrapped("%s  [%s]", start.what, start.rfc);
-  ImGui::PopTextWrapPos();
+  if (!compact_) {   // the note beside the start line, else under it; a compact layout leaves it out
+    same_line_if_fits(ctx.fonts.px(300.0f), ctx.fonts.px(20.0f));
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextWrapped("%s  [%s]", start.what, start.rfc);
+    ImGui::PopTextWrapPos();
+  }
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable(label, 4, flags)) return;
-  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, 1.15f);
-  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.1f);
-  ImGui::TableSetupColumn("note", ImGuiTableColumnFlags_WidthStretch, 1.65f);
-  ImGui::TableSetupColumn("rfc", ImGuiTableColumnFlags_WidthStretch, 0.55f);
+  // Compact, the notes (the widest column, three lines a row) become the name's tooltip.
+  const float w_name = 1.15f, w_value = compact_ ? 1.6f : 1.1f, w_note = compact_ ? 0.0f : 1.65f, w_rfc = 0.55f;
+  const float w_sum = w_name + w_value + w_note + w_rfc;
+  if (!ImGui::BeginTable(label, compact_ ? 3 : 4, flags)) return;
+  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, w_name);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, w_value);
+  if (!compact_) ImGui::TableSetupColumn("note", ImGuiTableColumnFlags_WidthStretch, w_note);
+  ImGui::TableSetupColumn("rfc", ImGuiTableColumnFlags_WidthStretch, w_rfc);
   const auto row = [&](const char* name, const std::string& value, const teach::HeaderNote& note) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
@@ -182,6 +194,7 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
     ImGui::PushStyleColor(ImGuiCol_Text, note.handshake ? t.accent : t.text_dim);
     ImGui::TextWrapped("%s", name);
     ImGui::PopStyleColor();
+    if (compact_ && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note.what);
     ImGui::TableSetColumnIndex(1);
     ImGui::PushStyleColor(ImGuiCol_Text, note.handshake ? t.text : t.text_dim);
     // Headers outside the handshake stay on one line (a browser's User-Agent would take five); hover for all of it.
@@ -195,11 +208,13 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
     }
     ImGui::PopStyleColor();
     ImGui::PopFont();
-    ImGui::TableSetColumnIndex(2);
-    ImGui::PushStyleColor(ImGuiCol_Text, note.handshake ? t.text : t.text_dim);
-    ImGui::TextWrapped("%s", note.what);
-    ImGui::PopStyleColor();
-    ImGui::TableSetColumnIndex(3);
+    if (!compact_) {
+      ImGui::TableSetColumnIndex(2);
+      ImGui::PushStyleColor(ImGuiCol_Text, note.handshake ? t.text : t.text_dim);
+      ImGui::TextWrapped("%s", note.what);
+      ImGui::PopStyleColor();
+    }
+    ImGui::TableSetColumnIndex(compact_ ? 2 : 3);
     ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
     // "RFC 6455 4.1 (7)" -> "§ 4.1 (7)" (the heading says § means RFC 6455); other RFCs keep their name.
     const std::string_view rfc = note.rfc;
@@ -208,113 +223,53 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
     ImGui::TextWrapped("%s", shown.c_str());
     ImGui::PopStyleColor();
   };
-  for (const auto& [name, value] : h.headers) {
-    row((name + ":").c_str(), value, teach::header_note(name, h.dir, status));
+  // The handshake's own headers first, then the others, each row only when it fits the panel's
+  // height (its tallest cell measured at the columns' share of the width); what is left out is counted.
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float inner_w = ImGui::GetContentRegionAvail().x - 8.0f * st.CellPadding.x;
+  const auto row_h = [&](const std::string& name, const std::string& value, const teach::HeaderNote& note) {
+    ImGui::PushFont(ctx.fonts.mono);
+    float hgt = ImGui::CalcTextSize(name.c_str(), nullptr, false, inner_w * w_name / w_sum).y;
+    hgt = std::max(hgt, ImGui::CalcTextSize(note.handshake || value.size() <= 24 ? value.c_str() : "x", nullptr, false,
+                                            inner_w * w_value / w_sum).y);
+    ImGui::PopFont();
+    if (!compact_) hgt = std::max(hgt, ImGui::CalcTextSize(note.what, nullptr, false, inner_w * w_note / w_sum).y);
+    hgt = std::max(hgt, ImGui::CalcTextSize(note.rfc, nullptr, false, inner_w * w_rfc / w_sum).y);
+    return hgt + st.CellPadding.y * 2.0f + ImGui::GetTextLineHeight() * 0.5f;   // slack: a word wraps a little earlier
+  };
+  const float more_h = ImGui::GetTextLineHeightWithSpacing() * (h.body_len > 0 ? 2.0f : 1.0f);
+  // In wire order when every row fits; else the handshake's rows first.
+  float all_h = more_h;
+  for (const auto& [name, value] : h.headers) all_h += row_h(name + ":", value, teach::header_note(name, h.dir, status));
+  const bool wire_order = !compact_ && room_for(all_h);
+  std::size_t left_out = 0;
+  for (const bool handshake : {true, false}) {
+    for (const auto& [name, value] : h.headers) {
+      const teach::HeaderNote note = teach::header_note(name, h.dir, status);
+      if (wire_order ? !handshake : note.handshake != handshake) continue;
+      if ((compact_ && !handshake) || left_out > 0 || !room_for(row_h(name + ":", value, note) + more_h)) {
+        ++left_out;
+        continue;
+      }
+      row((name + ":").c_str(), value, note);
+    }
   }
   ImGui::EndTable();
-  if (h.body_len > 0) {
+  if (left_out > 0 && room_for(ImGui::GetTextLineHeight())) {
+    ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
+    const std::string more = "+ " + std::to_string(left_out) + (left_out == 1 ? " more header" : " more headers");
+    ImGui::TextUnformatted(fit_text(more, ImGui::GetContentRegionAvail().x).c_str());
+    ImGui::PopStyleColor();
+  }
+  if (h.body_len > 0 && room_for(ImGui::GetTextLineHeight())) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
     ImGui::Text("+ %llu body bytes", static_cast<unsigned long long>(h.body_len));
     ImGui::PopStyleColor();
   }
 }
 
-// key + GUID -> SHA-1 -> base64, then the check against what the server sent.
-void UpgradeScene::draw_accept(SceneContext& ctx, const teach::AcceptDerivation& d) {
-  const Theme& t = ctx.theme;
-  heading(ctx, "Sec-WebSocket-Accept, step by step");
-  if (d.verdict == teach::AcceptDerivation::Verdict::no_key) {
-    text_wrapped_colored(t.bad, "The request has no Sec-WebSocket-Key: there is nothing to derive "
-                                "(RFC 6455 4.1 (7) makes it mandatory).");
-    return;
-  }
-  const auto step = [&](const char* n, const char* what, const char* rfc) {
-    ImGui::PushFont(ctx.fonts.bold);
-    ImGui::Text("%s  %s", n, what);
-    ImGui::PopFont();
-    if (rfc) help_marker(ctx, rfc);
-  };
-  ImGui::PushTextWrapPos(0.0f);
-  step("1", "The key from the request", "RFC 6455 4.1 (7): 16 random bytes, base64-encoded by the client.");
-  ImGui::PushFont(ctx.fonts.mono_big);
-  ImGui::TextColored(t.accent, "%s", d.key.c_str());
-  ImGui::PopFont();
-  step("2", "Append the GUID", "RFC 6455 1.3, 4.2.2 (5.4): the fixed string 258EAFA5-E914-47DA-95CA-C5AB0DC85B11, "
-                               "which no HTTP server would echo by accident.");
-  ImGui::PushFont(ctx.fonts.mono);
-  ImGui::TextColored(t.accent, "%s", d.key.c_str());
-  same_line_if_fits(ImGui::CalcTextSize("+").x, 0.0f);
-  ImGui::TextColored(t.http, "+");
-  ImGui::TextColored(t.http, "%s", std::string(wire::kWebSocketGuid).c_str());
-  ImGui::PopFont();
-  step("3", "SHA-1 of that text: 20 bytes", "RFC 6455 4.2.2 (5.4), FIPS 180-3: computed here with wire::sha1.");
-  ImGui::PushFont(ctx.fonts.mono_big);
-  const std::string& hx = d.sha1_hex;   // "b3 7a ..." 59 characters: two lines of 10 bytes
-  ImGui::TextUnformatted(hx.substr(0, 29).c_str());
-  ImGui::TextUnformatted(hx.size() > 30 ? hx.substr(30).c_str() : "");
-  ImGui::PopFont();
-  step("4", "base64 of the 20 bytes", "RFC 4648 4: 20 bytes become 28 characters, the last one '='.");
-  ImGui::PushFont(ctx.fonts.mono_big);
-  ImGui::TextColored(t.ok, "%s", d.accept.c_str());
-  ImGui::PopFont();
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(6.0f)));
-  ImGui::PushFont(ctx.fonts.bold);
-  ImGui::TextUnformatted("The server sent");
-  ImGui::PopFont();
-  ImGui::PushFont(ctx.fonts.mono_big);
-  if (d.verdict == teach::AcceptDerivation::Verdict::no_response) {
-    ImGui::TextColored(t.text_dim, "(nothing)");
-  } else {
-    ImGui::TextColored(d.verdict == teach::AcceptDerivation::Verdict::match ? t.ok : t.bad, "%s",
-                       d.response_accept.c_str());
-  }
-  ImGui::PopFont();
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(4.0f)));
-  switch (d.verdict) {
-    case teach::AcceptDerivation::Verdict::match:
-      ImGui::PushFont(ctx.fonts.title);
-      ImGui::TextColored(t.ok, "\xe2\x9c\x93 match");
-      ImGui::PopFont();
-      break;
-    case teach::AcceptDerivation::Verdict::mismatch:
-      ImGui::PushFont(ctx.fonts.title);
-      ImGui::TextColored(t.bad, "\xe2\x9c\x97 mismatch");
-      ImGui::PopFont();
-      break;
-    default:
-      text_wrapped_colored(t.text_dim, "No 101 with a Sec-WebSocket-Accept: nothing to check against.");
-      break;
-  }
-  if (d.verdict == teach::AcceptDerivation::Verdict::match) {
-    ImGui::TextWrapped("The server read this client's key: it understood a WebSocket handshake, not just HTTP.");
-  } else if (d.verdict == teach::AcceptDerivation::Verdict::mismatch) {
-    text_wrapped_colored(t.bad, "A client MUST fail the connection when the accept value is wrong (RFC 6455 4.1).");
-  }
-  ImGui::PopTextWrapPos();
-}
+}  // namespace viz::upgrade
 
-// 400 / 426: what the request got wrong, found by wire's validator.
-void UpgradeScene::draw_failure(SceneContext& ctx, const wire::Http& req, const wire::Http& resp) {
-  const Theme& t = ctx.theme;
-  const teach::FailureExplanation x = teach::explain_failed_upgrade(req, resp);
-  std::string title = "Upgrade refused: " + resp.start_line;
-  violation_banner(ctx, title.c_str(), x.rule.c_str());
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::PushFont(ctx.fonts.bold);
-  ImGui::TextUnformatted("What was wrong");
-  ImGui::PopFont();
-  ImGui::TextWrapped("%s", x.what_was_wrong.c_str());
-  ImGui::PushFont(ctx.fonts.bold);
-  ImGui::TextUnformatted("What to do");
-  ImGui::PopFont();
-  ImGui::TextWrapped("%s", x.what_to_do.c_str());
-  text_wrapped_colored(t.text_dim, "The connection stays plain HTTP: no frames follow.");
-  ImGui::PopTextWrapPos();
-  ImGui::Dummy(ImVec2(0, ctx.fonts.px(10.0f)));
-}
-
-}  // namespace
-
-WIRELAB_REGISTER_SCENE(2, []() -> std::unique_ptr<Scene> { return std::make_unique<UpgradeScene>(); });
-
+namespace viz {
+WIRELAB_REGISTER_SCENE(2, []() -> std::unique_ptr<Scene> { return std::make_unique<upgrade::UpgradeScene>(); });
 }  // namespace viz

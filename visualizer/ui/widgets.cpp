@@ -80,6 +80,12 @@ void text_wrapped_colored(const ImVec4& color, const char* text) {
   ImGui::PopStyleColor();
 }
 
+bool text_wrapped_if_room(const ImVec4& color, const char* text) {
+  if (!room_for(wrapped_height(text))) return false;
+  text_wrapped_colored(color, text);
+  return true;
+}
+
 std::string fit_text(const std::string& text, float width) {
   if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
   std::string cut = text;
@@ -91,6 +97,27 @@ std::string fit_text(const std::string& text, float width) {
     if (ImGui::CalcTextSize((cut + "…").c_str()).x <= width) return cut + "…";
   }
   return "…";
+}
+
+bool room_for(float h) { return ImGui::GetContentRegionAvail().y >= h; }
+
+float wrapped_height(const char* text) {
+  return ImGui::CalcTextSize(text, nullptr, false, ImGui::GetContentRegionAvail().x).y;
+}
+
+float lines_left() { return ImGui::GetContentRegionAvail().y / ImGui::GetTextLineHeightWithSpacing(); }
+
+void empty_note(const SceneContext& ctx, const char* text) {
+  ImGui::PushFont(ctx.fonts.heading);
+  const bool big = room_for(wrapped_height(text) + ImGui::GetTextLineHeightWithSpacing());
+  ImGui::PopFont();
+  ImGui::PushFont(big ? ctx.fonts.heading : ctx.fonts.body);
+  if (!text_wrapped_if_room(ctx.theme.text_dim, text)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ctx.theme.text_dim);
+    ImGui::TextUnformatted(fit_text(text, ImGui::GetContentRegionAvail().x).c_str());   // one line, elided
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopFont();
 }
 
 void default_note(const SceneContext& ctx, const char* what) {

@@ -24,8 +24,21 @@ void violation_banner(const SceneContext& ctx, const char* rule, const char* act
 bool same_line_if_fits(float width, float spacing = -1.0f);
 // Text wrapped at the window edge in the body font and a colour.
 void text_wrapped_colored(const ImVec4& color, const char* text);
+// The same, only when all of it fits the height left in the panel; returns whether it was drawn.
+bool text_wrapped_if_room(const ImVec4& color, const char* text);
 // `text` cut at a UTF-8 boundary and ended with "…" so it fits `width` in the current font.
 std::string fit_text(const std::string& text, float width);
+// Vertical room, for panels that allocate by available height: true when `h` px
+// more fit above the bottom edge of the current window or child.
+bool room_for(float h);
+// The height of `text` wrapped at the current panel's width in the current font.
+float wrapped_height(const char* text);
+// Lines of body text (with their spacing) that fit below the cursor: a scene on a short
+// window (a large display scale) picks a compact layout from it.
+float lines_left();
+// What a scene says before it has anything to show ("No client frames yet..."), dim: in the
+// heading font when it fits the height left, else in the body font, as far as it fits.
+void empty_note(const SceneContext& ctx, const char* text);
 // "No unit selected: showing <what>" in dim text, so the room knows why.
 void default_note(const SceneContext& ctx, const char* what);
 
