@@ -30,6 +30,7 @@ SCENE_MARKERS = {
     "frame": "Header: ",
     "masking": "clear[i] = masked[i] XOR key[i mod 4]",
     "polling": "HTTP requests per message",
+    "tls": "What the network sees",   # drawn only beside a unit of a wss:// connection
 }
 
 

@@ -76,6 +76,7 @@ class TlsScene final : public Scene {
   const Entry* pick(const SceneContext& ctx, bool& is_default);
   void draw_network(SceneContext& ctx, const Entry& unit, const std::vector<std::size_t>& records);
   void draw_relay(SceneContext& ctx, const Entry& unit);
+  bool draw_record(SceneContext& ctx, const wire::TlsRecord& r, std::int64_t t_us);
   void draw_empty(SceneContext& ctx);
   void draw_timeline(SceneContext& ctx, std::uint64_t conn);   // fills the rest of the window
 
@@ -179,12 +180,13 @@ void TlsScene::draw(SceneContext& ctx) {
                                    : ImVec2(avail.x, std::floor((avail.y - gap) * 0.5f));
   // Bordered, not filled: on llvmpipe a filled half-screen costs ~6 ms (visualizer/README.md).
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
-  ImGui::BeginChild("network", half, true);
+  ImGui::BeginChild("network", half, true, ImGuiWindowFlags_NoScrollbar);
   draw_network(ctx, *e, records);
   ImGui::EndChild();
   if (side_by_side) ImGui::SameLine(0, gap);
   else ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y * 2));
-  ImGui::BeginChild("relay", ImVec2(half.x, side_by_side || strip_h > 0 ? half.y : 0.0f), true);
+  ImGui::BeginChild("relay", ImVec2(half.x, side_by_side || strip_h > 0 ? half.y : 0.0f), true,
+                    ImGuiWindowFlags_NoScrollbar);
   draw_relay(ctx, *e);
   ImGui::EndChild();
   ImGui::PopStyleColor();
@@ -254,61 +256,98 @@ void TlsScene::draw_network(SceneContext& ctx, const Entry& unit, const std::vec
     wire_bytes += wire::TlsRecordReader::kHeaderLen * r.count + r.length;
     plain += r.plain_len;
   }
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::Text("%zu record%s, %llu bytes on the wire", records.size(), records.size() == 1 ? "" : "s",
-              static_cast<unsigned long long>(wire_bytes));
-  ImGui::PopTextWrapPos();
-  ImGui::Separator();
-  const std::size_t shown = std::min(records.size(), kRecordsShown);
-  for (std::size_t k = 0; k < shown; ++k) {
-    const Entry& re = ctx.model.at(records[k]);
-    const auto& r = *re.tls_record();
-    ImGui::PushFont(ctx.fonts.bold);
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::Text("%s%s, %llu bytes", wire::tls_content_type_name(r.content_type),
-                r.count > 1 ? " (a summary of several)" : "", static_cast<unsigned long long>(r.length));
-    ImGui::PopTextWrapPos();
-    ImGui::PopFont();
-    ImGui::PushTextWrapPos(0.0f);
-    // TLS 1.3 records carry 03 03, "TLS 1.2", in their header (RFC 8446 5.1): say which it really is.
-    const std::string version = r.inner_type && r.version == 0x0303 ? std::string("TLS 1.3 (header says 1.2)")
-                                                                     : wire::tls_version_name(r.version);
-    ImGui::TextColored(t.text_dim, "%s   at %s%s", version.c_str(), ms(re.event.t_us).c_str(),
-                       compact_ ? "" : "   header in the clear, then ciphertext");
-    ImGui::PopTextWrapPos();
-    // The 5 header bytes are in the clear (RFC 8446 5.1); the body is ciphertext.
-    const wire::Bytes header = {r.content_type, static_cast<std::uint8_t>(r.version >> 8),
-                                static_cast<std::uint8_t>(r.version), static_cast<std::uint8_t>(r.length >> 8),
-                                static_cast<std::uint8_t>(r.length)};
-    const std::string body = hex_of(r.body_head) + (r.length > r.body_head.size() ? " \xe2\x80\xa6" : "");
-    ImGui::PushFont(ctx.fonts.mono_big);
-    const bool big = r.count == 1 && ImGui::CalcTextSize(body.c_str()).x <= ImGui::GetContentRegionAvail().x;
-    ImGui::PopFont();
-    ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
-    ImGui::PushTextWrapPos(0.0f);
-    if (r.count == 1) ImGui::TextColored(t.text, "%s", hex_of(header).c_str());
-    ImGui::TextColored(t.accent, "%s", body.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::PopFont();
+  // Each half draws only what fits the height it got, most telling first (a projector's scale 3
+  // on 1280x720 leaves a few lines): a record's clear header and ciphertext, then its names,
+  // then what TLS added.
+  char line[256];
+  std::snprintf(line, sizeof line, "%zu record%s, %llu bytes on the wire", records.size(),
+                records.size() == 1 ? "" : "s", static_cast<unsigned long long>(wire_bytes));
+  if (!compact_) {   // a short half keeps its lines for the record itself, which gives its length too
+    text_wrapped_if_room(t.text, line);
+    ImGui::Separator();
   }
-  if (records.size() > shown) ImGui::TextColored(t.text_dim, "+ %zu more records", records.size() - shown);
-  ImGui::Separator();
-  ImGui::PushTextWrapPos(0.0f);
+  const std::size_t shown = std::min(records.size(), kRecordsShown);
+  std::size_t drawn = 0;
+  for (std::size_t k = 0; k < shown; ++k) {
+    if (!draw_record(ctx, *ctx.model.at(records[k]).tls_record(), ctx.model.at(records[k]).event.t_us)) break;
+    ++drawn;
+  }
+  if (records.size() > drawn) {
+    std::snprintf(line, sizeof line, "+ %zu more record%s", records.size() - drawn, records.size() - drawn == 1 ? "" : "s");
+    text_wrapped_if_room(t.text_dim, line);
+  }
   const auto span = plain_span(unit);
   const std::uint64_t unit_len = span ? span->end - span->begin : 0;
+  char note[400];
   if (unit_len > 0 && plain == unit_len) {
     // TLS 1.3 AES-GCM: 5 + 16 + 1 per record; TLS 1.2 AES-GCM: 5 + 8 + 16 (RFC 8446 5.2, RFC 5288).
-    ImGui::Text("The %llu bytes of this %s became %llu on the wire: +%llu for TLS (each record's 5-byte header, "
-                "the cipher's tag and nonce or type byte). The size shows through.",
-                static_cast<unsigned long long>(unit_len), unit.frame() ? "frame" : "message",
-                static_cast<unsigned long long>(wire_bytes),
-                static_cast<unsigned long long>(wire_bytes - unit_len));
+    std::snprintf(note, sizeof note, "The %llu bytes of this %s became %llu on the wire: +%llu for TLS (each "
+                  "record's 5-byte header, the cipher's tag and nonce or type byte). The size shows through.",
+                  static_cast<unsigned long long>(unit_len), unit.frame() ? "frame" : "message",
+                  static_cast<unsigned long long>(wire_bytes), static_cast<unsigned long long>(wire_bytes - unit_len));
   } else {
-    ImGui::Text("These records carried %llu plaintext bytes, this message among them: sizes and timing show "
-                "through, the words do not.",
-                static_cast<unsigned long long>(plain));
+    std::snprintf(note, sizeof note, "These records carried %llu plaintext bytes, this message among them: sizes "
+                  "and timing show through, the words do not.", static_cast<unsigned long long>(plain));
   }
+  if (room_for(wrapped_height(note) + ImGui::GetStyle().ItemSpacing.y * 2.0f)) {
+    ImGui::Separator();
+    text_wrapped_colored(t.text, note);
+  }
+}
+
+// One record: its clear 5-byte header and the first ciphertext bytes (the lesson, drawn first when
+// only they fit), then its type and version above them when there is room. False when not drawn.
+bool TlsScene::draw_record(SceneContext& ctx, const wire::TlsRecord& r, std::int64_t t_us) {
+  const Theme& t = ctx.theme;
+  // The 5 header bytes are in the clear (RFC 8446 5.1); the body is ciphertext.
+  const wire::Bytes header = {r.content_type, static_cast<std::uint8_t>(r.version >> 8),
+                              static_cast<std::uint8_t>(r.version), static_cast<std::uint8_t>(r.length >> 8),
+                              static_cast<std::uint8_t>(r.length)};
+  const std::string body = hex_of(r.body_head) + (r.length > r.body_head.size() ? " \xe2\x80\xa6" : "");
+  ImGui::PushFont(ctx.fonts.mono_big);
+  const bool big = r.count == 1 && ImGui::CalcTextSize(body.c_str()).x <= ImGui::GetContentRegionAvail().x;
+  ImGui::PopFont();
+  ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
+  const float bytes_h = (r.count == 1 ? wrapped_height(hex_of(header).c_str()) : 0.0f) + wrapped_height(body.c_str()) +
+                        ImGui::GetStyle().ItemSpacing.y * 2.0f;
+  const float one_line_h = ImGui::GetTextLineHeightWithSpacing();
+  ImGui::PopFont();
+  if (!room_for(bytes_h)) {
+    // A very short half: the clear header and as much ciphertext as one line holds.
+    ImGui::PushFont(ctx.fonts.mono);
+    const bool drawn = room_for(one_line_h);
+    if (drawn) {
+      const std::string both = hex_of(header) + " | " + hex_of(r.body_head);
+      ImGui::TextColored(t.accent, "%s", fit_text(both, ImGui::GetContentRegionAvail().x).c_str());
+    }
+    ImGui::PopFont();
+    return drawn;
+  }
+  char name[96], when[160];
+  std::snprintf(name, sizeof name, "%s%s, %llu bytes", wire::tls_content_type_name(r.content_type),
+                r.count > 1 ? " (a summary of several)" : "", static_cast<unsigned long long>(r.length));
+  // TLS 1.3 records carry 03 03, "TLS 1.2", in their header (RFC 8446 5.1): say which it really is.
+  const std::string version = r.inner_type && r.version == 0x0303 ? std::string("TLS 1.3 (header says 1.2)")
+                                                                   : wire::tls_version_name(r.version);
+  std::snprintf(when, sizeof when, "%s   at %s%s", version.c_str(), ms(t_us).c_str(),
+                compact_ ? "" : "   header in the clear, then ciphertext");
+  ImGui::PushFont(ctx.fonts.bold);
+  const float name_h = wrapped_height(name);
+  ImGui::PopFont();
+  const float names_h = name_h + wrapped_height(when) + ImGui::GetStyle().ItemSpacing.y * 2.0f;
+  if (room_for(bytes_h + names_h)) {
+    ImGui::PushFont(ctx.fonts.bold);
+    text_wrapped_colored(t.text, name);
+    ImGui::PopFont();
+    text_wrapped_colored(t.text_dim, when);
+  }
+  ImGui::PushFont(big ? ctx.fonts.mono_big : ctx.fonts.mono);
+  ImGui::PushTextWrapPos(0.0f);
+  if (r.count == 1) ImGui::TextColored(t.text, "%s", hex_of(header).c_str());
+  ImGui::TextColored(t.accent, "%s", body.c_str());
   ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  return true;
 }
 
 // Right: the same bytes after decryption, as the tap and Frame anatomy see them.
@@ -317,33 +356,54 @@ void TlsScene::draw_relay(SceneContext& ctx, const Entry& unit) {
   half_title(ctx, "What the relay sees", compact_, "The relay holds the TLS keys, so it reads the plaintext: the HTTP upgrade and every "
                    "WebSocket frame (RFC 6455 5.2), exactly as Frame anatomy shows them. Anyone with the "
                    "keys sees this; anyone on the network sees the left side only.");
-  ImGui::PushTextWrapPos(0.0f);
+  // The words come first when the half is short: they are what the left side does not show.
   if (const auto* f = unit.frame()) {
-    ImGui::PushFont(ctx.fonts.mono);
-    if (unit.header) {
-      ImGui::Text("FIN=%d  opcode=%d (%s)  MASK=%d  payload_len=%llu", unit.header->fin ? 1 : 0,
-                  static_cast<int>(unit.header->opcode), wire::opcode_name(unit.header->opcode),
-                  unit.header->masked ? 1 : 0, static_cast<unsigned long long>(f->payload_len));
-    }
-    ImGui::PopFont();
-    ImGui::TextColored(t.text_dim, "%zu header bytes + %llu payload bytes", f->header.size(),
-                       static_cast<unsigned long long>(f->payload_len));
-    ImGui::Separator();
-    // The words, big: exactly what the left side does not show.
-    ImGui::PushFont(ImGui::GetContentRegionAvail().y > ctx.fonts.px(300.0f) ? ctx.fonts.title : ctx.fonts.heading);
     const std::string text = clear_text(unit);
-    ImGui::TextColored(t.text, "%s", text.c_str());
+    char fields[200], sizes[96];
+    std::snprintf(fields, sizeof fields, "FIN=%d  opcode=%d (%s)  MASK=%d  payload_len=%llu",
+                  unit.header && unit.header->fin ? 1 : 0, unit.header ? static_cast<int>(unit.header->opcode) : 0,
+                  unit.header ? wire::opcode_name(unit.header->opcode) : "?", unit.header && unit.header->masked ? 1 : 0,
+                  static_cast<unsigned long long>(f->payload_len));
+    std::snprintf(sizes, sizeof sizes, "%zu header bytes + %llu payload bytes", f->header.size(),
+                  static_cast<unsigned long long>(f->payload_len));
+    ImGui::PushFont(ctx.fonts.mono);
+    const float fields_h = unit.header ? wrapped_height(fields) : 0.0f;
     ImGui::PopFont();
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float words_min = wrapped_height(text.c_str());
+    if (room_for(fields_h + wrapped_height(sizes) + 3.0f * spacing + words_min)) {
+      if (unit.header) {
+        ImGui::PushFont(ctx.fonts.mono);
+        text_wrapped_colored(t.text, fields);
+        ImGui::PopFont();
+      }
+      text_wrapped_colored(t.text_dim, sizes);
+      ImGui::Separator();
+    }
+    // The words, as big as the room allows.
+    for (ImFont* font : {ctx.fonts.title, ctx.fonts.heading, ctx.fonts.body}) {
+      ImGui::PushFont(font);
+      const bool fits = room_for(wrapped_height(text.c_str()));
+      if (fits || font == ctx.fonts.body) {
+        if (fits) text_wrapped_colored(t.text, text.c_str());
+        else if (room_for(ImGui::GetTextLineHeight()))
+          ImGui::TextColored(t.text, "%s", fit_text(text, ImGui::GetContentRegionAvail().x).c_str());
+        ImGui::PopFont();
+        break;
+      }
+      ImGui::PopFont();
+    }
   } else if (const auto* h = unit.http()) {
     ImGui::PushFont(ctx.fonts.mono);
-    ImGui::TextUnformatted(h->start_line.c_str());
+    if (room_for(ImGui::GetTextLineHeight())) ImGui::TextUnformatted(fit_text(h->start_line, ImGui::GetContentRegionAvail().x).c_str());
     ImGui::PopFont();
-    ImGui::TextColored(t.text_dim, "%zu header fields, a %llu-byte body", h->headers.size(),
-                       static_cast<unsigned long long>(h->body_len));
+    char fields[96];
+    std::snprintf(fields, sizeof fields, "%zu header fields, a %llu-byte body", h->headers.size(),
+                  static_cast<unsigned long long>(h->body_len));
+    text_wrapped_if_room(t.text_dim, fields);
   } else {
-    ImGui::TextUnformatted(describe(unit, 200).c_str());
+    text_wrapped_if_room(t.text, describe(unit, 200).c_str());
   }
-  ImGui::PopTextWrapPos();
 }
 
 }  // namespace
