@@ -17,7 +17,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_option("--connect", o.connect_url, "mirror URL of a running relay")->capture_default_str();
   app.add_option("--replay", o.replay_file, "replay a capture file (JSON lines)");
   app.add_option("--screenshot", o.screenshot, "render --frames frames, write a PNG and exit");
-  app.add_option("--scene", o.scene, "conversation|upgrade|frame|masking|polling (all: with --report-clipped)")->capture_default_str();
+  app.add_option("--scene", o.scene, "conversation|upgrade|frame|masking|polling|tls (all: with --report-clipped)")->capture_default_str();
   app.add_option("--frames", o.frames, "frames to render for --screenshot (fixed 1/60 s step)")->capture_default_str();
   auto* sel = app.add_option("--select", select, "select the unit with this seq");
   app.add_option("--size", size, "window size WxH (default 1920x1080)");
