@@ -118,7 +118,7 @@ std::string Metrics::render(const Gauges& g) const {
        "Connections cut with 1013: the largest holders while the relay held more than --max-queued-bytes.",
        g.over_budget_cut},
       {"wirelab_queued_bytes", "gauge",
-       "Bytes queued for clients at the last tick (tap queues, /echo replies, chat outgoing).", g.queued_bytes},
+       "Bytes queued for clients now (tap queues, /echo replies, chat outgoing).", g.queued_bytes},
       {"wirelab_accept_errors_total", "counter",
        "accept() failures (errno 24: out of descriptors; lws then pauses accepting).", g.accept_errors},
       {"wirelab_descriptor_limit", "gauge", "RLIMIT_NOFILE (soft) of the relay process.", g.descriptor_limit},

@@ -137,7 +137,7 @@ Gauges Relay::gauges() {
   g.poll_wrong_address = p.wrong_address;
   g.stalled_dropped = tap_->counters().stalled;
   g.over_budget_cut = tap_->counters().over_budget;
-  g.queued_bytes = tap_->counters().queued_bytes;
+  g.queued_bytes = tap_->queued_bytes();
   g.accept_errors = g_lws_log_gate.accept_errors();
   g.descriptor_limit = descriptor_limit();
   g.open_descriptors = open_descriptors();

@@ -471,16 +471,25 @@ void EdgeTap::drop_stalled(std::int64_t now_us) {
 // Everything queued for clients, relay-wide, has a budget: above it the
 // largest holders are cut first (1013 Try Again Later, RFC 6455 7.4.1), so a
 // few floods cannot take the memory every quiet connection needs.
+std::size_t EdgeTap::held_bytes(const TapConnection& c) const {
+  return c.to_inner.size() + c.to_client.size() + delayed(c.c2s_delay) + delayed(c.s2c_delay) +
+         relay_.inner().held_bytes(c.id);
+}
+
+std::size_t EdgeTap::queued_bytes() const {
+  std::size_t total = 0;
+  for (const auto& [id, c] : conns_) total += held_bytes(c);
+  return total;
+}
+
 void EdgeTap::enforce_budget() {
   std::vector<std::pair<std::size_t, std::uint64_t>> holders;   // (bytes, conn)
   std::size_t total = 0;
   for (const auto& [id, c] : conns_) {
-    const std::size_t held = c.to_inner.size() + c.to_client.size() + delayed(c.c2s_delay) + delayed(c.s2c_delay) +
-                             relay_.inner().held_bytes(id);
+    const std::size_t held = held_bytes(c);
     total += held;
     if (!c.enforcing && held > 0) holders.emplace_back(held, id);
   }
-  counters_.queued_bytes = total;
   const std::size_t budget = relay_.options().max_queued_bytes;
   if (total <= budget) return;
   std::sort(holders.begin(), holders.end(), std::greater<>());

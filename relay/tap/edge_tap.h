@@ -81,9 +81,11 @@ class EdgeTap {
   struct Counters {
     std::uint64_t stalled = 0;       // dropped: no output progress for --stall-secs
     std::uint64_t over_budget = 0;   // cut (1013): largest holders above --max-queued-bytes
-    std::size_t queued_bytes = 0;    // at the last tick: tap queues + inner server queues
   };
   const Counters& counters() const { return counters_; }
+  // Bytes queued for clients now (tap queues + inner server queues), counted when asked: a figure kept from
+  // the last tick would still show what a budget cut has just released.
+  std::size_t queued_bytes() const;
 
  private:
   int adopt_client(lws* wsi);
@@ -98,6 +100,7 @@ class EdgeTap {
   int shuttle_writeable(TapConnection& c);
   int forward(lws* to, ByteQueue& queue, std::span<const std::uint8_t> bytes, std::size_t& unchecked);
   void enforce(TapConnection& c, const TapVerdict& v, bool log_it = true);
+  std::size_t held_bytes(const TapConnection& c) const;
   void drop_stalled(std::int64_t now_us);
   void enforce_budget();
   void note_s2c_queued(TapConnection& c);

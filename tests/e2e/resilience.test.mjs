@@ -51,8 +51,11 @@ test('after the relay restarts the page reconnects with backoff and looks for a 
   const port = first.port;
   const exit = await first.stop();
   assert.equal(exit.code, 0);
-  await a.waitForSelector('body[data-link="reconnecting"]');
-  assert.match(await a.textContent('#link-text'), /Connection lost( \(1001\))?\. Reconnecting in \d+ s…/);
+  // The state and its text read in one go inside the page: the first backoff is 0.25-0.5 s, and two
+  // separate reads from here can straddle it (the page already says "Connecting…" again).
+  const reconnecting = await a.waitForFunction(
+    () => document.body.dataset.link === 'reconnecting' && document.getElementById('link-text').textContent);
+  assert.match(await reconnecting.jsonValue(), /Connection lost( \(1001\))?\. Reconnecting in \d+ s…/);
   await shot(a, 'reconnecting-desktop');
   // The page knows only its own origin: bring the relay back on the same port.
   const again = await startRelayOn(port);

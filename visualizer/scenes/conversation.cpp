@@ -416,7 +416,7 @@ void ConversationScene::draw_row(SceneContext& ctx, const Entry& e, ImVec2 o, fl
 
 // Three lines at most are kept for the details: at a large display scale the short hint keeps to them.
 const char* ConversationScene::details_hint(float width) {
-  const char* hint = "Click an arrow or a row to select it · → next event · 2 Upgrade · 3 Frame · 4 Masking · 5 Polling";
+  const char* hint = "Click an arrow or a row to select it · → next event · 2 Upgrade · 3 Frame · 4 Masking · 5 Polling · 6 TLS";
   return ImGui::CalcTextSize(hint).x > width * 2.5f ? "Click an arrow or a row to select it · → next" : hint;
 }
 

@@ -210,8 +210,9 @@ GRADED_TEST(Room, ServesBrowserFiles, 1,
             "A request without \"Upgrade: websocket\" is a file request: GET / is web_dir/index.html, GET "
             "/static/NAME is web_dir/NAME, with 200, Content-Type, Content-Length and Connection: close; 404 for "
             "anything else, \"..\" included.") {
-  char dir_template[] = "/tmp/wirelab-web-XXXXXX";
-  std::string dir = mkdtemp(dir_template);
+  std::optional<std::string> made = grade::temp_dir("wirelab-web");
+  if (!made) return;
+  const std::string& dir = *made;
   std::ofstream(dir + "/index.html") << "<!doctype html><title>hi</title>";
   std::ofstream(dir + "/app.js") << "console.log('hi');";
   ws::Hub hub;
@@ -266,24 +267,11 @@ GRADED_TEST(Room, PythonWebsockets, 2,
       "    for c in clients: await c.close()\n"
       "    print('ok')\n"
       "asyncio.run(asyncio.wait_for(main(sys.argv[1]), 15))\n";
-  char path_template[] = "/tmp/wirelab-py-XXXXXX";
-  int script_fd = mkstemp(path_template);
-  (void)!write(script_fd, script.data(), script.size());
-  close(script_fd);
-  std::string cmd = std::string("/usr/bin/python3 ") + path_template + " ws://127.0.0.1:" +
-                    std::to_string(server.port()) + "/chat 2>&1";
   grade::step("python3: 3 websockets clients connect, join room \"py\", the first says \"from python\"");
-  if (access("/usr/bin/python3", X_OK) != 0) {
-    ADD_FAILURE() << "/usr/bin/python3 is missing (scripts/setup installs it with python3-websockets)";
-    return;
-  }
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-  int status = p ? pclose(p) : -1;
-  std::remove(path_template);
+  std::optional<grade::PythonRun> py = grade::run_python(script, "ws://127.0.0.1:" + std::to_string(server.port()) + "/chat");
+  if (!py) return;
+  const std::string& out = py->output;
   grade::got(out);
   GRADE_EXPECT_EQ("python's last line", std::string("ok\n"), out.size() >= 3 ? out.substr(out.size() - 3) : out);
-  GRADE_EXPECT_EQ("python's exit status", 0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  GRADE_EXPECT_EQ("python's exit status", 0, py->exit_code);
 }

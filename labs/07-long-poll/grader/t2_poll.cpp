@@ -301,24 +301,11 @@ GRADED_TEST(Mixed, PythonClients, 2,
       "    await ws.close()\n"
       "    print('ok')\n"
       "asyncio.run(asyncio.wait_for(main(), 15))\n";
-  char path_template[] = "/tmp/wirelab-py-XXXXXX";
-  int script_fd = mkstemp(path_template);
-  (void)!write(script_fd, script.data(), script.size());
-  close(script_fd);
   grade::step("python3: a websockets client finds; an http.client poller opens, finds; they say one message each way");
-  if (access("/usr/bin/python3", X_OK) != 0) {
-    std::remove(path_template);
-    ADD_FAILURE() << "/usr/bin/python3 is missing (scripts/setup installs it with python3-websockets)";
-    return;
-  }
-  std::string cmd = std::string("/usr/bin/python3 ") + path_template + " " + std::to_string(server.port()) + " 2>&1";
-  FILE* py = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (py && std::fgets(buf, sizeof buf, py)) out += buf;
-  int status = py ? pclose(py) : -1;
-  std::remove(path_template);
+  std::optional<grade::PythonRun> py = grade::run_python(script, std::to_string(server.port()));
+  if (!py) return;
+  const std::string& out = py->output;
   grade::got(out);
   GRADE_EXPECT_EQ("python's last line", std::string("ok\n"), out.size() >= 3 ? out.substr(out.size() - 3) : out);
-  GRADE_EXPECT_EQ("python's exit status", 0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  GRADE_EXPECT_EQ("python's exit status", 0, py->exit_code);
 }

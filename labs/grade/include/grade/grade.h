@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -43,6 +44,18 @@ void ok_is(std::string_view what, std::string_view value);
 void doing(std::string_view text);                // what runs now: shown only if it crashes or hangs
 void symptom(std::string_view hint);              // a hint for what was just seen; replaces the default hint
 std::mt19937_64& rng();                           // fixed seed + the test's name: deterministic per test
+
+// A new private folder $TMPDIR/prefix-XXXXXX ($TMPDIR unset: /tmp). If it cannot be made, the test
+// fails saying why and this returns nothing.
+std::optional<std::string> temp_dir(std::string_view prefix);
+// Runs `script` with /usr/bin/python3 (it is written to a temporary file, removed afterwards) and the
+// given arguments; returns what it printed (stdout and stderr) and its exit code (-1: killed or not
+// run). Nothing, after a failure saying why, if python3 is missing or the file cannot be written.
+struct PythonRun {
+  std::string output;
+  int exit_code;
+};
+std::optional<PythonRun> run_python(std::string_view script, std::string_view args);
 
 // How values are printed in "expected X, actual Y". Add `std::string describe(const T&)` in T's namespace.
 template <class T>
