@@ -1,0 +1,282 @@
+// The load generator of bench/peers (README.md): one node process drives any of the chat
+// relays with the same traffic. I idle connections (welcome, then nothing), then P pairs of
+// strangers (find -> paired) that each send `say` at R messages/s (R = 0: closed loop, one
+// message in flight per stranger), texts of S characters carrying the sender, a sequence
+// number and the send time on this process's one monotonic clock. Every `said` is checked:
+// lost, duplicated, misrouted and reordered are counted. With --pid, the server's CPU
+// (utime + stime, /proc/PID/stat), RSS (/proc/PID/status) and descriptors are read at the
+// edges of the measured window. Prints one JSON object on stdout; progress on stderr.
+// Usage: node load.mjs --client ws|socketio --url URL [--pid PID] [--pairs 5] [--rate 10]
+//        [--size 64] [--idle 0] [--warmup 2] [--seconds 10] [--drain 5] [--sources 250]
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+import { WebSocket } from 'ws';
+
+const o = options(process.argv.slice(2));
+const CONNECT_PARALLEL = 100;        // connections being opened at once
+const CONNECT_TIMEOUT_MS = 15000;    // per connection, until its welcome
+
+function options(argv) {
+  const o = { client: 'ws', url: '', pid: 0, pairs: 5, rate: 10, size: 64, idle: 0, warmup: 2, seconds: 10,
+              drain: 5, sources: 250 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '');
+    if (!(key in o) || argv[i + 1] === undefined) fail(`unknown flag ${argv[i]} (flags: ${Object.keys(o).join(', ')})`);
+    o[key] = typeof o[key] === 'number' ? Number(argv[i + 1]) : argv[i + 1];
+  }
+  if (!['ws', 'socketio'].includes(o.client) || !o.url) fail('--client ws|socketio and --url are required');
+  if (o.pairs < 1 || o.sources < 1 || o.sources > 254) fail('--pairs >= 1 and --sources 1..254');
+  return o;
+}
+
+function fail(why) {
+  process.stdout.write(`${JSON.stringify({ error: why })}\n`);
+  process.exit(1);
+}
+
+// ---- the server's process, from /proc (proc(5)) ----
+const clkTck = o.pid ? Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) : 0;
+function sample() {
+  if (!o.pid) return null;
+  const stat = readFileSync(`/proc/${o.pid}/stat`, 'utf8').split(')').pop().trim().split(/\s+/);
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${o.pid}/status`, 'utf8'));
+  return { at: performance.now(), user_s: Number(stat[11]) / clkTck, sys_s: Number(stat[12]) / clkTck,
+           rss_kb: Number(rss[1]), fds: readdirSync(`/proc/${o.pid}/fd`).length };
+}
+
+// ---- one connection, either client; resolves once the welcome came ----
+function connect(localAddress) {
+  return new Promise((resolve, reject) => {
+    const c = { label: '', onMessage: null, closed: '' };
+    const timer = setTimeout(() => refuse('no welcome within 15 s'), CONNECT_TIMEOUT_MS);
+    function refuse(why) {
+      clearTimeout(timer);
+      c.close();
+      reject(new Error(why));
+    }
+    function message(msg) {
+      if (c.onMessage) return c.onMessage(msg);
+      if (msg.type !== 'welcome') return refuse(`first message ${JSON.stringify(msg).slice(0, 100)}, expected welcome`);
+      clearTimeout(timer);
+      c.label = msg.you;
+      return resolve(c);
+    }
+    function closed(why) {
+      if (c.closed) return;
+      c.closed = why;
+      if (!c.label) refuse(`closed before its welcome: ${why}`);
+      else if (c.onClose) c.onClose(why);
+    }
+    if (o.client === 'ws') {
+      const ws = new WebSocket(o.url, { localAddress, perMessageDeflate: false });
+      ws.on('message', (data) => message(JSON.parse(data)));
+      ws.on('error', (e) => closed(e.code || e.message));
+      ws.on('close', (code) => closed(`close ${code}`));
+      c.send = (m) => ws.send(JSON.stringify(m));
+      c.close = () => ws.terminate();
+    } else {
+      // WebSocket from the start: the per-message cost is compared, not Socket.IO's long-polling.
+      const s = io(o.url, { transports: ['websocket'], localAddress, forceNew: true, reconnection: false,
+                            timeout: CONNECT_TIMEOUT_MS });
+      s.on('chat', message);
+      s.on('connect_error', (e) => closed(`connect_error ${e.message}`));
+      s.on('disconnect', (reason) => closed(`disconnect ${reason}`));
+      c.send = (m) => s.emit('chat', m);
+      c.close = () => s.disconnect();
+    }
+  });
+}
+
+// Opens n connections, CONNECT_PARALLEL at a time, over 127.0.0.1..N source addresses (so
+// ephemeral ports never run out, and per-address caps are shared out). Any failure ends the run.
+async function openMany(n, first, what) {
+  const out = new Array(n);
+  let next = 0;
+  let failure = '';
+  async function worker() {
+    while (next < n && !failure) {
+      const i = next++;
+      try {
+        out[i] = await connect(`127.0.0.${1 + ((first + i) % o.sources)}`);
+      } catch (e) {
+        failure ||= `${what} connection ${i + 1} of ${n} failed: ${e.message}`;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(CONNECT_PARALLEL, n) }, worker));
+  if (failure) fail(failure);
+  return out;
+}
+
+// Every stranger sends find; resolves when all are paired (to one another: idle ones never find).
+function pairAll(strangers) {
+  return new Promise((resolve) => {
+    let left = strangers.length;
+    const timer = setTimeout(() => fail(`only ${strangers.length - left} of ${strangers.length} strangers paired in ` +
+                                        `${10 + strangers.length / 100} s`), (10 + strangers.length / 100) * 1000);
+    for (const c of strangers) {
+      c.onMessage = (msg) => {
+        if (msg.type === 'waiting') return;
+        if (msg.type !== 'paired') fail(`expected paired, got ${JSON.stringify(msg).slice(0, 100)}`);
+        c.peerLabel = msg.peer;
+        c.onMessage = null;
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      c.send({ type: 'find' });
+    }
+  });
+}
+
+function percentile(sorted, q) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : null;
+}
+
+async function main() {
+  const start = sample();
+  const idle = await openMany(o.idle, 0, 'idle');
+  const afterIdle = sample();
+  const strangers = await openMany(2 * o.pairs, o.idle, 'stranger');
+  await pairAll(strangers);
+  const byLabel = new Map(strangers.map((c, i) => [c.label, i]));
+  strangers.forEach((c, i) => {
+    c.peer = byLabel.get(c.peerLabel);
+    if (c.peer === undefined || strangers[c.peer].peerLabel !== c.label) {
+      fail(`stranger ${i} (${c.label}) was paired with "${c.peerLabel}", not with one of this run's strangers`);
+    }
+  });
+  const connected = sample();
+  process.stderr.write(`load: ${o.idle} idle + ${2 * o.pairs} strangers connected and paired\n`);
+
+  // Accounting, per stranger as a sender (sent) and as a receiver (next expected seq from its peer,
+  // seqs received above it, the highest seen).
+  const n = strangers.length;
+  for (const c of strangers) Object.assign(c, { sent: 0, next: 0, above: new Set(), maxSeen: -1 });
+  const count = { received: 0, duplicated: 0, misrouted: 0, reordered: 0, closed: 0, windowReceived: 0 };
+  const errors = {};
+  const unexpected = {};
+  let firstClose = '';
+  const sendTimes = [];   // ms, this clock
+  const latencies = [];   // ms, sender's send -> peer's receive
+  let phase = 'warmup';
+  let sending = true;
+  const pad = 'x'.repeat(o.size);
+
+  function sendFrom(i) {
+    const c = strangers[i];
+    const head = `${i} ${c.sent++} ${performance.now().toFixed(3)} `;
+    if (head.length > o.size) fail(`--size ${o.size} is too small for the ${head.length}-character header`);
+    c.send({ type: 'say', text: head + pad.slice(head.length) });
+  }
+
+  function receive(c, msg) {
+    const now = performance.now();
+    if (msg.type !== 'said') {
+      if (msg.type === 'error') errors[msg.code] = (errors[msg.code] ?? 0) + 1;
+      else unexpected[msg.type] = (unexpected[msg.type] ?? 0) + 1;
+      return;
+    }
+    const [sender, seqText, sentText] = msg.text.split(' ', 3);
+    const from = Number(sender), seq = Number(seqText), sentAt = Number(sentText);
+    if (msg.from !== c.peerLabel || from !== c.peer || !(seq >= 0 && seq < strangers[from].sent)) {
+      ++count.misrouted;
+      return;
+    }
+    if (seq < c.next || c.above.has(seq)) {
+      ++count.duplicated;
+      return;
+    }
+    if (seq < c.maxSeen) ++count.reordered;   // arrived after a later one
+    c.maxSeen = Math.max(c.maxSeen, seq);
+    if (seq === c.next) {
+      for (++c.next; c.above.delete(c.next); ++c.next);
+    } else {
+      c.above.add(seq);
+    }
+    ++count.received;
+    if (phase === 'measure') ++count.windowReceived;
+    sendTimes.push(sentAt);
+    latencies.push(now - sentAt);
+    if (o.rate === 0 && sending) sendFrom(from);   // closed loop: the next as soon as this one arrived
+  }
+
+  for (const c of [...idle, ...strangers]) {
+    c.onClose = (why) => {
+      ++count.closed;
+      firstClose ||= `${c.label}: ${why}`;
+    };
+  }
+  idle.forEach((c) => { c.onMessage = (msg) => { unexpected[`idle ${msg.type}`] = (unexpected[`idle ${msg.type}`] ?? 0) + 1; }; });
+  strangers.forEach((c) => { c.onMessage = (msg) => receive(c, msg); });
+
+  // Fixed rate: the n strangers take turns, message k at t0 + k / (n R): the load is spread evenly.
+  const t0 = performance.now();
+  let scheduled = 0;
+  let lateMax = 0;
+  if (o.rate > 0) {
+    const every = 1000 / (n * o.rate);
+    const tick = () => {
+      if (!sending) return;
+      const now = performance.now();
+      const due = Math.floor((now - t0) / every) + 1;
+      if (scheduled < due) lateMax = Math.max(lateMax, now - (t0 + scheduled * every));
+      for (; scheduled < due; ++scheduled) sendFrom(scheduled % n);
+      setTimeout(tick, 1);
+    };
+    tick();
+  } else {
+    for (let i = 0; i < n; ++i) sendFrom(i);
+  }
+
+  const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+  await sleep(o.warmup * 1000);
+  const begin = sample();
+  const t1 = performance.now();
+  phase = 'measure';
+  await sleep(o.seconds * 1000);
+  const end = sample();
+  const t2 = performance.now();
+  phase = 'drain';
+  sending = false;
+  const sent = () => strangers.reduce((s, c) => s + c.sent, 0);
+  for (const until = performance.now() + o.drain * 1000; count.received < sent() && performance.now() < until;) {
+    await sleep(10);
+  }
+
+  const window = [];
+  for (let k = 0; k < sendTimes.length; ++k) if (sendTimes[k] >= t1 && sendTimes[k] < t2) window.push(latencies[k]);
+  window.sort((a, b) => a - b);
+  const seconds = (t2 - t1) / 1000;
+  const conns = o.idle + n;
+  const result = {
+    client: o.client, pairs: o.pairs, rate: o.rate, size: o.size, idle: o.idle, seconds,
+    offered_per_s: o.rate * n, delivered_per_s: count.windowReceived / seconds,
+    sent: sent(), received: count.received, lost: sent() - count.received,
+    duplicated: count.duplicated, misrouted: count.misrouted, reordered: count.reordered,
+    closed: count.closed, first_close: firstClose, errors, unexpected,
+    p50_ms: percentile(window, 0.5), p99_ms: percentile(window, 0.99), max_ms: percentile(window, 1),
+    generator_late_max_ms: lateMax,
+  };
+  if (o.pid) {
+    const cpu = end.user_s + end.sys_s - begin.user_s - begin.sys_s;
+    Object.assign(result, {
+      cpu_us_per_msg: (1e6 * cpu) / Math.max(1, count.windowReceived),
+      sys_us_per_msg: (1e6 * (end.sys_s - begin.sys_s)) / Math.max(1, count.windowReceived),
+      cpu_core: cpu / seconds,
+      rss_kb: { start: start.rss_kb, idle: afterIdle.rss_kb, connected: connected.rss_kb, end: end.rss_kb },
+      rss_kb_per_conn: (end.rss_kb - start.rss_kb) / conns,
+      rss_kb_per_idle: o.idle ? (afterIdle.rss_kb - start.rss_kb) / o.idle : null,
+      fds: { start: start.fds, connected: connected.fds },
+      fds_per_conn: (connected.fds - start.fds) / conns,
+    });
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  for (const c of [...idle, ...strangers]) c.onClose = null;
+  process.exit(0);   // the kernel closes every socket; the server is not measured any more
+}
+
+main().catch((e) => fail(`load: ${e.stack ?? e}`));
