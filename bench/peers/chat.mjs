@@ -57,7 +57,7 @@ export class Chat {
   }
 
   #label() {
-    // 4 hex digits from a CSPRNG, 8 when 4,096 tries find none free (relay/chat/labels).
+    // 4 hex digits from a CSPRNG, 8 when 4,096 tries find none free (relay/chat/labels.h).
     for (let i = 0; ; ++i) {
       const label = `Stranger ${randomBytes(i < 4096 ? 2 : 4).toString('hex')}`;
       if (!this.labels.has(label)) {

@@ -21,6 +21,11 @@ const children = new Set();   // every process started here: killed at the end, 
 function options(argv) {
   const o = { build: 'build/release', relay: '', servers: 'relay-tap,relay-notap,ws,socketio', rounds: 3,
               pairs: 50, rate: 10, size: 64, idle: 0, warmup: 2, seconds: 10, json: '' };
+  if (argv.includes('--help')) {
+    console.log(`usage: bench/peers/run [--flag value]...; flags and defaults: ${JSON.stringify(o)}\n` +
+                '(--relay defaults to BUILD/relay/wirelab-relay; --rate 0 = closed loop; bench/peers/README.md)');
+    process.exit(0);
+  }
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in o) || argv[i + 1] === undefined) {
@@ -209,8 +214,9 @@ process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     console.error(`compare: ${sig}, stopping every server and load generator`);
+    const gone = Promise.all([...children].map((c) => c.exited));   // reaped, so none is left a zombie
     killAll();
-    process.exit(130);
+    Promise.race([gone, new Promise((r) => { setTimeout(r, 2000); })]).then(() => process.exit(130));
   });
 }
 main().catch((e) => {
