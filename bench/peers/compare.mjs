@@ -133,6 +133,7 @@ function line(name, r) {
           f(r.p99_ms, 2).padStart(7), `${f(r.rss_kb.start / 1024)}->${f(r.rss_kb.end / 1024)}`.padStart(12),
           f(r.rss_kb_per_conn).padStart(8), f(r.rss_kb_per_idle).padStart(8), f(r.fds_per_conn, 2).padStart(6),
           `  ${ACCOUNT.map((k) => r[k]).join('/')}`,
+          r.generator_core > 0.8 ? ` (load generator busy: ${f(100 * r.generator_core, 0)}% of a core)` : '',
           Object.keys(r.errors).length ? ` errors ${JSON.stringify(r.errors)}` : '',
           Object.keys(r.unexpected).length ? ` unexpected ${JSON.stringify(r.unexpected)}` : ''].join(' ');
 }
