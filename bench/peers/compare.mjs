@@ -5,7 +5,7 @@
 // Exit code 1 when a server did not start or exit cleanly, or a message was lost, duplicated,
 // misrouted or reordered. README.md says what each column means.
 // Usage (bench/peers/run raises ulimit -n first):
-//   node compare.mjs [--build build/release | --relay PATH] [--servers relay-tap,relay-notap,ws,socketio]
+//   node compare.mjs [--build BUILD_DIR (the repository's build/release) | --relay PATH] [--servers relay-tap,relay-notap,ws,socketio]
 //                    [--rounds 3] [--pairs 50] [--rate 10] [--size 64] [--idle 0] [--warmup 2]
 //                    [--seconds 10] [--json FILE]
 import { spawn } from 'node:child_process';
@@ -19,7 +19,7 @@ const o = options(process.argv.slice(2));
 const children = new Set();   // every process started here: killed at the end, on Ctrl-C and on a failure
 
 function options(argv) {
-  const o = { build: 'build/release', relay: '', servers: 'relay-tap,relay-notap,ws,socketio', rounds: 3,
+  const o = { build: join(here, '..', '..', 'build', 'release'), relay: '', servers: 'relay-tap,relay-notap,ws,socketio', rounds: 3,
               pairs: 50, rate: 10, size: 64, idle: 0, warmup: 2, seconds: 10, json: '' };
   if (argv.includes('--help')) {
     console.log(`usage: bench/peers/run [--flag value]...; flags and defaults: ${JSON.stringify(o)}\n` +
