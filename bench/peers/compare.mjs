@@ -91,7 +91,7 @@ async function startServer(name) {
 
 async function stopServer(name, child) {
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10000);   // wirelab-relay's contract: ~3 s
   const how = await child.exited;
   clearTimeout(timer);
   return how.code === 0 ? '' : `${name} did not exit cleanly on SIGTERM: ${JSON.stringify(how)} ${child.tail.join(' | ')}`;
@@ -105,8 +105,9 @@ async function runLoad(name, pid, port) {
   const child = started(process.execPath, args);
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
-  // Bounded: connecting (at most ~1 s per 100 connections here), the phases, the drain, a margin.
-  const budget = 30 + (o.idle + 2 * o.pairs) / 100 + o.warmup + o.seconds + 5;
+  // Bounded: connecting (1 s per 20 connections: a busy machine is slow to accept), the phases,
+  // the drain (5 s), a margin.
+  const budget = 60 + (o.idle + 2 * o.pairs) / 20 + o.warmup + o.seconds + 5;
   const timer = setTimeout(() => child.kill('SIGKILL'), budget * 1000);
   const how = await child.exited;
   clearTimeout(timer);
@@ -120,7 +121,9 @@ async function runLoad(name, pid, port) {
 
 function median(xs) {
   const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
-  return v.length ? v[Math.floor((v.length - 1) / 2)] : null;
+  if (!v.length) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 const f = (x, digits = 1) => (typeof x === 'number' ? x.toFixed(digits) : '-');

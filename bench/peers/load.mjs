@@ -132,15 +132,21 @@ function pairAll(strangers) {
   });
 }
 
+const f1 = (x) => x.toFixed(1);
+
 function percentile(sorted, q) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : null;
 }
 
 async function main() {
   const start = sample();
+  const since = performance.now();
+  const progress = (what) => process.stderr.write(`load: ${what} after ${f1((performance.now() - since) / 1000)} s\n`);
   const idle = await openMany(o.idle, 0, 'idle');
+  progress(`${o.idle} idle connected`);
   const afterIdle = sample();
   const strangers = await openMany(2 * o.pairs, o.idle, 'stranger');
+  progress(`${2 * o.pairs} strangers connected`);
   await pairAll(strangers);
   const byLabel = new Map(strangers.map((c, i) => [c.label, i]));
   strangers.forEach((c, i) => {
@@ -150,7 +156,7 @@ async function main() {
     }
   });
   const connected = sample();
-  process.stderr.write(`load: ${o.idle} idle + ${2 * o.pairs} strangers connected and paired\n`);
+  progress('strangers paired');
 
   // Accounting, per stranger as a sender (sent) and as a receiver (next expected seq from its peer,
   // seqs received above it, the highest seen).
@@ -234,6 +240,7 @@ async function main() {
 
   const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
   await sleep(o.warmup * 1000);
+  progress('warm-up over');
   const begin = sample();
   const ownBegin = process.cpuUsage();
   const t1 = performance.now();
@@ -244,6 +251,7 @@ async function main() {
   const t2 = performance.now();
   phase = 'drain';
   sending = false;
+  progress('measured window over');
   const sent = () => strangers.reduce((s, c) => s + c.sent, 0);
   for (const until = performance.now() + o.drain * 1000; count.received < sent() && performance.now() < until;) {
     await sleep(10);
