@@ -106,8 +106,8 @@ async function runLoad(name, pid, port) {
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
   // Bounded: connecting (1 s per 20 connections: a busy machine is slow to accept), the phases,
-  // the drain (5 s), a margin.
-  const budget = 60 + (o.idle + 2 * o.pairs) / 20 + o.warmup + o.seconds + 5;
+  // the drain (load.mjs: at most 20 s), a margin.
+  const budget = 60 + (o.idle + 2 * o.pairs) / 20 + o.warmup + o.seconds + 20;
   const timer = setTimeout(() => child.kill('SIGKILL'), budget * 1000);
   const how = await child.exited;
   clearTimeout(timer);
@@ -136,6 +136,7 @@ function line(name, r) {
           f(r.p99_ms, 2).padStart(7), `${f(r.rss_kb.start / 1024)}->${f(r.rss_kb.end / 1024)}`.padStart(12),
           f(r.rss_kb_per_conn).padStart(8), f(r.rss_kb_per_idle).padStart(8), f(r.fds_per_conn, 2).padStart(6),
           `  ${ACCOUNT.map((k) => r[k]).join('/')}`,
+          r.delivered_per_s < 0.9 * r.offered_per_s ? ` (behind: ${f(r.delivered_per_s, 0)} of ${r.offered_per_s} msgs/s offered)` : '',
           r.generator_core > 0.8 ? ` (load generator busy: ${f(100 * r.generator_core, 0)}% of a core)` : '',
           Object.keys(r.errors).length ? ` errors ${JSON.stringify(r.errors)}` : '',
           Object.keys(r.unexpected).length ? ` unexpected ${JSON.stringify(r.unexpected)}` : ''].join(' ');

@@ -7,7 +7,9 @@
 // (utime + stime, /proc/PID/stat), RSS (/proc/PID/status) and descriptors are read at the
 // edges of the measured window. Prints one JSON object on stdout; progress on stderr.
 // Usage: node load.mjs --client ws|socketio --url URL [--pid PID] [--pairs 5] [--rate 10]
-//        [--size 64] [--idle 0] [--warmup 2] [--seconds 10] [--drain 5] [--sources 250]
+//        [--size 64] [--idle 0] [--warmup 2] [--seconds 10] [--drain 20] [--sources 250]
+// (--drain: the longest wait after the window for messages still in flight; it ends as soon as
+// every message arrived, so only a run that lost some waits it all.)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +22,7 @@ const CONNECT_TIMEOUT_MS = 15000;    // per connection, until its welcome
 
 function options(argv) {
   const o = { client: 'ws', url: '', pid: 0, pairs: 5, rate: 10, size: 64, idle: 0, warmup: 2, seconds: 10,
-              drain: 5, sources: 250 };
+              drain: 20, sources: 250 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in o) || argv[i + 1] === undefined) fail(`unknown flag ${argv[i]} (flags: ${Object.keys(o).join(', ')})`);
