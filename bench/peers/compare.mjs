@@ -6,21 +6,23 @@
 // misrouted or reordered. README.md says what each column means.
 // Usage (bench/peers/run raises ulimit -n first):
 //   node compare.mjs [--build BUILD_DIR (the repository's build/release) | --relay PATH] [--servers relay-tap,relay-notap,ws,socketio]
-//                    [--rounds 3] [--pairs 50] [--rate 10] [--size 64] [--idle 0] [--warmup 2]
+//                    [--rounds 3] [--pairs 50] [--rate 10] [--size 64] [--idle 0[,10000]] [--warmup 2]
 //                    [--seconds 10] [--json FILE]
+// --idle with two values runs every server under both loads, interleaved too (A0 B0 C0 D0 A1 B1 C1
+// D1, ...), and prints each server's CPU per message with the second against the first.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const LOAD_FLAGS = ['pairs', 'rate', 'size', 'idle', 'warmup', 'seconds'];
+const LOAD_FLAGS = ['pairs', 'rate', 'size', 'warmup', 'seconds'];
 const o = options(process.argv.slice(2));
 const children = new Set();   // every process started here: killed at the end, on Ctrl-C and on a failure
 
 function options(argv) {
   const o = { build: join(here, '..', '..', 'build', 'release'), relay: '', servers: 'relay-tap,relay-notap,ws,socketio', rounds: 3,
-              pairs: 50, rate: 10, size: 64, idle: 0, warmup: 2, seconds: 10, json: '' };
+              pairs: 50, rate: 10, size: 64, idle: '0', warmup: 2, seconds: 10, json: '' };
   if (argv.includes('--help')) {
     console.log(`usage: bench/peers/run [--flag value]...; flags and defaults: ${JSON.stringify(o)}\n` +
                 '(--relay defaults to BUILD/relay/wirelab-relay; --rate 0 = closed loop; bench/peers/README.md)');
@@ -97,17 +99,17 @@ async function stopServer(name, child) {
   return how.code === 0 ? '' : `${name} did not exit cleanly on SIGTERM: ${JSON.stringify(how)} ${child.tail.join(' | ')}`;
 }
 
-async function runLoad(name, pid, port) {
+async function runLoad(name, idle, pid, port) {
   const s = SERVERS[name];
   const url = `${s.client === 'ws' ? 'ws' : 'http'}://127.0.0.1:${port}${s.path}`;
   const args = [join(here, 'load.mjs'), '--client', s.client, '--url', url, '--pid', String(pid),
-                ...LOAD_FLAGS.flatMap((k) => [`--${k}`, String(o[k])])];
+                '--idle', String(idle), ...LOAD_FLAGS.flatMap((k) => [`--${k}`, String(o[k])])];
   const child = started(process.execPath, args);
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
   // Bounded: connecting (1 s per 20 connections: a busy machine is slow to accept), the phases,
   // the drain (load.mjs: at most 20 s), a margin.
-  const budget = 60 + (o.idle + 2 * o.pairs) / 20 + o.warmup + o.seconds + 20;
+  const budget = 60 + (idle + 2 * o.pairs) / 20 + o.warmup + o.seconds + 20;
   const timer = setTimeout(() => child.kill('SIGKILL'), budget * 1000);
   const how = await child.exited;
   clearTimeout(timer);
@@ -130,8 +132,8 @@ const f = (x, digits = 1) => (typeof x === 'number' ? x.toFixed(digits) : '-');
 const ACCOUNT = ['lost', 'duplicated', 'misrouted', 'reordered', 'closed'];
 
 function line(name, r) {
-  if (r.error) return `${name.padEnd(12)} FAILED: ${r.error}`;
-  return [name.padEnd(12), f(r.delivered_per_s, 0).padStart(8), f(r.cpu_us_per_msg).padStart(8),
+  if (r.error) return `${name.padEnd(W)} FAILED: ${r.error}`;
+  return [name.padEnd(W), f(r.delivered_per_s, 0).padStart(8), f(r.cpu_us_per_msg).padStart(8),
           f(r.sys_us_per_msg).padStart(8), `${f(100 * r.cpu_core, 0)}%`.padStart(6), f(r.p50_ms, 2).padStart(7),
           f(r.p99_ms, 2).padStart(7), `${f(r.rss_kb.start / 1024)}->${f(r.rss_kb.end / 1024)}`.padStart(12),
           f(r.rss_kb_per_conn).padStart(8), f(r.rss_kb_per_idle).padStart(8), f(r.fds_per_conn, 2).padStart(6),
@@ -141,7 +143,8 @@ function line(name, r) {
           Object.keys(r.errors).length ? ` errors ${JSON.stringify(r.errors)}` : '',
           Object.keys(r.unexpected).length ? ` unexpected ${JSON.stringify(r.unexpected)}` : ''].join(' ');
 }
-const HEADER = `${'server'.padEnd(12)}   msgs/s  cpu µs/m  sys µs/m   core  p50 ms  p99 ms  RSS MB s->e ` +
+const W = 18;   // the first column: a server's name, and @IDLE when --idle has two values
+const HEADER = `${'server'.padEnd(W)}   msgs/s  cpu µs/m  sys µs/m   core  p50 ms  p99 ms  RSS MB s->e ` +
                `KB/conn  KB/idle fd/conn  lost/dup/misrouted/reordered/closed`;
 
 function limits() {
@@ -150,8 +153,14 @@ function limits() {
 }
 
 async function main() {
-  const names = o.servers.split(',');
-  for (const n of names) if (!SERVERS[n]) throw new Error(`unknown server ${n}: one of ${Object.keys(SERVERS).join(', ')}`);
+  const servers = o.servers.split(',');
+  for (const n of servers) if (!SERVERS[n]) throw new Error(`unknown server ${n}: one of ${Object.keys(SERVERS).join(', ')}`);
+  const idles = String(o.idle).split(',').map(Number);
+  if (idles.length > 2 || idles.some((n) => !(n >= 0))) throw new Error(`--idle takes one or two counts: ${o.idle}`);
+  // One entry per (idle count, server), in the order they run in each round.
+  const runs = idles.flatMap((idle) => servers.map((server) => ({ server, idle,
+                                                                   key: idles.length > 1 ? `${server}@${idle}` : server })));
+  const names = runs.map((r) => r.key);
   console.log(`peers: ${o.pairs} pairs x ${o.rate ? `${o.rate} msg/s` : 'closed loop'}, ${o.size}-character texts, ` +
               `${o.idle} idle connections, warm-up ${o.warmup} s, measured ${o.seconds} s, ${o.rounds} round(s) ` +
               `interleaved; ulimit -n ${limits()}; relay ${o.relay}`);
@@ -159,12 +168,12 @@ async function main() {
   const results = Object.fromEntries(names.map((n) => [n, []]));
   const problems = [];
   for (let round = 1; round <= o.rounds; ++round) {
-    for (const name of names) {
+    for (const { server, idle, key: name } of runs) {
       let r;
       try {
-        const { child, port } = await startServer(name);
-        r = await runLoad(name, child.pid, port);
-        const stopped = await stopServer(name, child);
+        const { child, port } = await startServer(server);
+        r = await runLoad(server, idle, child.pid, port);
+        const stopped = await stopServer(server, child);
         if (stopped) problems.push(stopped);
       } catch (e) {
         r = { error: e.message };
@@ -175,7 +184,7 @@ async function main() {
       for (const k of ACCOUNT) if (r[k]) problems.push(`${name}, round ${round}: ${r[k]} ${k} (${r.first_close || ''})`);
     }
   }
-  summary(names, results);
+  summary(servers, idles, results);
   if (o.json) writeFileSync(o.json, `${JSON.stringify({ options: o, results }, null, 1)}\n`);
   if (problems.length) {
     console.log(`FAILED:\n  ${problems.join('\n  ')}`);
@@ -183,7 +192,8 @@ async function main() {
   }
 }
 
-function summary(names, results) {
+function summary(servers, idles, results) {
+  const names = Object.keys(results);
   const med = {};
   console.log(`\nmedian of ${o.rounds} round(s):`);
   console.log(HEADER);
@@ -201,14 +211,23 @@ function summary(names, results) {
     console.log(line(name, med[name]));
   }
   const ratio = (a, b, key, target) => {
-    if (!med[a] || !med[b]) return;
-    console.log(`  ${a} / ${b} ${key}: ${f(med[a][key] / med[b][key], 2)} (issue 10's target: <= ${target})`);
+    if (!med[a] || !med[b] || !(med[b][key] > 0)) return;   // nothing measured to divide by
+    console.log(`  ${a} / ${b} ${key}: ${f(med[a][key] / med[b][key], 2)}` +
+                (target ? ` (issue 10's target: <= ${target})` : ''));
   };
   console.log('ratios (medians):');
-  ratio('relay-tap', 'socketio', 'cpu_us_per_msg', 0.5);
-  ratio('relay-tap', 'ws', 'cpu_us_per_msg', 1);
-  ratio('relay-notap', 'socketio', 'cpu_us_per_msg', 0.25);
-  ratio('relay-tap', 'ws', 'p99_ms', 1);
+  for (const idle of idles) {
+    const at = (server) => (idles.length > 1 ? `${server}@${idle}` : server);
+    ratio(at('relay-tap'), at('socketio'), 'cpu_us_per_msg', 0.5);
+    ratio(at('relay-tap'), at('ws'), 'cpu_us_per_msg', 1);
+    ratio(at('relay-notap'), at('socketio'), 'cpu_us_per_msg', 0.25);
+    ratio(at('relay-tap'), at('ws'), 'p99_ms', 1);
+  }
+  if (idles.length > 1) {   // the same server with the second idle count against the first
+    for (const server of servers) {
+      ratio(`${server}@${idles[1]}`, `${server}@${idles[0]}`, 'cpu_us_per_msg', server.startsWith('relay') ? 1.5 : 0);
+    }
+  }
 }
 
 // Whatever happens, nothing started here outlives this process.
