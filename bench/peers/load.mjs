@@ -140,10 +140,10 @@ function percentile(sorted, q) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : null;
 }
 
-async function main() {
+// Opens the idle connections, then the strangers, and pairs them; the server sampled before,
+// between and after.
+async function connectAll(progress) {
   const start = sample();
-  const since = performance.now();
-  const progress = (what) => process.stderr.write(`load: ${what} after ${f1((performance.now() - since) / 1000)} s\n`);
   const idle = await openMany(o.idle, 0, 'idle');
   progress(`${o.idle} idle connected`);
   const afterIdle = sample();
@@ -157,137 +157,172 @@ async function main() {
       fail(`stranger ${i} (${c.label}) was paired with "${c.peerLabel}", not with one of this run's strangers`);
     }
   });
-  const connected = sample();
   progress('strangers paired');
+  return { idle, strangers, samples: { start, afterIdle, connected: sample() } };
+}
 
-  // Accounting, per stranger as a sender (sent) and as a receiver (next expected seq from its peer,
-  // seqs received above it, the highest seen).
-  const n = strangers.length;
-  for (const c of strangers) Object.assign(c, { sent: 0, next: 0, above: new Set(), maxSeen: -1 });
-  const count = { received: 0, duplicated: 0, misrouted: 0, reordered: 0, closed: 0, windowReceived: 0 };
-  const errors = {};
-  const unexpected = {};
-  let firstClose = '';
-  const sendTimes = [];   // ms, this clock
-  const latencies = [];   // ms, sender's send -> peer's receive
-  let phase = 'warmup';
-  let sending = true;
-  const pad = 'x'.repeat(o.size);
-
-  function sendFrom(i) {
-    const c = strangers[i];
-    const head = `${i} ${c.sent++} ${performance.now().toFixed(3)} `;
-    if (head.length > o.size) fail(`--size ${o.size} is too small for the ${head.length}-character header`);
-    c.send({ type: 'say', text: head + pad.slice(head.length) });
+// Every message's fate. Per stranger as a sender: `sent`; as a receiver: the next seq expected
+// from its peer, the seqs received above it, the highest seen.
+class Ledger {
+  constructor(strangers) {
+    this.strangers = strangers;
+    for (const c of strangers) Object.assign(c, { sent: 0, next: 0, above: new Set(), maxSeen: -1 });
+    this.count = { received: 0, duplicated: 0, misrouted: 0, reordered: 0, closed: 0, windowReceived: 0 };
+    this.errors = {};
+    this.unexpected = {};
+    this.firstClose = '';
+    this.sendTimes = [];   // ms, this process's clock
+    this.latencies = [];   // ms, the sender's send -> the peer's receive
+    this.measuring = false;
+    this.pad = 'x'.repeat(o.size);
   }
 
-  function receive(c, msg) {
+  sent() { return this.strangers.reduce((s, c) => s + c.sent, 0); }
+
+  send(i) {
+    const c = this.strangers[i];
+    const head = `${i} ${c.sent++} ${performance.now().toFixed(3)} `;
+    if (head.length > o.size) fail(`--size ${o.size} is too small for the ${head.length}-character header`);
+    c.send({ type: 'say', text: head + this.pad.slice(head.length) });
+  }
+
+  other(what, msg) {
+    const key = msg.type === 'error' ? msg.code : `${what}${msg.type}`;
+    const into = msg.type === 'error' ? this.errors : this.unexpected;
+    into[key] = (into[key] ?? 0) + 1;
+  }
+
+  closed(c, why) {
+    ++this.count.closed;
+    this.firstClose ||= `${c.label}: ${why}`;
+  }
+
+  // A message to stranger c; returns the sender's index when it is a new, well-routed `said`.
+  receive(c, msg) {
     const now = performance.now();
-    if (msg.type !== 'said') {
-      if (msg.type === 'error') errors[msg.code] = (errors[msg.code] ?? 0) + 1;
-      else unexpected[msg.type] = (unexpected[msg.type] ?? 0) + 1;
-      return;
-    }
+    if (msg.type !== 'said') return void this.other('', msg);
     const [sender, seqText, sentText] = msg.text.split(' ', 3);
     const from = Number(sender), seq = Number(seqText), sentAt = Number(sentText);
-    if (msg.from !== c.peerLabel || from !== c.peer || !(seq >= 0 && seq < strangers[from].sent)) {
-      ++count.misrouted;
-      return;
+    if (msg.from !== c.peerLabel || from !== c.peer || !(seq >= 0 && seq < this.strangers[from].sent)) {
+      return void ++this.count.misrouted;
     }
-    if (seq < c.next || c.above.has(seq)) {
-      ++count.duplicated;
-      return;
-    }
-    if (seq < c.maxSeen) ++count.reordered;   // arrived after a later one
+    if (seq < c.next || c.above.has(seq)) return void ++this.count.duplicated;
+    if (seq < c.maxSeen) ++this.count.reordered;   // arrived after a later one
     c.maxSeen = Math.max(c.maxSeen, seq);
     if (seq === c.next) {
       for (++c.next; c.above.delete(c.next); ++c.next);
     } else {
       c.above.add(seq);
     }
-    ++count.received;
-    if (phase === 'measure') ++count.windowReceived;
-    sendTimes.push(sentAt);
-    latencies.push(now - sentAt);
-    if (o.rate === 0 && sending) sendFrom(from);   // closed loop: the next as soon as this one arrived
+    ++this.count.received;
+    if (this.measuring) ++this.count.windowReceived;
+    this.sendTimes.push(sentAt);
+    this.latencies.push(now - sentAt);
+    return from;
   }
 
-  for (const c of [...idle, ...strangers]) {
-    c.onClose = (why) => {
-      ++count.closed;
-      firstClose ||= `${c.label}: ${why}`;
+  // Latencies of the messages sent in [t1, t2), sorted.
+  window(t1, t2) {
+    const out = [];
+    for (let k = 0; k < this.sendTimes.length; ++k) {
+      if (this.sendTimes[k] >= t1 && this.sendTimes[k] < t2) out.push(this.latencies[k]);
+    }
+    return out.sort((a, b) => a - b);
+  }
+}
+
+// Starts the strangers sending; returns how to stop them and how late the schedule ran.
+// Fixed rate: the n strangers take turns, message k at t0 + k / (n R), so the load is even.
+// Closed loop (--rate 0): each stranger's next message goes as soon as its peer got the last one.
+function drive(ledger) {
+  const n = ledger.strangers.length;
+  const state = { sending: true, lateMax: 0 };
+  ledger.strangers.forEach((c) => {
+    c.onMessage = (msg) => {
+      const from = ledger.receive(c, msg);
+      if (o.rate === 0 && state.sending && from !== undefined) ledger.send(from);
     };
+  });
+  if (o.rate === 0) {
+    for (let i = 0; i < n; ++i) ledger.send(i);
+    return state;
   }
-  idle.forEach((c) => { c.onMessage = (msg) => { unexpected[`idle ${msg.type}`] = (unexpected[`idle ${msg.type}`] ?? 0) + 1; }; });
-  strangers.forEach((c) => { c.onMessage = (msg) => receive(c, msg); });
-
-  // Fixed rate: the n strangers take turns, message k at t0 + k / (n R): the load is spread evenly.
   const t0 = performance.now();
+  const every = 1000 / (n * o.rate);
   let scheduled = 0;
-  let lateMax = 0;
-  if (o.rate > 0) {
-    const every = 1000 / (n * o.rate);
-    const tick = () => {
-      if (!sending) return;
-      const now = performance.now();
-      const due = Math.floor((now - t0) / every) + 1;
-      if (scheduled < due) lateMax = Math.max(lateMax, now - (t0 + scheduled * every));
-      for (; scheduled < due; ++scheduled) sendFrom(scheduled % n);
-      setTimeout(tick, 1);
-    };
-    tick();
-  } else {
-    for (let i = 0; i < n; ++i) sendFrom(i);
-  }
+  const tick = () => {
+    if (!state.sending) return;
+    const now = performance.now();
+    const due = Math.floor((now - t0) / every) + 1;
+    if (scheduled < due) state.lateMax = Math.max(state.lateMax, now - (t0 + scheduled * every));
+    for (; scheduled < due; ++scheduled) ledger.send(scheduled % n);
+    setTimeout(tick, 1);
+  };
+  tick();
+  return state;
+}
 
-  const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
-  await sleep(o.warmup * 1000);
-  progress('warm-up over');
-  const begin = sample();
-  const ownBegin = process.cpuUsage();
-  const t1 = performance.now();
-  phase = 'measure';
-  await sleep(o.seconds * 1000);
-  const end = sample();
-  const own = process.cpuUsage(ownBegin);
-  const t2 = performance.now();
-  phase = 'drain';
-  sending = false;
-  progress('measured window over');
-  const sent = () => strangers.reduce((s, c) => s + c.sent, 0);
-  for (const until = performance.now() + o.drain * 1000; count.received < sent() && performance.now() < until;) {
-    await sleep(10);
-  }
-
-  const window = [];
-  for (let k = 0; k < sendTimes.length; ++k) if (sendTimes[k] >= t1 && sendTimes[k] < t2) window.push(latencies[k]);
-  window.sort((a, b) => a - b);
+function report(ledger, samples, begin, end, own, t1, t2, lateMax) {
+  const { count } = ledger;
+  const window = ledger.window(t1, t2);
   const seconds = (t2 - t1) / 1000;
-  const conns = o.idle + n;
+  const n = ledger.strangers.length;
+  const sent = ledger.sent();
   const result = {
     client: o.client, pairs: o.pairs, rate: o.rate, size: o.size, idle: o.idle, seconds,
     offered_per_s: o.rate * n, delivered_per_s: count.windowReceived / seconds,
-    sent: sent(), received: count.received, lost: sent() - count.received,
+    sent, received: count.received, lost: sent - count.received,
     duplicated: count.duplicated, misrouted: count.misrouted, reordered: count.reordered,
-    closed: count.closed, first_close: firstClose, errors, unexpected,
+    closed: count.closed, first_close: ledger.firstClose, errors: ledger.errors, unexpected: ledger.unexpected,
     p50_ms: percentile(window, 0.5), p99_ms: percentile(window, 0.99), max_ms: percentile(window, 1),
     // The generator's own CPU over the window (one core at most: one thread), and how late its
     // schedule ran: near 1 core or late by more than a message's period means it, not the server, set the pace.
     generator_core: (own.user + own.system) / 1e6 / seconds, generator_late_max_ms: lateMax,
   };
-  if (o.pid) {
-    const cpu = end.user_s + end.sys_s - begin.user_s - begin.sys_s;
-    Object.assign(result, {
-      cpu_us_per_msg: (1e6 * cpu) / Math.max(1, count.windowReceived),
-      sys_us_per_msg: (1e6 * (end.sys_s - begin.sys_s)) / Math.max(1, count.windowReceived),
-      cpu_core: cpu / seconds,
-      rss_kb: { start: start.rss_kb, idle: afterIdle.rss_kb, connected: connected.rss_kb, end: end.rss_kb },
-      rss_kb_per_conn: (end.rss_kb - start.rss_kb) / conns,
-      rss_kb_per_idle: o.idle ? (afterIdle.rss_kb - start.rss_kb) / o.idle : null,
-      fds: { start: start.fds, connected: connected.fds },
-      fds_per_conn: (connected.fds - start.fds) / conns,
-    });
+  if (!o.pid) return result;
+  const { start, afterIdle, connected } = samples;
+  const cpu = end.user_s + end.sys_s - begin.user_s - begin.sys_s;
+  const conns = o.idle + n;
+  return Object.assign(result, {
+    cpu_us_per_msg: (1e6 * cpu) / Math.max(1, count.windowReceived),
+    sys_us_per_msg: (1e6 * (end.sys_s - begin.sys_s)) / Math.max(1, count.windowReceived),
+    cpu_core: cpu / seconds,
+    rss_kb: { start: start.rss_kb, idle: afterIdle.rss_kb, connected: connected.rss_kb, end: end.rss_kb },
+    rss_kb_per_conn: (end.rss_kb - start.rss_kb) / conns,
+    rss_kb_per_idle: o.idle ? (afterIdle.rss_kb - start.rss_kb) / o.idle : null,
+    fds: { start: start.fds, connected: connected.fds },
+    fds_per_conn: (connected.fds - start.fds) / conns,
+  });
+}
+
+async function main() {
+  const since = performance.now();
+  const progress = (what) => process.stderr.write(`load: ${what} after ${f1((performance.now() - since) / 1000)} s\n`);
+  const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+  const { idle, strangers, samples } = await connectAll(progress);
+  const ledger = new Ledger(strangers);
+  for (const c of [...idle, ...strangers]) c.onClose = (why) => ledger.closed(c, why);
+  idle.forEach((c) => { c.onMessage = (msg) => ledger.other('idle ', msg); });
+  const driving = drive(ledger);
+
+  await sleep(o.warmup * 1000);
+  progress('warm-up over');
+  const begin = sample();
+  const ownBegin = process.cpuUsage();
+  const t1 = performance.now();
+  ledger.measuring = true;
+  await sleep(o.seconds * 1000);
+  const end = sample();
+  const own = process.cpuUsage(ownBegin);
+  const t2 = performance.now();
+  ledger.measuring = false;
+  driving.sending = false;
+  progress('measured window over');
+  for (const until = performance.now() + o.drain * 1000; ledger.count.received < ledger.sent() &&
+       performance.now() < until;) {
+    await sleep(10);
   }
+  const result = report(ledger, samples, begin, end, own, t1, t2, driving.lateMax);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const c of [...idle, ...strangers]) c.onClose = null;
   process.exit(0);   // the kernel closes every socket; the server is not measured any more
