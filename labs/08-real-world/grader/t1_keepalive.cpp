@@ -55,7 +55,11 @@ GRADED_TEST(Keepalive, HangUpWithoutPong, 2,
               ", now = " + std::to_string(start) + ")");
   ws::Keepalive k(after, within, start);
   ws::Millis ping_at = start + after + 5;
-  if (!tick_is(k, ping_at, ws::KeepaliveAction::ping)) return;
+  if (!tick_is(k, ping_at, ws::KeepaliveAction::ping)) {
+    grade::symptom("tick said none where a ping was due (after ping_after_ms of quiet): the wait for a pong starts "
+                   "with that ping (Keepalive.PingAfterQuiet checks it step by step).");
+    return;
+  }
   tick_is(k, ping_at + within - 1, ws::KeepaliveAction::none);
   if (!tick_is(k, ping_at + within, ws::KeepaliveAction::hang_up)) {
     grade::symptom("No hang_up when pong_within_ms had passed since the ping without a word from the client: a "
