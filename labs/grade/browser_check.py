@@ -192,15 +192,25 @@ def js_str(s: str) -> str:
 
 
 # ------------------------------------------------------------------ the steps
+async def expect(page: Page, condition: str, step: str, hint: str, others=()):
+    """Waits for `condition` on the page; a Failed with what the pages show when it does not come."""
+    if not await page.wait(condition):
+        saw = [await shows(p) for p in (page, *others)]
+        raise Failed(step, f"after {STEP_S:g} s, " + "\n".join(saw), hint)
+
+
+async def say_and_see(me: Page, peer: Page, text: str, step: str, hint: str):
+    """`me` sends `text` from its composer; it must appear as the peer's line on `peer`."""
+    await me.eval("(() => { const t = document.getElementById('text'); t.value = %s;"
+                  " document.getElementById('composer').requestSubmit(); })()" % js_str(text))
+    await expect(peer, "[...document.querySelectorAll('#log li.theirs .body')].some((e) => e.textContent === %s)"
+                 % js_str(text), step, hint, (me,))
+
+
 async def steps(cdp: Cdp, base: str, ok):
     """The conversation; ok(line) records a passed step; a Failed says which step did not happen."""
     a = await open_page(cdp, "A", base + "/")
     b = await open_page(cdp, "B", base + "/")
-
-    async def expect(page: Page, condition: str, step: str, hint: str, others=()):
-        if not await page.wait(condition):
-            saw = [await shows(p) for p in (page, *others)]
-            raise Failed(step, f"after {STEP_S:g} s, " + "\n".join(saw), hint)
 
     for p in (a, b):
         await expect(p, "document.title === 'wirelab · Talk to a stranger' && window.wirelab",
@@ -229,12 +239,9 @@ async def steps(cdp: Cdp, base: str, ok):
 
     tag = secrets.token_hex(3)
     for (me, peer, text) in ((a, b, f"hello from A through your server {tag}"), (b, a, f"hi A ✓ ünïcödé {tag}")):
-        await me.eval("(() => { const t = document.getElementById('text'); t.value = %s;"
-                      " document.getElementById('composer').requestSubmit(); })()" % js_str(text))
-        await expect(peer, "[...document.querySelectorAll('#log li.theirs .body')].some((e) => e.textContent === %s)"
-                     % js_str(text), f"{me.name} says {text!r}: it appears on page {peer.name}",
-                     "`say` while paired goes to the peer only, as {\"type\":\"said\",\"from\":LABEL,\"text\":TEXT} "
-                     "in one text frame (UTF-8 as it came).", (me,))
+        await say_and_see(me, peer, text, f"{me.name} says {text!r}: it appears on page {peer.name}",
+                          "`say` while paired goes to the peer only, as {\"type\":\"said\",\"from\":LABEL,\"text\":TEXT} "
+                          "in one text frame (UTF-8 as it came).")
         ok(f"{me.name} says {text!r}: {peer.name} shows it")
 
     await a.eval("(() => { const t = document.getElementById('text'); t.value = 'typ';"
@@ -263,12 +270,6 @@ async def steps(cdp: Cdp, base: str, ok):
 LAB8_TRY = "Try it by hand: the last steps of 08-real-world/README.md (your main.cpp, with and without --refuse-upgrades)."
 
 
-async def expect(page: Page, condition: str, step: str, hint: str, others=()):
-    if not await page.wait(condition):
-        saw = [await shows(p) for p in (page, *others)]
-        raise Failed(step, f"after {STEP_S:g} s, " + "\n".join(saw), hint)
-
-
 async def chat_two(cdp: Cdp, base: str, query: str, names, link: str, how: str, hint_link: str, ok):
     """Two pages of base/query find each other and say one line each way; both show `link` as the connection."""
     a = await open_page(cdp, names[0], base + "/" + query)
@@ -290,12 +291,9 @@ async def chat_two(cdp: Cdp, base: str, query: str, names, link: str, how: str, 
     tag = secrets.token_hex(3)
     for me, peer in ((a, b), (b, a)):
         text = f"{me.name} to {peer.name} {tag}"
-        await me.eval("(() => { const t = document.getElementById('text'); t.value = %s;"
-                      " document.getElementById('composer').requestSubmit(); })()" % js_str(text))
-        await expect(peer, "[...document.querySelectorAll('#log li.theirs .body')].some((e) => e.textContent === %s)"
-                     % js_str(text), f"{me.name} says a line: page {peer.name} shows it{how}",
-                     "a `say` goes to the peer as {\"type\":\"said\",...}: over long-polling it answers the peer's "
-                     "held recv at once (lab 7).", (me,))
+        await say_and_see(me, peer, text, f"{me.name} says a line: page {peer.name} shows it{how}",
+                          "a `say` goes to the peer as {\"type\":\"said\",...}: over long-polling it answers the "
+                          "peer's held recv at once (lab 7).")
     ok(f"{a.name} and {b.name}{how}: both say \"{link}\", are paired and chat both ways")
     thrown = [f"page {p.name}: {e}" for p in (a, b) for e in cdp.errors.get(p.session, [])]
     if thrown:
@@ -318,33 +316,20 @@ async def lab8_steps(cdp: Cdp, url: str, refusing: str, ok):
 
 
 async def run_lab8_async(url: str, refusing: str, chromium: str, result: Result):
-    import websockets
-    browser = None
+    started = []
     tmp = tempfile.mkdtemp(prefix="wirelab-browser-")
     try:
-        profile = Path(tmp) / "profile"
-        profile.mkdir()
-        with open(Path(tmp) / "chromium.log", "wb") as log:
-            browser, ws_url = await start_chromium(chromium, profile, log)
-        if not ws_url:
-            raise Failed("chromium starts", f"{chromium} gave no DevTools port in {CHROMIUM_START_S:g} s",
-                         f"run `{chromium} --headless --no-sandbox --disable-gpu about:blank` to see why; "
-                         "this is about chromium, not your code.")
-        async with websockets.connect(ws_url, max_size=None, open_timeout=STEP_S, ping_interval=None) as ws:
-            cdp = Cdp(ws)
-            try:
-                await lab8_steps(cdp, url, refusing, lambda line: result.lines.append("✓ " + line))
-            except asyncio.TimeoutError:
-                raise Failed("chromium answers", "a DevTools command got no answer in time", LAB8_TRY)
-            finally:
-                cdp.reader.cancel()
+        await drive_chromium(chromium, tmp, started,
+                             lambda cdp: lab8_steps(cdp, url, refusing, lambda line: result.lines.append("✓ " + line)),
+                             LAB8_TRY)
         result.passed = True
     except Failed as f:
         result.failed_step, result.hint = f.step, f.hint + " " + LAB8_TRY
         result.lines.append(f"✗ {f.step}")
         result.lines += ["    " + l for l in f.saw.splitlines()]
     finally:
-        await kill_group(browser)
+        for browser in started:
+            await kill_group(browser)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -365,32 +350,41 @@ def run_lab8(url: str, refusing: str, chromium=None) -> Result:
     return result
 
 
-async def run_async(server_program: str, web: Path, chromium: str, result: Result):
+async def drive_chromium(chromium: str, tmp: str, started: list, run_steps, try_hint: str):
+    """Starts chromium (its process goes into `started`, for the caller to kill), connects over the DevTools
+    protocol and runs `await run_steps(cdp)`; a Failed when chromium does not start or answer."""
     import websockets  # python3-websockets (Debian), already a lab 5 grader dependency
+    profile = Path(tmp) / "profile"
+    profile.mkdir()
+    with open(Path(tmp) / "chromium.log", "wb") as log:
+        browser, url = await start_chromium(chromium, profile, log)
+    started.append(browser)
+    if not url:
+        tail = (Path(tmp) / "chromium.log").read_text(errors="replace").strip().splitlines()[-3:]
+        raise Failed("chromium starts", f"{chromium} gave no DevTools port in {CHROMIUM_START_S:g} s: "
+                     + (" / ".join(tail) or "no output"),
+                     f"run `{chromium} --headless --no-sandbox --disable-gpu about:blank` to see why; "
+                     "this is about chromium, not your code.")
+    async with websockets.connect(url, max_size=None, open_timeout=STEP_S, ping_interval=None) as ws:
+        cdp = Cdp(ws)
+        try:
+            await run_steps(cdp)
+        except asyncio.TimeoutError:
+            raise Failed("chromium answers", "a DevTools command got no answer in time", try_hint)
+        finally:
+            cdp.reader.cancel()
+
+
+async def run_async(server_program: str, web: Path, chromium: str, result: Result):
     server = Server()
-    browser = None
+    started = []  # chromium, once it runs
     tmp = tempfile.mkdtemp(prefix="wirelab-browser-")
     try:
         await server.start(server_program, web, tmp)
         result.lines.append(f"✓ your server listens on {server.base}/")
-        profile = Path(tmp) / "profile"
-        profile.mkdir()
-        with open(Path(tmp) / "chromium.log", "wb") as log:
-            browser, url = await start_chromium(chromium, profile, log)
-        if not url:
-            tail = (Path(tmp) / "chromium.log").read_text(errors="replace").strip().splitlines()[-3:]
-            raise Failed("chromium starts", f"{chromium} gave no DevTools port in {CHROMIUM_START_S:g} s: "
-                         + (" / ".join(tail) or "no output"),
-                         f"run `{chromium} --headless --no-sandbox --disable-gpu about:blank` to see why; "
-                         "this is about chromium, not your code.")
-        async with websockets.connect(url, max_size=None, open_timeout=STEP_S, ping_interval=None) as ws:
-            cdp = Cdp(ws)
-            try:
-                await steps(cdp, server.base, lambda line: result.lines.append("✓ " + line))
-            except asyncio.TimeoutError:
-                raise Failed("chromium answers", "a DevTools command got no answer in time", TRY_BY_HAND)
-            finally:
-                cdp.reader.cancel()
+        await drive_chromium(chromium, tmp, started,
+                             lambda cdp: steps(cdp, server.base, lambda line: result.lines.append("✓ " + line)),
+                             TRY_BY_HAND)
         result.passed = True
     except Failed as f:
         died = await server.exited(0.3) if server.base else ""  # (a server that never started says so in f)
@@ -400,7 +394,8 @@ async def run_async(server_program: str, web: Path, chromium: str, result: Resul
         result.lines.append(f"✗ {f.step}")
         result.lines += ["    " + l for l in f.saw.splitlines()]
     finally:
-        await kill_group(browser)
+        for browser in started:
+            await kill_group(browser)
         await kill_group(server.proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
