@@ -34,7 +34,7 @@ void expect_close(chatgrade::Client& x, int want, const std::string& rule) {
 
 void pair_still_chats(Pair& pair, const std::string& tag) {
   bool quick = pair.round_trip(tag);
-  GRADE_EXPECT_EQ("the pair's round trip came within 100 ms", true, quick);
+  GRADE_EXPECT_EQ("the pair's round trip came in time", true, quick);
   if (!quick) {
     grade::symptom("A and B waited while your server dealt with X: no client may make the others wait (one poll() "
                    "loop, non-blocking sockets, nothing read or written in a loop of its own).");
@@ -144,7 +144,7 @@ GRADED_TEST(Hostile, Slowloris, 2,
   while (!x.eof() && since(t0) < 2500) {
     ::send(x.fd(), head.data() + i % head.size(), 1, MSG_NOSIGNAL);
     ++i;
-    all_quick = pair.round_trip(std::to_string(i), 100, false) && all_quick;
+    all_quick = pair.round_trip(std::to_string(i), false) && all_quick;
     x.closed_within(Ms(100));  // waits 100 ms for the server to hang up (and reads what it says)
   }
   GRADE_EXPECT_EQ("X's connection was closed", true, x.eof());
@@ -154,7 +154,7 @@ GRADED_TEST(Hostile, Slowloris, 2,
   } else {
     GRADE_EXPECT_EQ("not before head_within_ms", true, since(t0) >= 1000);
   }
-  GRADE_EXPECT_EQ("every round trip came within 100 ms", true, all_quick);
+  GRADE_EXPECT_EQ("every round trip came in time", true, all_quick);
 }
 
 GRADED_TEST(Hostile, ManyConnections, 3,
