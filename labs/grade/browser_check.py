@@ -9,6 +9,10 @@ reads the page as a student would see it. Every wait has a deadline (the whole c
 
   python3 browser_check.py SERVER WEB_DIR   run the check on a built server (lab 5's main.cpp built with
                                             -DWIRELAB_STRANGERS); exit 0 passed, 1 failed, 2 not run
+  python3 browser_check.py --lab8 --url URL --refusing-url URL2 --result FILE
+                                            lab 8's graded check (its grader runs the student's servers and
+                                            calls this): a pair of pages over WebSocket, one over long-polling,
+                                            one on URL2 (upgrades refused) that must fall back to long-polling
 """
 import argparse
 import asyncio
@@ -165,6 +169,7 @@ async def open_page(cdp: Cdp, name: str, url: str) -> Page:
         raise Failed(f"page {name} loads / from your server", f"chromium says {error}; GET / {answer}",
                      "GET / must answer 200 with web/index.html (ServerOptions::web_dir; lab 5: a request "
                      "without `Upgrade: websocket` is a file request). " + TRY_BY_HAND)
+    page.target = target
     return page
 
 
@@ -187,15 +192,25 @@ def js_str(s: str) -> str:
 
 
 # ------------------------------------------------------------------ the steps
+async def expect(page: Page, condition: str, step: str, hint: str, others=()):
+    """Waits for `condition` on the page; a Failed with what the pages show when it does not come."""
+    if not await page.wait(condition):
+        saw = [await shows(p) for p in (page, *others)]
+        raise Failed(step, f"after {STEP_S:g} s, " + "\n".join(saw), hint)
+
+
+async def say_and_see(me: Page, peer: Page, text: str, step: str, hint: str):
+    """`me` sends `text` from its composer; it must appear as the peer's line on `peer`."""
+    await me.eval("(() => { const t = document.getElementById('text'); t.value = %s;"
+                  " document.getElementById('composer').requestSubmit(); })()" % js_str(text))
+    await expect(peer, "[...document.querySelectorAll('#log li.theirs .body')].some((e) => e.textContent === %s)"
+                 % js_str(text), step, hint, (me,))
+
+
 async def steps(cdp: Cdp, base: str, ok):
     """The conversation; ok(line) records a passed step; a Failed says which step did not happen."""
     a = await open_page(cdp, "A", base + "/")
     b = await open_page(cdp, "B", base + "/")
-
-    async def expect(page: Page, condition: str, step: str, hint: str, others=()):
-        if not await page.wait(condition):
-            saw = [await shows(p) for p in (page, *others)]
-            raise Failed(step, f"after {STEP_S:g} s, " + "\n".join(saw), hint)
 
     for p in (a, b):
         await expect(p, "document.title === 'wirelab · Talk to a stranger' && window.wirelab",
@@ -224,12 +239,9 @@ async def steps(cdp: Cdp, base: str, ok):
 
     tag = secrets.token_hex(3)
     for (me, peer, text) in ((a, b, f"hello from A through your server {tag}"), (b, a, f"hi A ✓ ünïcödé {tag}")):
-        await me.eval("(() => { const t = document.getElementById('text'); t.value = %s;"
-                      " document.getElementById('composer').requestSubmit(); })()" % js_str(text))
-        await expect(peer, "[...document.querySelectorAll('#log li.theirs .body')].some((e) => e.textContent === %s)"
-                     % js_str(text), f"{me.name} says {text!r}: it appears on page {peer.name}",
-                     "`say` while paired goes to the peer only, as {\"type\":\"said\",\"from\":LABEL,\"text\":TEXT} "
-                     "in one text frame (UTF-8 as it came).", (me,))
+        await say_and_see(me, peer, text, f"{me.name} says {text!r}: it appears on page {peer.name}",
+                          "`say` while paired goes to the peer only, as {\"type\":\"said\",\"from\":LABEL,\"text\":TEXT} "
+                          "in one text frame (UTF-8 as it came).")
         ok(f"{me.name} says {text!r}: {peer.name} shows it")
 
     await a.eval("(() => { const t = document.getElementById('text'); t.value = 'typ';"
@@ -254,32 +266,125 @@ async def steps(cdp: Cdp, base: str, ok):
                      "object with a string \"type\" (chat.h, strangers.h).")
 
 
-async def run_async(server_program: str, web: Path, chromium: str, result: Result):
+# ------------------------------------------------------------------ lab 8: three ways to chat
+LAB8_TRY = "Try it by hand: the last steps of 08-real-world/README.md (your main.cpp, with and without --refuse-upgrades)."
+
+
+async def chat_two(cdp: Cdp, base: str, query: str, names, link: str, how: str, hint_link: str, ok):
+    """Two pages of base/query find each other and say one line each way; both show `link` as the connection."""
+    a = await open_page(cdp, names[0], base + "/" + query)
+    b = await open_page(cdp, names[1], base + "/" + query)
+    for p in (a, b):
+        await expect(p, "document.title === 'wirelab · Talk to a stranger' && window.wirelab",
+                     f"page {p.name} loads the browser client from your server{how}",
+                     "GET / must answer web/index.html and GET /static/NAME the file web/NAME (lab 5's file requests).")
+        await expect(p, "document.body.dataset.state === 'start'", f"page {p.name} gets a welcome{how}", hint_link)
+        await expect(p, "document.getElementById('link-text').textContent === %s" % js_str(link),
+                     f"page {p.name} says \"{link}\"{how}", hint_link)
+    await a.eval("document.getElementById('find').click()")
+    await expect(a, "document.body.dataset.state === 'waiting'", f"{a.name} presses \"Find a stranger\" and waits{how}",
+                 "`find` alone must answer {\"type\":\"waiting\"}.")
+    await b.eval("document.getElementById('find').click()")
+    for p, other in ((a, b), (b, a)):
+        await expect(p, "document.body.dataset.state === 'paired'", f"{b.name} finds: {p.name} is paired{how}",
+                     "the second `find` pairs both strangers ({\"type\":\"paired\"} to both).", (other,))
+    tag = secrets.token_hex(3)
+    for me, peer in ((a, b), (b, a)):
+        text = f"{me.name} to {peer.name} {tag}"
+        await say_and_see(me, peer, text, f"{me.name} says a line: page {peer.name} shows it{how}",
+                          "a `say` goes to the peer as {\"type\":\"said\",...}: over long-polling it answers the "
+                          "peer's held recv at once (lab 7).")
+    ok(f"{a.name} and {b.name}{how}: both say \"{link}\", are paired and chat both ways")
+    thrown = [f"page {p.name}: {e}" for p in (a, b) for e in cdp.errors.get(p.session, [])]
+    if thrown:
+        raise Failed(f"no JavaScript errors on the pages{how}", "\n".join(thrown[:4]),
+                     "the browser client threw on something your server sent: every message is one JSON object.")
+    for p in (a, b):
+        await cdp.call("Target.closeTarget", {"targetId": p.target})
+
+
+async def lab8_steps(cdp: Cdp, url: str, refusing: str, ok):
+    await chat_two(cdp, url, "", ("A", "B"), "WebSocket", " (WebSocket)",
+                   "the page opens a WebSocket to /chat and waits for the welcome; \"connection\" above says whether "
+                   "the WebSocket opened (lab 5's server, your lab 8 keepalive and welcome_with_keepalive).", ok)
+    await chat_two(cdp, url, "?transport=poll", ("C", "D"), "Long-polling", " (long-polling)",
+                   "with ?transport=poll the page sends POST /poll/open, then GET /poll/recv for the welcome (lab 7's "
+                   "surface, kept in your lab 8 server).", ok)
+    await chat_two(cdp, refusing, "", ("E", "F"), "Long-polling (fallback)", " (upgrades refused: fallback)",
+                   "with refuse_upgrades your server answers the page's upgrade 403 and closes; the page then "
+                   "switches to long-polling by itself. \"WebSocket\" above means the upgrade was not refused.", ok)
+
+
+async def run_lab8_async(url: str, refusing: str, chromium: str, result: Result):
+    started = []
+    tmp = tempfile.mkdtemp(prefix="wirelab-browser-")
+    try:
+        await drive_chromium(chromium, tmp, started,
+                             lambda cdp: lab8_steps(cdp, url, refusing, lambda line: result.lines.append("✓ " + line)),
+                             LAB8_TRY)
+        result.passed = True
+    except Failed as f:
+        result.failed_step, result.hint = f.step, f.hint + " " + LAB8_TRY
+        result.lines.append(f"✗ {f.step}")
+        result.lines += ["    " + l for l in f.saw.splitlines()]
+    finally:
+        for browser in started:
+            await kill_group(browser)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_lab8(url: str, refusing: str, chromium=None) -> Result:
+    result = Result()
+    chromium = find_chromium() if chromium is None else chromium
+    if not chromium:
+        result.lines, result.hint, result.failed_step = [NOT_FOUND], NOT_FOUND, "not run"
+        return result
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    try:
+        asyncio.run(asyncio.wait_for(run_lab8_async(url, refusing, chromium, result), 35))
+    except asyncio.TimeoutError:
+        result.failed_step, result.hint = "the whole check", LAB8_TRY
+        result.lines.append("✗ the whole check took more than 35 s")
+    finally:
+        kill_all()
+    return result
+
+
+async def drive_chromium(chromium: str, tmp: str, started: list, run_steps, try_hint: str):
+    """Starts chromium (its process goes into `started`, for the caller to kill), connects over the DevTools
+    protocol and runs `await run_steps(cdp)`; a Failed when chromium does not start or answer."""
     import websockets  # python3-websockets (Debian), already a lab 5 grader dependency
+    profile = Path(tmp) / "profile"
+    profile.mkdir()
+    with open(Path(tmp) / "chromium.log", "wb") as log:
+        browser, url = await start_chromium(chromium, profile, log)
+    started.append(browser)
+    if not url:
+        tail = (Path(tmp) / "chromium.log").read_text(errors="replace").strip().splitlines()[-3:]
+        raise Failed("chromium starts", f"{chromium} gave no DevTools port in {CHROMIUM_START_S:g} s: "
+                     + (" / ".join(tail) or "no output"),
+                     f"run `{chromium} --headless --no-sandbox --disable-gpu about:blank` to see why; "
+                     "this is about chromium, not your code.")
+    async with websockets.connect(url, max_size=None, open_timeout=STEP_S, ping_interval=None) as ws:
+        cdp = Cdp(ws)
+        try:
+            await run_steps(cdp)
+        except asyncio.TimeoutError:
+            raise Failed("chromium answers", "a DevTools command got no answer in time", try_hint)
+        finally:
+            cdp.reader.cancel()
+
+
+async def run_async(server_program: str, web: Path, chromium: str, result: Result):
     server = Server()
-    browser = None
+    started = []  # chromium, once it runs
     tmp = tempfile.mkdtemp(prefix="wirelab-browser-")
     try:
         await server.start(server_program, web, tmp)
         result.lines.append(f"✓ your server listens on {server.base}/")
-        profile = Path(tmp) / "profile"
-        profile.mkdir()
-        with open(Path(tmp) / "chromium.log", "wb") as log:
-            browser, url = await start_chromium(chromium, profile, log)
-        if not url:
-            tail = (Path(tmp) / "chromium.log").read_text(errors="replace").strip().splitlines()[-3:]
-            raise Failed("chromium starts", f"{chromium} gave no DevTools port in {CHROMIUM_START_S:g} s: "
-                         + (" / ".join(tail) or "no output"),
-                         f"run `{chromium} --headless --no-sandbox --disable-gpu about:blank` to see why; "
-                         "this is about chromium, not your code.")
-        async with websockets.connect(url, max_size=None, open_timeout=STEP_S, ping_interval=None) as ws:
-            cdp = Cdp(ws)
-            try:
-                await steps(cdp, server.base, lambda line: result.lines.append("✓ " + line))
-            except asyncio.TimeoutError:
-                raise Failed("chromium answers", "a DevTools command got no answer in time", TRY_BY_HAND)
-            finally:
-                cdp.reader.cancel()
+        await drive_chromium(chromium, tmp, started,
+                             lambda cdp: steps(cdp, server.base, lambda line: result.lines.append("✓ " + line)),
+                             TRY_BY_HAND)
         result.passed = True
     except Failed as f:
         died = await server.exited(0.3) if server.base else ""  # (a server that never started says so in f)
@@ -289,7 +394,8 @@ async def run_async(server_program: str, web: Path, chromium: str, result: Resul
         result.lines.append(f"✗ {f.step}")
         result.lines += ["    " + l for l in f.saw.splitlines()]
     finally:
-        await kill_group(browser)
+        for browser in started:
+            await kill_group(browser)
         await kill_group(server.proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -342,12 +448,20 @@ def report(r: Result, rerun: str) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("server", help="the server program: SERVER 0 WEB_DIR listens on a free port")
-    ap.add_argument("web", type=Path, help="the browser client's folder (the pack's web/)")
+    ap.add_argument("server", nargs="?", help="the server program: SERVER 0 WEB_DIR listens on a free port")
+    ap.add_argument("web", type=Path, nargs="?", help="the browser client's folder (the pack's web/)")
+    ap.add_argument("--lab8", action="store_true", help="lab 8's check on running servers (--url, --refusing-url)")
+    ap.add_argument("--url", help="--lab8: the student's server")
+    ap.add_argument("--refusing-url", help="--lab8: the student's server with refuse_upgrades")
+    ap.add_argument("--quiet", action="store_true", help="print nothing (the caller prints --result)")
     ap.add_argument("--chromium", help="chromium to use (default: /usr/bin/chromium, then chromium on PATH)")
     ap.add_argument("--result", type=Path, help="also write the outcome here as JSON (for wirelab-grade)")
     ap.add_argument("--rerun", default="", help="the command that runs this check again, for the last line")
     a = ap.parse_args(argv)
+    if a.lab8:
+        return main_lab8(a)
+    if not a.server or not a.web:
+        ap.error("give SERVER and WEB_DIR (or --lab8)")
     if importlib.util.find_spec("websockets") is None:  # python3-websockets: scripts/setup installs it
         r = Result()
         r.failed_step, r.lines = "not run", [f"browser check not run: {sys.executable} has no websockets module "
@@ -363,6 +477,27 @@ def main(argv=None) -> int:
         status = "passed" if r.passed else "not run" if r.failed_step == "not run" else "failed"
         a.result.write_text(json.dumps({"status": status, "output": text, "seconds": round(r.seconds, 1)}) + "\n")
     return 0 if r.passed else 2 if r.failed_step == "not run" else 1
+
+
+def main_lab8(a) -> int:
+    """Lab 8: --result gets {status, lines, hint, failed_step}; the lab 8 grader prints them as its steps."""
+    if importlib.util.find_spec("websockets") is None:
+        r = Result()
+        r.failed_step = "not run"
+        r.lines = [f"browser check not run: {sys.executable} has no websockets module (sudo apt install python3-websockets)"]
+        r.hint = r.lines[0]
+    else:
+        chromium = a.chromium
+        if chromium is not None and not shutil.which(chromium):
+            chromium = ""
+        r = run_lab8(a.url, a.refusing_url, chromium)
+    status = "passed" if r.passed else "not run" if r.failed_step == "not run" else "failed"
+    if not a.quiet:
+        print("\n".join(r.lines + ([f"hint: {r.hint}"] if r.hint else [])), flush=True)
+    if a.result:
+        a.result.write_text(json.dumps({"status": status, "lines": r.lines, "hint": r.hint,
+                                        "failed_step": r.failed_step}) + "\n")
+    return 0 if r.passed else 2 if status == "not run" else 1
 
 
 if __name__ == "__main__":

@@ -15,11 +15,25 @@ BROWSER_LAB = 6      # the lab whose server the browser client can use
 SERVER_MAIN_LAB = 5  # whose main.cpp runs it (built with -DWIRELAB_STRANGERS)
 
 
+FINAL_LAB = 8        # whose grader has the graded check (Final.Browsers: WebSocket, long-polling, fallback)
+
+
 def wanted(a, graded, code_dirs) -> bool:
-    """Grading lab 6 (or all labs) runs it, unless --no-browser or --only names one test."""
+    """Grading lab 6 runs it, unless --no-browser or --only names one test, or lab 8 is graded too (its
+    Final.Browsers test runs the same pages over both transports: one Chromium run is enough)."""
     if a.no_browser or BROWSER_LAB not in graded or SERVER_MAIN_LAB not in code_dirs:
         return False
-    return not a.only or a.only.lower() == "browser"
+    if a.only:
+        return a.only.lower() == "browser"
+    return FINAL_LAB not in graded
+
+
+def final_env(a, graded, labs_dir: Path) -> dict:
+    """What lab 8's Final.Browsers test needs to run the check itself: this script's folder and web/
+    (nothing with --no-browser: the test then says it did not run)."""
+    if a.no_browser or FINAL_LAB not in graded:
+        return {}
+    return {"WIRELAB_BROWSER_CHECK": str(HERE / "browser_check.py"), "WIRELAB_WEB": str(web_dir(labs_dir))}
 
 
 def web_dir(labs_dir: Path) -> Path:

@@ -10,6 +10,8 @@
   wirelab-grade 6 --only Browser        only lab 6's browser check: your server and two Chromium pages of the
                                         browser client chat (it also ends every `wirelab-grade 6`; --no-browser
                                         skips it)
+  wirelab-grade 8 --only Final          lab 8's graded browser check (WebSocket, long-polling, fallback), a
+                                        test of its grader; with --no-browser it does not run (and scores 0)
 
 The graders are compiled once (by the project's CMake build, or in the student pack on first use, once
 per lab and per --no-sanitize setting, cached in .cache/) and linked with your .cpp files, each compiled
@@ -223,7 +225,8 @@ def main(argv=None) -> int:
     ap.add_argument("--show-command", action="store_true", help="print the compiler command that builds the grader")
     ap.add_argument("--keep", action="store_true", help="keep the built grader program and print its path")
     ap.add_argument("--no-browser", action="store_true", help="lab 6: skip the browser check (two Chromium pages "
-                    "chatting through your server); `--only Browser` runs only that check")
+                    "chatting through your server); `--only Browser` runs only that check. Lab 8: its "
+                    "Final.Browsers test does not run (0 of its points)")
     ap.add_argument("--config", help=argparse.SUPPRESS)
     ap.add_argument("--launcher", help=argparse.SUPPRESS)  # how the student ran us ($0 of the launcher)
     ap.add_argument("--hints", help=argparse.SUPPRESS)     # write each test's default hint (tests/labs)
@@ -355,6 +358,7 @@ def main(argv=None) -> int:
         run.append("-v")
     env = dict(os.environ)
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+    env.update(browser_grade.final_env(a, graded, labs_dir))
     returncode = 0 if only_browser else subprocess.run(run, env=env).returncode
     if browser:
         server = browser_grade.build_server(cxx, compile_flags, flags, student, libs, labs, code_dirs, workdir)

@@ -7,7 +7,8 @@ planted bug, and check that the grader tells right from wrong and that its resul
   check_grader.py --grade BUILD/wirelab-grade --lab labs/01-upgrade --expect planted --patch P.patch
   check_grader.py --grade BUILD/wirelab-grade --lab labs/06-strangers --expect full --browser passed
   check_grader.py --grade BUILD/wirelab-grade --lab labs/06-strangers --expect browser-fails --patch P.patch
-Lab 6's browser check runs only when --browser or --expect browser-fails asks for it (--no-browser otherwise).
+Lab 6's browser check runs only when --browser or --expect browser-fails asks for it (--no-browser otherwise);
+lab 8's is a test of its grader (Final.Browsers): --browser graded runs it, and it fails without it.
 """
 import argparse
 import difflib
@@ -219,7 +220,8 @@ def main() -> int:
     ap.add_argument("--grade", required=True, help="the wirelab-grade launcher of a build folder")
     ap.add_argument("--lab", required=True, type=Path, help="labs/NN-name")
     ap.add_argument("--expect", required=True, choices=["full", "zero", "planted", "nocompile", "browser-fails"])
-    ap.add_argument("--browser", choices=["passed"], help="lab 6: run the browser check, which must pass")
+    ap.add_argument("--browser", choices=["passed", "graded"], help="lab 6: run the browser check, which must pass; "
+                    "lab 8 (graded): run it, as its grader's Final.Browsers test (full marks need it to pass)")
     ap.add_argument("--patch", type=Path)
     ap.add_argument("--golden", type=Path, help="the whole transcript must equal this file (timings and "
                     "temp paths aside); with --update-golden, write it")
@@ -266,7 +268,7 @@ def main() -> int:
             fail(f"the transcript says {score} but results.json says {doc['score']}", transcript)
         tests = {t["name"].split(" · ", 1)[1]: t for t in doc["tests"] if " · " in t["name"]}
 
-        if browser:
+        if browser and a.browser != "graded":
             check_browser(transcript, doc, a.browser or "failed", spec if a.expect == "browser-fails" else None)
         if a.expect == "browser-fails":
             pass  # the grader's own tests may or may not catch the bug: the browser check must
