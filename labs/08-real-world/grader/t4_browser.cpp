@@ -56,8 +56,9 @@ GRADED_TEST(Final, Browsers, 4,
   SurviveServer plain(o);
   o.refuse_upgrades = true;
   SurviveServer refusing(o);
-  std::string dir = (std::filesystem::temp_directory_path() / "wirelab-lab8-XXXXXX").string();
-  if (!mkdtemp(dir.data())) return (void)(ADD_FAILURE() << "could not make a temp folder");
+  std::optional<std::string> made = grade::temp_dir("wirelab-lab8");
+  if (!made) return;
+  const std::string& dir = *made;
   std::string result = dir + "/browser.json";
   grade::step("your server (and a second one with refuse_upgrades) serve web/; chromium opens the pages");
   bool ended = run_and_wait({"/usr/bin/python3", check, "--lab8", "--url", "http://127.0.0.1:" + std::to_string(plain.port()),
