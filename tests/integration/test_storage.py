@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 
 from http_raw import one_request
@@ -24,7 +25,9 @@ def encodings(marker):
     return forms
 
 
-def files_containing(root, needles, skip_dirs=()):
+def files_containing(root, needles, skip_dirs=(), since=None):
+    """Files under root holding any needle; with `since` (a time.time()), only files changed since then: the
+    relay can only have written those, and an old /tmp full of build trees is not read end to end."""
     hits, scanned = [], 0
     for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: None):
         dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in skip_dirs]
@@ -32,6 +35,8 @@ def files_containing(root, needles, skip_dirs=()):
             path = os.path.join(dirpath, name)
             try:
                 if os.path.islink(path) or not os.path.isfile(path) or os.path.getsize(path) > SCAN_LIMIT_BYTES:
+                    continue
+                if since is not None and os.path.getmtime(path) < since:
                     continue
                 with open(path, "rb") as f:
                     data = f.read()
@@ -74,6 +79,7 @@ class Storage(RelayTest):
 
     async def test_no_chat_text_on_disk_or_in_logs(self):
         marker = f"wirelab-marker-{uuid.uuid4().hex}"
+        started = time.time() - 2   # mtimes may be coarser than the clock
         relay = self.start_relay("-v")
         await self.chat_with_marker(relay, marker)
         needles = encodings(marker)
@@ -89,9 +95,10 @@ class Storage(RelayTest):
         hits, scanned = files_containing(relay.workdir, needles)
         self.assertEqual(hits, [], "files under the relay's working directory hold chat text")
         tmp = tempfile.gettempdir()
-        hits, scanned_tmp = files_containing(tmp, needles)
+        hits, scanned_tmp = files_containing(tmp, needles, since=started)
         self.assertEqual(hits, [], f"files under {tmp} hold chat text")
-        print(f"scanned {scanned} files under {relay.workdir} and {scanned_tmp} under {tmp}: marker absent")
+        print(f"scanned {scanned} files under {relay.workdir} and {scanned_tmp} changed during the test under {tmp}: "
+              "marker absent")
 
     async def test_no_file_opened_for_writing(self):
         folder = tempfile.mkdtemp(prefix="wirelab-it-strace-", dir=os.environ.get("WIRELAB_TEST_TMP"))
