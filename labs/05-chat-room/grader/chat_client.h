@@ -84,6 +84,17 @@ inline Bytes client_frame(std::uint8_t b0, std::string_view payload) {
 
 // One client. `name` ("A", "B", ...) labels its lines in the transcript; quiet clients log nothing (for
 // crowds and for use from other threads).
+// One frame as the grader's clients read it (unmasked: they are the client side).
+struct Frame {
+  std::uint8_t opcode = 0;
+  std::string payload;
+  // A close frame's code (RFC 6455 5.5.1: its first two bytes, big-endian); nothing when it has none.
+  std::optional<std::uint16_t> close_code() const {
+    if (payload.size() < 2) return std::nullopt;
+    return static_cast<std::uint16_t>(static_cast<std::uint8_t>(payload[0]) << 8 | static_cast<std::uint8_t>(payload[1]));
+  }
+};
+
 class Client {
  public:
   Client(int port, std::string name, bool quiet = false, int rcvbuf = 0) : name_(std::move(name)), quiet_(quiet) {
@@ -158,38 +169,42 @@ class Client {
   }
   void send_json(const json& j) { send_text(j.dump()); }
 
+  // The next frame of any opcode: nullopt when none came by the deadline or the connection ended.
+  std::optional<Frame> next_frame(Clock::time_point deadline) {
+    Bytes h = read_exact(2, deadline);
+    if (h.size() < 2) return std::nullopt;
+    std::uint64_t len = h[1] & 0x7f;
+    std::size_t ext = len == 126 ? 2 : len == 127 ? 8 : 0;
+    Bytes e = read_exact(ext, deadline);
+    if (e.size() < ext) return std::nullopt;
+    if (ext > 0) {
+      len = 0;
+      for (auto b : e) len = len << 8 | b;
+    }
+    if (h[1] & 0x80) read_exact(4, deadline);  // a masked server frame: the student's lab 3 test catches it
+    if (len > (1u << 24)) return std::nullopt;
+    Bytes p = read_exact(static_cast<std::size_t>(len), deadline);
+    if (p.size() < len) return std::nullopt;
+    return Frame{static_cast<std::uint8_t>(h[0] & 0x0f), std::string(p.begin(), p.end())};
+  }
+
   // The next text message as JSON (a message that is not JSON becomes {"not_json": text}); nullopt when
   // none came before `wait` ran out or the connection ended (a close frame's code is kept).
   std::optional<json> next(std::chrono::milliseconds wait = kWait) {
     auto deadline = Clock::now() + wait;
-    for (;;) {
-      Bytes h = read_exact(2, deadline);
-      if (h.size() < 2) return std::nullopt;
-      std::uint64_t len = h[1] & 0x7f;
-      std::size_t ext = len == 126 ? 2 : len == 127 ? 8 : 0;
-      Bytes e = read_exact(ext, deadline);
-      if (e.size() < ext) return std::nullopt;
-      if (ext > 0) {
-        len = 0;
-        for (auto b : e) len = len << 8 | b;
-      }
-      if (h[1] & 0x80) read_exact(4, deadline);  // a masked server frame: the student's lab 3 test catches it
-      if (len > (1u << 24)) return std::nullopt;
-      Bytes p = read_exact(static_cast<std::size_t>(len), deadline);
-      if (p.size() < len) return std::nullopt;
-      std::uint8_t opcode = h[0] & 0x0f;
-      if (opcode == 0x8) {
-        if (p.size() >= 2) close_code_ = static_cast<std::uint16_t>(p[0] << 8 | p[1]);
+    while (auto f = next_frame(deadline)) {
+      if (f->opcode == 0x8) {
+        if (auto code = f->close_code()) close_code_ = code;
         log("got a close frame" + (close_code_ ? " with code " + std::to_string(*close_code_) : std::string()));
         return std::nullopt;
       }
-      if (opcode != 0x1) continue;  // pings, pongs and binary frames are not chat messages
-      std::string text(p.begin(), p.end());
-      json j = json::parse(text, nullptr, false);
-      if (j.is_discarded() || !j.is_object()) j = json{{"not_json", text}};
-      if (!quiet_) grade::got(text);
+      if (f->opcode != 0x1) continue;  // pings, pongs and binary frames are not chat messages
+      json j = json::parse(f->payload, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) j = json{{"not_json", f->payload}};
+      if (!quiet_) grade::got(f->payload);
       return j;
     }
+    return std::nullopt;
   }
 
   // Skips messages until one of `type` comes; nullopt if none within `wait`.

@@ -66,35 +66,13 @@ class SurviveServer {
   std::thread thread_;
 };
 
-struct Frame {
-  std::uint8_t opcode = 0;
-  std::string payload;
-};
-
-// The next frame of any opcode (nullopt when none came by the deadline or the connection ended).
-inline std::optional<Frame> next_frame(chatgrade::Client& c, Clock::time_point deadline) {
-  Bytes h = c.read_exact(2, deadline);
-  if (h.size() < 2) return std::nullopt;
-  std::uint64_t len = h[1] & 0x7f;
-  std::size_t ext = len == 126 ? 2 : len == 127 ? 8 : 0;
-  Bytes e = c.read_exact(ext, deadline);
-  if (e.size() < ext) return std::nullopt;
-  if (ext > 0) {
-    len = 0;
-    for (auto b : e) len = len << 8 | b;
-  }
-  if (h[1] & 0x80) c.read_exact(4, deadline);
-  if (len > (1u << 24)) return std::nullopt;
-  Bytes p = c.read_exact(static_cast<std::size_t>(len), deadline);
-  if (p.size() < len) return std::nullopt;
-  return Frame{static_cast<std::uint8_t>(h[0] & 0x0f), std::string(p.begin(), p.end())};
-}
+using chatgrade::Frame;
 
 // Reads frames until a text message of `type` comes, answering every ping with a pong (a live browser
 // does); *pings counts the pings seen. nullopt if none came by the deadline.
 inline std::optional<json> next_alive(chatgrade::Client& c, const std::string& type, Clock::time_point deadline,
                                       int* pings = nullptr) {
-  while (auto f = next_frame(c, deadline)) {
+  while (auto f = c.next_frame(deadline)) {
     if (f->opcode == 0x9) {
       if (pings) ++*pings;
       c.send_raw(chatgrade::client_frame(0x8a, f->payload));
@@ -105,8 +83,8 @@ inline std::optional<json> next_alive(chatgrade::Client& c, const std::string& t
         return j;
       }
     } else if (f->opcode == 0x8) {
-      c.log("got a close frame" + (f->payload.size() >= 2 ? " with code " + std::to_string(
-                                       static_cast<std::uint8_t>(f->payload[0]) << 8 | static_cast<std::uint8_t>(f->payload[1])) : ""));
+      auto code = f->close_code();
+      c.log("got a close frame" + (code ? " with code " + std::to_string(*code) : std::string()));
       return std::nullopt;
     }
   }
@@ -117,11 +95,10 @@ inline std::optional<json> next_alive(chatgrade::Client& c, const std::string& t
 // for a close frame without a code); frames before it are skipped, pings answered.
 inline int close_code_within(chatgrade::Client& c, Ms wait) {
   auto deadline = Clock::now() + wait;
-  while (auto f = next_frame(c, deadline)) {
+  while (auto f = c.next_frame(deadline)) {
     if (f->opcode == 0x9) c.send_raw(chatgrade::client_frame(0x8a, f->payload));
     if (f->opcode != 0x8) continue;
-    if (f->payload.size() < 2) return 1005;
-    return static_cast<std::uint8_t>(f->payload[0]) << 8 | static_cast<std::uint8_t>(f->payload[1]);
+    return f->close_code().value_or(1005);
   }
   return 0;
 }

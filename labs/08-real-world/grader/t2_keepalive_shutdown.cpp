@@ -47,7 +47,7 @@ GRADED_TEST(Keepalive, PingsAQuietClient, 2,
   grade::step("A: stays quiet, and answers a ping with a pong");
   auto deadline = t0 + Ms(s.ping_after_ms + 1500);
   std::optional<Frame> f;
-  while ((f = next_frame(a, deadline)) && f->opcode != 0x9) {
+  while ((f = a.next_frame(deadline)) && f->opcode != 0x9) {
   }
   if (!f) {
     grade::symptom("No ping came within ping_after_s (+1.5 s) of quiet: is each WebSocket's Keepalive ticked by "
@@ -60,7 +60,7 @@ GRADED_TEST(Keepalive, PingsAQuietClient, 2,
   a.send_raw(chatgrade::client_frame(0x8a, f->payload));
   grade::step("A: sends the pong, then stays quiet again");
   deadline = Clock::now() + Ms(s.ping_after_ms + 1500);
-  while ((f = next_frame(a, deadline)) && f->opcode != 0x9) {
+  while ((f = a.next_frame(deadline)) && f->opcode != 0x9) {
   }
   GRADE_EXPECT_EQ("after the pong, the next quiet period ends in a ping too", true, f.has_value());
   GRADE_EXPECT_EQ("A's connection is open", false, a.eof());

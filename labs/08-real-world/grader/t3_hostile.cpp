@@ -41,6 +41,20 @@ void pair_still_chats(Pair& pair, const std::string& tag) {
   }
 }
 
+// The three single-frame attacks: X, upgraded beside a chatting pair, sends one broken frame and must get
+// `close_code` (and only X: the pair's round trip `tag` comes in time).
+void one_bad_frame(const std::string& what, const Bytes& frame, int close_code, const std::string& rule,
+                   const std::string& tag) {
+  SurviveServer server(options());
+  Pair pair(server.port());
+  if (!pair.open()) return;
+  auto x = upgraded(server.port());
+  grade::step("X: " + what);
+  x->send_raw(frame);
+  expect_close(*x, close_code, rule);
+  pair_still_chats(pair, tag);
+}
+
 // This process's soft limit on open descriptors raised to `want` (never past the hard limit).
 void raise_descriptor_limit(rlim_t want) {
   rlimit r{};
@@ -53,38 +67,22 @@ void raise_descriptor_limit(rlim_t want) {
 
 GRADED_TEST(Hostile, UnmaskedFrame, 1,
             "RFC 6455 5.1: a client frame without the mask bit: close 1002 (protocol error), and only that client.") {
-  SurviveServer server(options());
-  Pair pair(server.port());
-  if (!pair.open()) return;
-  auto x = upgraded(server.port());
-  grade::step("X: sends an unmasked text frame \"hello\"");
-  x->send_raw({0x81, 0x05, 'h', 'e', 'l', 'l', 'o'});
-  expect_close(*x, 1002, "RFC 6455 5.1: a server must close the connection on an unmasked client frame, with 1002.");
-  pair_still_chats(pair, "1");
+  one_bad_frame("sends an unmasked text frame \"hello\"", {0x81, 0x05, 'h', 'e', 'l', 'l', 'o'}, 1002,
+                "RFC 6455 5.1: a server must close the connection on an unmasked client frame, with 1002.", "1");
 }
 
 GRADED_TEST(Hostile, HugeLength, 1,
             "RFC 6455 5.2: a 64-bit payload length with its most significant bit set (2^63 and up) is invalid: close 1002.") {
-  SurviveServer server(options());
-  Pair pair(server.port());
-  if (!pair.open()) return;
-  auto x = upgraded(server.port());
-  grade::step("X: sends a frame header announcing 2^63 bytes (\\x81\\xff\\x80\\x00... and a masking key)");
-  x->send_raw({0x81, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x37, 0xfa, 0x21, 0x3d});
-  expect_close(*x, 1002, "RFC 6455 5.2: \"the most significant bit MUST be 0\": 1002, before a byte of payload.");
-  pair_still_chats(pair, "2");
+  one_bad_frame("sends a frame header announcing 2^63 bytes (\\x81\\xff\\x80\\x00... and a masking key)",
+                {0x81, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x37, 0xfa, 0x21, 0x3d}, 1002,
+                "RFC 6455 5.2: \"the most significant bit MUST be 0\": 1002, before a byte of payload.", "2");
 }
 
 GRADED_TEST(Hostile, InvalidUtf8, 1,
             "RFC 6455 8.1: a text message that is not UTF-8: close 1007 (7.4.1: data inconsistent with the message type).") {
-  SurviveServer server(options());
-  Pair pair(server.port());
-  if (!pair.open()) return;
-  auto x = upgraded(server.port());
-  grade::step("X: sends a text frame holding \\xc3\\x28 (a 2-byte character cut short)");
-  x->send_raw(chatgrade::client_frame(0x81, "\xc3\x28"));
-  expect_close(*x, 1007, "RFC 6455 8.1: invalid UTF-8 in a text message: 1007 (lab 4's Session says it).");
-  pair_still_chats(pair, "3");
+  one_bad_frame("sends a text frame holding \\xc3\\x28 (a 2-byte character cut short)",
+                chatgrade::client_frame(0x81, "\xc3\x28"), 1007,
+                "RFC 6455 8.1: invalid UTF-8 in a text message: 1007 (lab 4's Session says it).", "3");
 }
 
 GRADED_TEST(Hostile, HugeMessage, 2,
