@@ -103,6 +103,7 @@ std::string describe(const Entry& e, std::size_t max_preview) {
       std::snprintf(buf, sizeof buf, " · %llu B body", static_cast<unsigned long long>(h->body_len));
       s += buf;
     }
+    if (!e.engineio.empty()) s += " · " + e.engineio;
     return s;
   }
   if (const auto* f = e.frame()) {
@@ -119,7 +120,9 @@ std::string describe(const Entry& e, std::size_t max_preview) {
     std::snprintf(buf, sizeof buf, " · %llu B", static_cast<unsigned long long>(f->payload_len));
     s += buf;
     s += f->masked ? " · masked" : (f->dir == wire::Direction::c2s ? " · UNMASKED" : "");
-    if (e.message_opcode == wire::Opcode::text && op != wire::Opcode::close) {
+    if (!e.engineio.empty()) {
+      s += " · " + e.engineio;   // a Socket.IO app's packet, in its words
+    } else if (e.message_opcode == wire::Opcode::text && op != wire::Opcode::close) {
       const wire::Bytes& shown = e.inflated ? *e.inflated : e.payload_clear;
       if (!(f->rsv & 0x4) || e.inflated) {
         // A whole chat message: its words, not its JSON (the search still finds them).
@@ -175,6 +178,7 @@ std::string arrow_label(const Entry& e, std::size_t max_preview) {
   if (const auto* h = e.http()) {
     std::string s = h->dir == wire::Direction::c2s ? request_of(h->start_line, true) : status_of(h->start_line);
     if (!h->session.empty()) s += " · " + h->session;
+    if (!e.engineio.empty()) return s + " · " + e.engineio;
     // A body worth seeing (a long-poll answer carrying chat messages): its first characters.
     if (h->body_len > 0) {
       static constexpr std::uint8_t crlf2[] = {'\r', '\n', '\r', '\n'};
@@ -192,6 +196,7 @@ std::string arrow_label(const Entry& e, std::size_t max_preview) {
   if (const auto* f = e.frame()) {
     const auto op = static_cast<wire::Opcode>(f->opcode & 0x0F);
     if (op == wire::Opcode::close) return close_text(e);
+    if (!e.engineio.empty()) return f->masked ? e.engineio + " · masked" : e.engineio;
     std::string s = wire::opcode_name(op);
     if (!f->fin) s += " FIN=0";
     const wire::Bytes* text = e.message_opcode != wire::Opcode::text ? nullptr

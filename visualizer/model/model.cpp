@@ -2,6 +2,7 @@
 // (frame headers, unmasked payloads, HTTP pairing, violations), tracks
 // connections, strangers and pairings, and keeps the log bounded.
 #include "model/model.h"
+#include "model/engineio_view.h"
 #include "model/model_state.h"
 
 #include <algorithm>
@@ -251,6 +252,11 @@ void Model::track_connection(Entry& e) {
       if (rl) {
         // A browser may load the page and then long-poll on the same keep-alive connection.
         const std::string path = rl->target.substr(0, rl->target.find('?'));
+        if (const auto eio = wire::engineio::parse_target(rl->target)) {
+          cv.engineio = true;
+          if (eio->transport == wire::engineio::Transport::polling && cv.role != ConnRole::websocket)
+            cv.role = ConnRole::long_poll;
+        }
         if (cv.path.empty() || (path.rfind("/poll/", 0) == 0 && cv.role != ConnRole::long_poll)) cv.path = path;
         if (path.rfind("/poll/", 0) == 0 && cv.role != ConnRole::websocket) cv.role = ConnRole::long_poll;
         else if (cv.role == ConnRole::unknown) cv.role = ConnRole::http;
@@ -268,6 +274,8 @@ void Model::track_connection(Entry& e) {
         const std::string session = !h->session.empty() ? h->session : json_string_field(h->bytes, "session");
         if (!session.empty()) join_session(session, e.conn);
       }
+      // Engine.IO's open packet in a polling answer names the session (its sid, labelled by the relay).
+      if (cv.engineio && !h->session.empty()) join_session(h->session, e.conn);
       if (e.paired_seq && cv.upgrade_request_seq == e.paired_seq) {
         cv.upgrade_response_seq = e.event.seq;
         auto st = wire::parse_status_line(h->start_line);
@@ -308,6 +316,7 @@ void Model::track_connection(Entry& e) {
   } else if (std::holds_alternative<wire::Violation>(body)) {
     ++cv.violations;
   }
+  if (cv.engineio) read_engineio(e);
 }
 
 void Model::add(wire::Event event) {

@@ -74,6 +74,11 @@ struct Entry {
   bool violation = false;
   std::string violation_rule;                // "RFC 6455 5.1: client frames must be masked"
 
+  // On an Engine.IO connection (a Socket.IO app behind `wirelab-relay --upstream`): what the frame's
+  // packet or the polling body's packets mean, e.g. `ping probe`, `Socket.IO EVENT "chat" “hi”`
+  // (model/engineio_view.h); "" on every other connection.
+  std::string engineio;
+
   // HTTP: the other half of a request/response pair on the same connection
   // (in order, RFC 9112 9.3); nullopt until the response is seen.
   std::optional<std::uint64_t> paired_seq;
@@ -103,6 +108,7 @@ struct ConnView {
   std::optional<std::uint64_t> upgrade_request_seq;    // the GET with Upgrade: websocket
   std::optional<std::uint64_t> upgrade_response_seq;   // its answer (101, or 400/426 when it failed)
   std::string extensions;                    // negotiated Sec-WebSocket-Extensions ("" when none)
+  bool engineio = false;                     // its requests are Engine.IO's (?EIO=4&transport=...)
   bool deflate = false;                      // permessage-deflate negotiated
   std::uint64_t frames = 0, http_messages = 0, violations = 0;
 };
@@ -150,6 +156,9 @@ class Model {
 
   const ConnView* conn(std::uint64_t id) const;
   const std::map<std::uint64_t, ConnView>& connections() const { return conns_; }
+  // An Engine.IO connection's session so far: "Socket.IO: polling -> upgraded to WebSocket"
+  // (wire/engineio_upgrade.h); "" for other connections and before the open packet.
+  std::string_view engineio_story(std::uint64_t conn) const;
   const std::vector<Pairing>& pairings() const { return pairings_; }
   const std::optional<wire::Hello>& hello() const { return hello_; }
   const Stats& stats() const { return *stats_; }
@@ -166,6 +175,7 @@ class Model {
   void inflate(Entry& e, const wire::Frame& f, DeriveConn& pc, int dir, const std::string& extensions);
   void track_connection(Entry& e);
   void join_session(const std::string& session, std::uint64_t conn);
+  void read_engineio(Entry& e);
   void evict();
 
   ModelLimits limits_;

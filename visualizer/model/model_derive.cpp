@@ -1,10 +1,11 @@
 // The model's derivations that keep state across events: permessage-deflate
 // inflation per connection and direction (RFC 7692), long-poll sessions tying
-// a stranger's several connections together, and the session id read from
-// the /poll/open answer.
+// a stranger's several connections together, the session id read from
+// the /poll/open answer, and Engine.IO's packets and upgrade per session.
 #include <algorithm>
 
 #include "model/model.h"
+#include "model/engineio_view.h"
 #include "model/model_state.h"
 
 namespace viz {
@@ -87,6 +88,30 @@ void Model::join_session(const std::string& session, std::uint64_t conn_id) {
              std::find(sess.unnamed.begin(), sess.unnamed.end(), conn_id) == sess.unnamed.end()) {
     sess.unnamed.push_back(conn_id);
   }
+}
+
+// An Engine.IO connection's entry: its packets in words, and the session's
+// upgrade story moved on by them (polling answers and requests, WebSocket frames).
+void Model::read_engineio(Entry& e) {
+  const EngineIoPackets packets = engineio_packets(e);
+  if (packets.packets.empty() && packets.error.empty()) return;
+  e.engineio = engineio_words(packets, 40);
+  const auto cs = derive_->conn_session.find(e.conn);
+  if (cs == derive_->conn_session.end()) return;
+  const auto sess = derive_->sessions.find(cs->second);
+  if (sess == derive_->sessions.end()) return;
+  const bool from_server = e.dir == wire::Direction::s2c;
+  for (const auto& p : packets.packets) {
+    if (e.frame()) sess->second.engineio.on_websocket_packet(p, from_server);
+    else sess->second.engineio.on_polling_packet(p, from_server);
+  }
+}
+
+std::string_view Model::engineio_story(std::uint64_t conn) const {
+  const auto cs = derive_->conn_session.find(conn);
+  if (cs == derive_->conn_session.end()) return {};
+  const auto sess = derive_->sessions.find(cs->second);
+  return sess == derive_->sessions.end() ? std::string_view{} : sess->second.engineio.label();
 }
 
 }  // namespace viz

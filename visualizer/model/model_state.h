@@ -12,6 +12,7 @@
 
 #include "model/model.h"
 #include "wire/deflate.h"
+#include "wire/engineio_upgrade.h"
 
 namespace viz {
 
@@ -34,10 +35,12 @@ struct Model::Derive {
   std::map<std::uint64_t, DeriveConn> conns;
   // Long-poll: one stranger uses several connections (open, send, recv), tied
   // together by the session id in the /poll/open answer and in ?session=.
+  // Engine.IO's sessions the same way, by the relay's label for their `sid`.
   struct Session {
     std::string stranger;                      // "" until one of its connections learns it
     std::vector<std::uint64_t> unnamed;        // its connections waiting for the name (bounded)
     std::size_t refs = 0;                      // connections that point here (forgotten with the last)
+    wire::engineio::UpgradeTracker engineio;   // an Engine.IO session: polling, probing, upgraded
   };
   std::map<std::string, Session> sessions;
   std::map<std::uint64_t, std::string> conn_session;     // connection -> its last long-poll session

@@ -231,7 +231,10 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
       const ConnView* cv = ctx.model.conn(conns[i]);
       if (!s.empty() && s != "bot · ") s += ", ";
       s += conn_label(conns[i]);
-      if (cv && i + 1 == conns.size()) s += std::string(" ") + conn_role_name(cv->role);
+      if (cv && i + 1 == conns.size()) {
+        const std::string_view story = ctx.model.engineio_story(conns[i]);   // a Socket.IO app behind --upstream
+        s += " " + (story.empty() ? std::string(conn_role_name(cv->role)) : std::string(story));
+      }
     }
     if (conns.size() > 2) s = "… " + s;
     return s;

@@ -1,0 +1,113 @@
+// A Socket.IO app's session as the visualizer reads it (docs/socketio.md): the
+// polling open, the probe, the upgrade and an event, each entry in words, and
+// the session's story for the Conversation lane. Events as the relay mirrors
+// them in front of a Socket.IO server (`--upstream`): sids blanked, labelled.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "model/describe.h"
+#include "model/model.h"
+
+namespace viz {
+namespace {
+
+class SocketIoSession {
+ public:
+  Model model;
+
+  void http(std::uint64_t conn, wire::Direction dir, const std::string& start_line, const std::string& body,
+            const std::string& session = "") {
+    wire::Http h;
+    h.conn = conn;
+    h.dir = dir;
+    h.start_line = start_line;
+    h.headers = {{"Content-Length", std::to_string(body.size())}};
+    const std::string bytes = start_line + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    h.bytes.assign(bytes.begin(), bytes.end());
+    h.body_len = body.size();
+    h.session = session;
+    push(std::move(h));
+  }
+  // A whole text frame; from the client masked with key 0 (so its payload reads as sent).
+  void text(std::uint64_t conn, wire::Direction dir, const std::string& payload) {
+    wire::Frame f;
+    f.conn = conn;
+    f.dir = dir;
+    f.opcode = 1;
+    f.masked = dir == wire::Direction::c2s;
+    f.payload_len = payload.size();
+    f.header = {0x81, static_cast<std::uint8_t>((f.masked ? 0x80 : 0) | payload.size())};
+    if (f.masked) {
+      f.mask_key = 0;
+      f.header.insert(f.header.end(), 4, 0);
+    }
+    f.payload.assign(payload.begin(), payload.end());
+    push(std::move(f));
+  }
+  const Entry& last() const { return model.back(); }
+
+ private:
+  void push(wire::EventBody body) { model.add(wire::Event{++seq_, static_cast<std::int64_t>(seq_) * 1000, std::move(body)}); }
+  std::uint64_t seq_ = 0;
+};
+
+constexpr auto c2s = wire::Direction::c2s;
+constexpr auto s2c = wire::Direction::s2c;
+
+TEST(VizSocketIo, TellsThePollingOpenTheProbeAndTheUpgrade) {
+  SocketIoSession s;
+  s.http(1, c2s, "GET /socket.io/?EIO=4&transport=polling&t=P0aB HTTP/1.1", "");
+  s.http(1, s2c, "HTTP/1.1 200 OK",
+         R"(0{"sid":"********************","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})",
+         "session #1");
+  EXPECT_EQ(describe(s.last()), "200 OK · session #1 · 118 B body · open (sid, upgrades: websocket)");
+  EXPECT_EQ(s.model.engineio_story(1), "Socket.IO: polling");
+  const ConnView* polling = s.model.conn(1);
+  ASSERT_NE(polling, nullptr);
+  EXPECT_TRUE(polling->engineio);
+  EXPECT_STREQ(conn_role_name(polling->role), "long-poll");
+
+  s.http(2, c2s, "POST /socket.io/?EIO=4&transport=polling&sid=******************** HTTP/1.1", "40", "session #1");
+  EXPECT_NE(describe(s.last()).find("Socket.IO CONNECT"), std::string::npos) << describe(s.last());
+
+  s.http(3, c2s, "GET /socket.io/?EIO=4&transport=websocket&sid=******************** HTTP/1.1", "", "session #1");
+  s.http(3, s2c, "HTTP/1.1 101 Switching Protocols", "");
+  s.text(3, c2s, "2probe");
+  EXPECT_EQ(arrow_label(s.last()), "ping probe · masked");
+  EXPECT_EQ(s.model.engineio_story(3), "Socket.IO: polling -> probing WebSocket");
+  s.text(3, s2c, "3probe");
+  s.http(1, c2s, "GET /socket.io/?EIO=4&transport=polling&sid=******************** HTTP/1.1", "", "session #1");
+  s.http(1, s2c, "HTTP/1.1 200 OK", "6", "session #1");
+  EXPECT_NE(describe(s.last()).find("noop"), std::string::npos) << describe(s.last());
+  s.text(3, c2s, "5");
+  EXPECT_EQ(s.model.engineio_story(3), "Socket.IO: polling -> upgraded to WebSocket");
+  EXPECT_EQ(s.model.engineio_story(1), "Socket.IO: polling -> upgraded to WebSocket") << "one session, every connection";
+
+  s.text(3, c2s, R"(420["chat message","hello"])");
+  EXPECT_EQ(describe(s.last()), "text · 27 B · masked · Socket.IO EVENT \"chat message\" (1 argument) ack 0 “hello”");
+  s.text(3, s2c, R"(430["ok"])");
+  EXPECT_EQ(arrow_label(s.last()), "Socket.IO ACK ack 0");
+}
+
+TEST(VizSocketIo, APollingBodyWithSeveralPacketsAndABrokenOne) {
+  SocketIoSession s;
+  s.http(1, c2s, "GET /socket.io/?EIO=4&transport=polling&sid=**** HTTP/1.1", "", "session #2");
+  s.http(1, s2c, "HTTP/1.1 200 OK", "42[\"chat\",\"a\"]\x1e" "2", "session #2");
+  EXPECT_EQ(arrow_label(s.last()), "200 OK · session #2 · Socket.IO EVENT \"chat\" (1 argument) “a” · ping");
+  s.http(1, c2s, "POST /socket.io/?EIO=4&transport=polling&sid=**** HTTP/1.1", "9x", "session #2");
+  EXPECT_NE(describe(s.last()).find("Engine.IO ✗"), std::string::npos) << describe(s.last());
+}
+
+TEST(VizSocketIo, OtherConnectionsAreNotReadAsEngineIo) {
+  SocketIoSession s;
+  s.http(1, c2s, "GET /chat HTTP/1.1", "");
+  s.http(1, s2c, "HTTP/1.1 101 Switching Protocols", "");
+  s.text(1, c2s, "2probe");
+  EXPECT_TRUE(s.last().engineio.empty()) << s.last().engineio;
+  EXPECT_EQ(s.model.engineio_story(1), "");
+  EXPECT_EQ(arrow_label(s.last()), "text “2probe” · masked");
+}
+
+}  // namespace
+}  // namespace viz
