@@ -32,6 +32,18 @@ TEST(Credentials, SessionIdInRequestTargetsAndJsonBodies) {
   EXPECT_EQ(blanked("GET /?mysession=abc HTTP/1.1"), "GET /?mysession=abc HTTP/1.1");
 }
 
+// Engine.IO (a Socket.IO server behind --upstream): the sid in polling URLs and the open packet.
+TEST(Credentials, EngineIoSidInUrlsAndTheOpenPacket) {
+  Blanked b;
+  EXPECT_EQ(blanked("GET /socket.io/?EIO=4&transport=polling&sid=" + kId + " HTTP/1.1\r\n", &b),
+            "GET /socket.io/?EIO=4&transport=polling&sid=" + kStars + " HTTP/1.1\r\n");
+  EXPECT_EQ(b.session, kId);
+  EXPECT_EQ(blanked("0{\"sid\":\"" + kId + "\",\"upgrades\":[\"websocket\"]}", &b),
+            "0{\"sid\":\"" + kStars + "\",\"upgrades\":[\"websocket\"]}");
+  EXPECT_EQ(b.session, kId);
+  EXPECT_EQ(blanked("GET /?side=left&inside=1 HTTP/1.1"), "GET /?side=left&inside=1 HTTP/1.1");
+}
+
 TEST(Credentials, CredentialFieldsKeepTheirLengthAndAuthScheme) {
   const std::string head =
       "GET / HTTP/1.1\r\nHost: x\r\nCookie: sid=abc; theme=dark\r\nauthorization: Bearer t0k3n\r\n"

@@ -67,11 +67,16 @@ void blank_field_line(Text line, Blanked& b) {
   }
 }
 
-// "?session=ID" / "&session=ID" and "session":"ID" (JSON, OWS around the colon).
-void blank_sessions(Text t, Blanked& b) {
+// Names whose value is a session id: the relay's long-poll `session`, and
+// Engine.IO's `sid` (Socket.IO's transport: "?EIO=4&transport=polling&sid=ID",
+// and the open packet's {"sid":"ID"}), for a server behind --upstream.
+constexpr std::array<std::string_view, 2> kSessionNames{"session", "sid"};
+
+// "?NAME=ID" / "&NAME=ID" and "NAME":"ID" (JSON, OWS around the colon).
+void blank_sessions(Text t, std::string_view name, Blanked& b) {
   const std::string_view s = view(t);
-  for (std::size_t at = s.find("session"); at != std::string_view::npos; at = s.find("session", at + 1)) {
-    const std::size_t end = at + 7;
+  for (std::size_t at = s.find(name); at != std::string_view::npos; at = s.find(name, at + 1)) {
+    const std::size_t end = at + name.size();
     if (at > 0 && (s[at - 1] == '?' || s[at - 1] == '&') && end < s.size() && s[end] == '=') {
       std::size_t stop = end + 1;
       while (stop < s.size() && is_id_char(t[stop])) ++stop;
@@ -88,6 +93,10 @@ void blank_sessions(Text t, Blanked& b) {
       note_session(b, blank(t, i + 1, close, b));
     }
   }
+}
+
+void blank_sessions(Text t, Blanked& b) {
+  for (std::string_view name : kSessionNames) blank_sessions(t, name, b);
 }
 
 Text as_text(std::string& s) { return {reinterpret_cast<std::uint8_t*>(s.data()), s.size()}; }

@@ -3,6 +3,7 @@
 // and the long-poll / WebSocket comparisons stay exact:
 //   - the long-poll session id: "?session=ID" / "&session=ID" anywhere (request
 //     targets, Referer), and "session":"ID" in a JSON body (POST /poll/open's answer);
+//     the same for Engine.IO's "sid" (a Socket.IO server behind --upstream);
 //   - the values of Cookie, Set-Cookie, Authorization and Proxy-Authorization
 //     (the two Authorization fields keep their scheme: "Bearer ******").
 // Nothing in WebSocket frames of the chat is a credential. Pure, never throws.
