@@ -163,6 +163,10 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--upstream", upstream,
                  "Tap any TCP server instead of the relay's own: forward every client to HOST:PORT and mirror "
                  "every byte both ways (no chat served; rules broken by either side are shown, not enforced)");
+  app.add_option("--upstream-connect-secs", o.upstream_connect_secs,
+                 "With --upstream: a connect that takes longer has failed (the client gets 502)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60));
   app.add_flag("--enforce", o.enforce,
                "With --upstream: close a connection on a broken rule (client or server) as the relay's own mode "
                "does");

@@ -32,6 +32,7 @@ struct Options {
   std::string upstream_host;             // "" = the relay's own server (the default)
   std::uint16_t upstream_port = 0;
   bool enforce = false;
+  int upstream_connect_secs = 5;         // a connect to the upstream that takes longer has failed (502)
   // Mirror limits
   std::size_t mirror_max_payload = 64 * 1024;
   std::size_t mirror_queue_events = 10'000;

@@ -22,7 +22,6 @@ constexpr unsigned kEdgeId = 1;      // lws copies protocol arrays: compare by i
 constexpr unsigned kShuttleId = 2;
 constexpr std::size_t kHighWater = 256 * 1024;   // pause the reading side above this ...
 constexpr std::size_t kLowWater = 64 * 1024;     // ... and resume below this
-constexpr int kConnectSecs = 5;                  // --upstream: a connect that takes longer has failed
 constexpr std::size_t kMaxObserved = 64;         // violation events shown per connection while observing
 
 // The connection's judge (tap_stream.h): the relay's own server, or --upstream's.
@@ -215,7 +214,7 @@ bool EdgeTap::connect_upstream(TapConnection& c) {
   }
   if (c.upstream_waiting) {
     c.shuttle = wsi;
-    lws_set_timeout(wsi, PENDING_TIMEOUT_AWAITING_CONNECT_RESPONSE, kConnectSecs);
+    lws_set_timeout(wsi, PENDING_TIMEOUT_AWAITING_CONNECT_RESPONSE, o.upstream_connect_secs);
   }
   return true;
 }
@@ -228,7 +227,7 @@ void EdgeTap::upstream_connected(TapConnection& c) {
   if (!c.to_inner.empty() || c.edge == nullptr || c.enforcing) lws_callback_on_writable(c.shuttle);
 }
 
-// Refused, unreachable, or no answer within kConnectSecs: nothing reached the
+// Refused, unreachable, or no answer within --upstream-connect-secs: nothing reached the
 // server. A client that has had no server byte yet gets a 502 that says so
 // (RFC 9110 15.6.3); one that has closes. Then this side counts as closed.
 void EdgeTap::upstream_failed(TapConnection& c, const char* why) {

@@ -21,10 +21,10 @@
 //
 // --upstream HOST:PORT: the shuttle is a TCP client of that server instead of
 // a socketpair to the inner vhost (lws connects without blocking; client
-// bytes wait in to_inner until it is connected, within the same water marks;
-// kConnectSecs at most). Refused or silent: the client gets a 502 when no
-// server byte reached it yet, else the connection closes. Unless --enforce,
-// broken rules of either side are only reported (TapPolicy).
+// bytes wait in to_inner until it is connected, within the same water marks,
+// for --upstream-connect-secs at most). Refused or silent: the client gets a
+// 502 (no server byte can have reached it). Unless --enforce, broken rules of
+// either side are only reported (TapPolicy).
 //
 // --delay-ms / --jitter-ms (delay_line.h): the tap stands at the client's end
 // of a simulated long wire. Client bytes are tapped as they arrive, then wait

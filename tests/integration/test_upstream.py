@@ -159,6 +159,36 @@ class Echo(Upstream):
         writer.close()
         self.assertEqual(status, 502, head)
 
+    async def test_a_silent_upstream_is_a_502_after_the_connect_limit(self):
+        # A listener that never accepts, its queue full: the kernel drops the next SYN, the connect hangs.
+        import socket
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        self.addCleanup(listener.close)
+        port = listener.getsockname()[1]
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            self.addCleanup(filler.close)
+        self.relay_in_front(port, "--upstream-connect-secs", "1")
+        mirror = await self.mirror()
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.relay.port)
+        request = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        writer.write(request)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        status, _, _, head = await asyncio.wait_for(read_response_head(reader), WAIT_S)
+        waited = loop.time() - started
+        writer.close()
+        self.assertEqual(status, 502, head)
+        self.assertLess(waited, 4, "the connect limit is 1 s")
+        v = await mirror.wait_for(lambda e: e["kind"] == "violation", what="the 502's violation")
+        self.assertEqual(v["action"], "answered 502, closed")
+        req = await mirror.wait_for(lambda e: e["kind"] == "http" and e["dir"] == "c2s", what="the request")
+        self.assertEqual(base64.b64decode(req["bytes"]), request, "the request the upstream never got is mirrored")
+
 
 class BrokenServer(Upstream):
     """A server that answers 101 with a wrong Sec-WebSocket-Accept, then sends a masked frame."""
