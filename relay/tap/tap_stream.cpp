@@ -18,7 +18,11 @@ TapStream::TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& 
       policy_(policy),
       metrics_(metrics),
       labels_(labels),
-      decoder_(wire::StreamDecoderOptions{max_payload_kept, 64 * 1024, wire::RequestLimits{}}) {}
+      // Observing (--upstream), requests are decoded as well as they can be, not judged as the relay's own
+      // server would judge them: a head over its 8 KiB is no rule of someone else's server, and a refused
+      // request would stop the decoding of everything after it.
+      decoder_(wire::StreamDecoderOptions{max_payload_kept, 64 * 1024,
+                                          policy.enforce ? std::optional{wire::RequestLimits{}} : std::nullopt}) {}
 
 bool TapStream::websocket() const { return upgraded_; }
 

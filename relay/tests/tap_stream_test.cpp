@@ -210,6 +210,21 @@ TEST(TapStream, EnforcingStopsTheServerAtItsBrokenUnit) {
   EXPECT_TRUE(v.observed.empty());
 }
 
+// Observing, a request is not held to the relay's own request rules: a 9 KiB head (431 for the relay's
+// own server) is decoded, passed on whole and not reported.
+TEST(TapStream, ObservingDoesNotApplyTheRelaysRequestRules) {
+  Metrics metrics;
+  SessionLabels labels;
+  TapStream tap{4, 64 * 1024, metrics, labels, kObserve};
+  std::vector<wire::EventBody> events;
+  const std::string big = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n";
+  TapVerdict v = tap.client_bytes(bytes_of(big), events);
+  EXPECT_TRUE(v.observed.empty()) << v.observed.front().rule;
+  EXPECT_EQ(v.forward.size(), big.size());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(std::get_if<wire::Http>(&events[0]), nullptr);
+}
+
 // The relay's own server is not judged: lws is right by construction, and its mode is unchanged.
 TEST(TapStream, TheRelaysOwnServerIsNotJudged) {
   Upgraded u;
