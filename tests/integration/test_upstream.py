@@ -8,6 +8,7 @@ import asyncio
 import base64
 import json
 import os
+import socket
 import subprocess
 import unittest
 
@@ -161,7 +162,6 @@ class Echo(Upstream):
 
     async def test_a_silent_upstream_is_a_502_after_the_connect_limit(self):
         # A listener that never accepts, its queue full: the kernel drops the next SYN, the connect hangs.
-        import socket
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
         listener.listen(0)
@@ -188,6 +188,32 @@ class Echo(Upstream):
         self.assertEqual(v["action"], "answered 502, closed")
         req = await mirror.wait_for(lambda e: e["kind"] == "http" and e["dir"] == "c2s", what="the request")
         self.assertEqual(base64.b64decode(req["bytes"]), request, "the request the upstream never got is mirrored")
+
+    async def test_a_client_that_never_reads_a_flooding_upstream_is_dropped(self):
+        # The relay's bounds hold behind --upstream too: the s2c queue pauses the upstream (water marks),
+        # and a client that takes no byte for --stall-secs is dropped.
+        async def flood(reader, writer):
+            await reader.readuntil(b"\r\n\r\n")
+            chunk = b"x" * 65536
+            try:
+                for _ in range(1024):   # at most 64 MiB; the relay stops reading long before
+                    writer.write(chunk)
+                    await writer.drain()
+            except ConnectionError:
+                pass
+            writer.close()
+        server = await asyncio.start_server(flood, "127.0.0.1", 0)
+        self.addAsyncCleanup(server.wait_closed)
+        self.addCleanup(server.close)
+        self.relay_in_front(server.sockets[0].getsockname()[1], "--stall-secs", "1")
+        mirror = await self.mirror()
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.relay.port)
+        self.addCleanup(writer.close)
+        writer.write(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")   # then never read
+        v = await mirror.wait_for(lambda e: e["kind"] == "violation", what="the stall violation")
+        self.assertTrue(v["rule"].startswith("relay limit: the client took no byte for 1 s"), v)
+        self.assertEqual(v["action"], "dropped")
+        await mirror.wait_for(lambda e: e["kind"] == "close", what="close")
 
 
 class BrokenServer(Upstream):
