@@ -27,7 +27,7 @@ constexpr std::size_t kMaxObserved = 64;         // violation events shown per c
 // The connection's judge (tap_stream.h): the relay's own server, or --upstream's.
 TapPolicy tap_policy(const Options& o) {
   if (!o.upstream()) return TapPolicy{};
-  return TapPolicy{false, o.enforce, true};
+  return TapPolicy{false, o.enforce, true, true};
 }
 
 const lws_protocols kProtocols[] = {

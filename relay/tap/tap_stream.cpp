@@ -88,6 +88,8 @@ void TapStream::blank(wire::Unit& unit) {
     if (!b.session.empty()) h->session = labels_.label(b.session);
   } else if (auto* raw = std::get_if<wire::Raw>(&unit)) {
     wire::blank_credentials(*raw);
+  } else if (auto* f = std::get_if<wire::Frame>(&unit); f != nullptr && policy_.blank_frames) {
+    wire::blank_credentials(*f);
   }
 }
 

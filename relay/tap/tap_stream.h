@@ -44,11 +44,13 @@ struct FirstClose {
   std::string reason;
 };
 
-// How a connection's bytes are judged. The relay's own server: {true, true, false}.
+// How a connection's bytes are judged. The relay's own server: the defaults
+// (its frames carry no credential: nothing to look for in them).
 struct TapPolicy {
   bool hold_for_lws = true;    // one ping at a time, frames only after the 101 (lws 4.1.6's gaps)
   bool enforce = true;         // a broken rule stops the bytes (false: reported, everything passes)
   bool judge_server = false;   // the server's side is anyone's: its breaches are reported too
+  bool blank_frames = false;   // session ids in frame payloads too (Engine.IO's open packet over WebSocket)
 };
 
 // A rule broken while the policy only observes (or a server's, under --enforce).

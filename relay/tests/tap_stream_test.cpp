@@ -9,6 +9,7 @@
 
 #include "relay/tap/tap_stream.h"
 #include "wire/frame.h"
+#include "wire/mask.h"
 
 namespace relay {
 namespace {
@@ -37,8 +38,8 @@ struct Upgraded {
   }
 };
 
-const TapPolicy kObserve{false, false, true};   // --upstream
-const TapPolicy kEnforceUpstream{false, true, true};   // --upstream --enforce
+const TapPolicy kObserve{false, false, true, true};          // --upstream
+const TapPolicy kEnforceUpstream{false, true, true, true};   // --upstream --enforce
 
 TEST(TapStream, HandshakeBecomesTwoHttpEventsWithTheConnId) {
   Upgraded u;
@@ -223,6 +224,25 @@ TEST(TapStream, ObservingDoesNotApplyTheRelaysRequestRules) {
   EXPECT_EQ(v.forward.size(), big.size());
   ASSERT_EQ(events.size(), 1u);
   EXPECT_NE(std::get_if<wire::Http>(&events[0]), nullptr);
+}
+
+// --upstream in front of Socket.IO: Engine.IO's open packet over WebSocket carries the session id.
+TEST(TapStream, SessionIdsInFramesAreBlankedBehindUpstream) {
+  Upgraded u(kObserve);
+  u.events.clear();
+  const std::string open = R"(0{"sid":"Xy12_abcDEF","upgrades":[]})";
+  u.tap.server_bytes(wire::encode_server_frame(wire::Opcode::text, bytes_of(open)), u.events);
+  ASSERT_EQ(u.events.size(), 1u);
+  const auto& f = std::get<wire::Frame>(u.events[0]);
+  EXPECT_EQ(text_of(f.payload), R"(0{"sid":"***********","upgrades":[]})");
+  wire::MaskingKey key{0x37, 0xfa, 0x21, 0x3d};
+  const std::string said = R"(42["hello",{"session":"abc"}])";
+  const wire::Bytes frame = wire::encode_client_frame(wire::Opcode::text, bytes_of(said), key);
+  u.tap.client_bytes(frame, u.events);
+  ASSERT_EQ(u.events.size(), 2u);
+  wire::Bytes payload = std::get<wire::Frame>(u.events[1]).payload;
+  wire::apply_mask(payload, key);
+  EXPECT_EQ(text_of(payload), R"(42["hello",{"session":"***"}])") << "blanked, then masked again with its own key";
 }
 
 // The relay's own server is not judged: lws is right by construction, and its mode is unchanged.

@@ -60,6 +60,13 @@ class Upstream(RelayTest):
         self.relay = self.start_relay("--upstream", f"127.0.0.1:{port}", *flags)
         return self.relay
 
+    async def python_server_in_front(self, handler):
+        """python `websockets` serving `handler` on a free port, and the relay in front of it."""
+        server = await websockets.serve(handler, "127.0.0.1", 0, compression=None)
+        self.addAsyncCleanup(server.wait_closed)
+        self.addCleanup(server.close)
+        return self.relay_in_front(server.sockets[0].getsockname()[1])
+
     async def talk(self, frames, want_frames, close=False):
         """Raw client: upgrade + frames; reads until `want_frames` server frames came (or EOF). Returns
         (sent, received, conn) once the mirror has shown every byte of both directions."""
@@ -122,10 +129,7 @@ class Echo(Upstream):
         async def echo(ws, *_):
             async for message in ws:
                 await ws.send(message)
-        server = await websockets.serve(echo, "127.0.0.1", 0, compression=None)
-        self.addAsyncCleanup(server.wait_closed)
-        self.addCleanup(server.close)
-        self.relay_in_front(server.sockets[0].getsockname()[1])
+        await self.python_server_in_front(echo)
         await self.check_echo_server()
 
     async def test_node_ws_echo_is_mirrored_byte_for_byte(self):
@@ -214,6 +218,38 @@ class Echo(Upstream):
         self.assertTrue(v["rule"].startswith("relay limit: the client took no byte for 1 s"), v)
         self.assertEqual(v["action"], "dropped")
         await mirror.wait_for(lambda e: e["kind"] == "close", what="close")
+
+    async def test_credentials_passing_through_stay_off_the_mirror(self):
+        # An Engine.IO-like server: its open packet carries the session id, over WebSocket.
+        sid = "S3cr3tSid_" + "x" * 10
+
+        async def engine(ws, *_):
+            await ws.send('0{"sid":"%s","upgrades":[]}' % sid)
+            async for message in ws:
+                await ws.send(message)
+        await self.python_server_in_front(engine)
+        mirror = await self.mirror()
+        url = f"ws://127.0.0.1:{self.relay.port}/socket.io/?EIO=4&transport=websocket&sid={sid}"
+        async with websockets.connect(url, compression=None, extra_headers={
+                "Cookie": "io=" + sid, "Authorization": "Bearer " + sid}) as ws:
+            self.assertIn(sid, await ws.recv(), "the client itself gets the real id")
+            await ws.send("4hello")
+            self.assertEqual(await ws.recv(), "4hello")
+        await mirror.wait_for(lambda e: e["kind"] == "close", what="close")
+        for e in mirror.events:   # its text fields, and its bytes as they crossed (masked payloads unmasked)
+            shown = json.dumps(e).encode()
+            for field in ("bytes", "header", "payload"):
+                if field in e:
+                    shown += base64.b64decode(e[field])
+            if e.get("mask_key"):
+                key = bytes.fromhex(e["mask_key"])
+                shown += bytes(b ^ key[i % 4] for i, b in enumerate(base64.b64decode(e["payload"])))
+            self.assertNotIn(sid.encode(), shown, f"the id in the URL, a Cookie, an Authorization or a frame: {e}")
+        request = next(e for e in mirror.events if e["kind"] == "http" and e["dir"] == "c2s")
+        self.assertIn("sid=" + "*" * len(sid), request["start_line"])
+        self.assertTrue(request["session"].startswith("session #"), request)
+        opened = next(e for e in mirror.events if e["kind"] == "frame" and e["dir"] == "s2c")
+        self.assertEqual(base64.b64decode(opened["payload"]).decode(), '0{"sid":"%s","upgrades":[]}' % ("*" * len(sid)))
 
 
 class BrokenServer(Upstream):

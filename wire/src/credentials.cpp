@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "http_message.h"
+#include "wire/mask.h"
 
 namespace wire {
 
@@ -136,5 +137,20 @@ Blanked blank_credentials(Http& message) {
 }
 
 Blanked blank_credentials(Raw& unit) { return blank_credentials(Text(unit.bytes)); }
+
+Blanked blank_credentials(Frame& frame) {
+  Blanked b;
+  if (frame.payload.empty()) return b;
+  MaskingKey key{};
+  if (frame.mask_key) {
+    const std::uint32_t k = *frame.mask_key;
+    key = {static_cast<std::uint8_t>(k >> 24), static_cast<std::uint8_t>(k >> 16), static_cast<std::uint8_t>(k >> 8),
+           static_cast<std::uint8_t>(k)};
+    apply_mask(frame.payload, key);   // RFC 6455 5.3: XOR, so the same call masks it again below
+  }
+  blank_sessions(Text(frame.payload), b);
+  if (frame.mask_key) apply_mask(frame.payload, key);
+  return b;
+}
 
 }  // namespace wire
