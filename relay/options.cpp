@@ -30,6 +30,36 @@ std::string check_link(const Options& o) {
   return {};
 }
 
+// --upstream HOST:PORT ("[::1]:PORT" for an IPv6 address): why it is refused, or "".
+std::string parse_upstream(const std::string& text, Options& o) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return fmt::format("--upstream {}: expected HOST:PORT, e.g. 127.0.0.1:8765 or [::1]:8765", text);
+  }
+  std::string host = text.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  else if (host.find(':') != std::string::npos) return fmt::format("--upstream {}: write an IPv6 address as [ADDR]:PORT", text);
+  const std::string port = text.substr(colon + 1);
+  unsigned long n = 0;
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      (n = std::stoul(port)) == 0 || n > 65535) {
+    return fmt::format("--upstream {}: the port must be 1..65535", text);
+  }
+  o.upstream_host = host;
+  o.upstream_port = static_cast<std::uint16_t>(n);
+  return {};
+}
+
+// --upstream's company: the flags that only mean something for the relay's own server.
+std::string check_upstream(const Options& o) {
+  if (!o.upstream()) return o.enforce ? "--enforce goes with --upstream (the relay's own server always enforces)" : "";
+  if (!o.tap) return "--upstream needs the tap: the edge is what connects to the upstream (drop --no-tap)";
+  if (o.demo) return "--demo needs the relay's own chat, which --upstream does not serve";
+  if (o.permessage_deflate) return "--permessage-deflate is offered by the relay's own server; behind --upstream "
+                                   "the upstream server decides";
+  return {};
+}
+
 }  // namespace
 
 ParsedOptions parse_options(int argc, char** argv) {
@@ -129,6 +159,17 @@ ParsedOptions parse_options(int argc, char** argv) {
                  "/poll/open per second from everyone together (burst twice that); more get 429")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 1e6));
+  std::string upstream;
+  app.add_option("--upstream", upstream,
+                 "Tap any TCP server instead of the relay's own: forward every client to HOST:PORT and mirror "
+                 "every byte both ways (no chat served; rules broken by either side are shown, not enforced)");
+  app.add_option("--upstream-connect-secs", o.upstream_connect_secs,
+                 "With --upstream: a connect that takes longer has failed (the client gets 502)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60));
+  app.add_flag("--enforce", o.enforce,
+               "With --upstream: close a connection on a broken rule (client or server) as the relay's own mode "
+               "does");
   app.add_flag("-v,--verbose", o.verbose, "More logs (-vv adds libwebsockets notices); never chat text");
 
   try {
@@ -140,6 +181,13 @@ ParsedOptions parse_options(int argc, char** argv) {
   o.tap = !no_tap;
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     fmt::print(stderr, "wirelab-relay: --tls-cert and --tls-key go together\n");
+    parsed.exit_code = 2;
+  } else if (const std::string bad_upstream = upstream.empty() ? "" : parse_upstream(upstream, o);
+             !bad_upstream.empty()) {
+    fmt::print(stderr, "wirelab-relay: {}\n", bad_upstream);
+    parsed.exit_code = 2;
+  } else if (const std::string lonely = check_upstream(o); !lonely.empty()) {
+    fmt::print(stderr, "wirelab-relay: {}\n", lonely);
     parsed.exit_code = 2;
   } else if (const std::string why = check_link(o); !why.empty()) {
     fmt::print(stderr, "wirelab-relay: {}\n", why);

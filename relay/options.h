@@ -26,6 +26,13 @@ struct Options {
   bool redact = false;
   bool permessage_deflate = false;       // offer RFC 7692 on the inner vhost (frames then carry RSV1)
   std::string tls_cert, tls_key;
+  // --upstream HOST:PORT: the tap stands in front of that TCP server instead
+  // of the relay's own (no chat, /echo or long-poll served); --enforce closes
+  // on a broken rule as the relay's own mode does (default: only reported).
+  std::string upstream_host;             // "" = the relay's own server (the default)
+  std::uint16_t upstream_port = 0;
+  bool enforce = false;
+  int upstream_connect_secs = 5;         // a connect to the upstream that takes longer has failed (502)
   // Mirror limits
   std::size_t mirror_max_payload = 64 * 1024;
   std::size_t mirror_queue_events = 10'000;
@@ -52,6 +59,7 @@ struct Options {
   int verbose = 0;                       // -v: more logs (still no chat text); -vv: lws notices
 
   bool tls() const { return !tls_cert.empty(); }
+  bool upstream() const { return !upstream_host.empty(); }
 };
 
 // Parses argv. Returns the options, or the process exit code when parsing

@@ -337,6 +337,11 @@ int Relay::run() {
   log::info("ready: tap {}, tls {}, permessage-deflate {}, mirror payload limit {} bytes{}",
             options_.tap ? "on" : "off", options_.tls() ? "on" : "off", options_.permessage_deflate ? "offered" : "off",
             options_.mirror_max_payload, options_.redact ? ", redacted" : "");
+  if (options_.upstream()) {
+    log::info("upstream: every client is forwarded to {}:{} (the relay's chat is not served); broken rules are {}",
+              options_.upstream_host, options_.upstream_port,
+              options_.enforce ? "enforced (--enforce)" : "shown, not enforced (add --enforce to close)");
+  }
   lws_sul_schedule(context_.get(), 0, &tick_.sul, on_tick, 250 * LWS_US_PER_MS);
   if (on_listening) on_listening(actual_port_);
 

@@ -22,6 +22,13 @@ constexpr unsigned kEdgeId = 1;      // lws copies protocol arrays: compare by i
 constexpr unsigned kShuttleId = 2;
 constexpr std::size_t kHighWater = 256 * 1024;   // pause the reading side above this ...
 constexpr std::size_t kLowWater = 64 * 1024;     // ... and resume below this
+constexpr std::size_t kMaxObserved = 64;         // violation events shown per connection while observing
+
+// The connection's judge (tap_stream.h): the relay's own server, or --upstream's.
+TapPolicy tap_policy(const Options& o) {
+  if (!o.upstream()) return TapPolicy{};
+  return TapPolicy{false, o.enforce, true, true};
+}
 
 const lws_protocols kProtocols[] = {
     {"wirelab-edge", EdgeTap::callback, 0, 64 * 1024, kEdgeId, nullptr, 0},
@@ -67,6 +74,18 @@ int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, voi
       early->second->abandon();
       tap.early_tls_.erase(early);
     }
+    // --upstream: a connect that failed may end without RAW_CLOSE (it never was established).
+    auto it = tap.conns_.find(conn_id(wsi));
+    if (Relay::of(wsi).options().upstream() && it != tap.conns_.end() && it->second.shuttle == wsi) {
+      if (it->second.upstream_waiting) tap.upstream_failed(it->second, "gone before it connected");
+      else tap.side_closed(it->first, false);
+    }
+    return 0;
+  }
+  if (reason == LWS_CALLBACK_CLIENT_CONNECTION_ERROR) {   // --upstream's connect failed (maybe inside the call)
+    EdgeTap& tap = Relay::of(wsi).tap();
+    auto it = tap.conns_.find(conn_id(wsi));
+    if (it != tap.conns_.end()) tap.upstream_failed(it->second, in != nullptr ? static_cast<const char*>(in) : "");
     return 0;
   }
   const lws_protocols* p = lws_get_protocol(wsi);
@@ -78,6 +97,11 @@ int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, voi
   auto it = tap.conns_.find(conn_id(wsi));
   const auto* bytes = static_cast<const std::uint8_t*>(in);
   switch (reason) {
+    case LWS_CALLBACK_RAW_CONNECTED:   // only --upstream's shuttle is a client
+      if (it == tap.conns_.end()) return -1;
+      it->second.shuttle = wsi;   // the connect may complete inside lws_client_connect_via_info
+      tap.upstream_connected(it->second);
+      return 0;
     case LWS_CALLBACK_RAW_RX:
       if (it == tap.conns_.end()) return -1;
       return edge ? tap.client_rx(it->second, bytes, len) : tap.shuttle_rx(it->second, bytes, len);
@@ -102,19 +126,42 @@ int EdgeTap::adopt_client(lws* wsi) {
   ConnRecord& rec = r.connections().add(transport, address, r.now_us());
   const std::uint64_t id = rec.id;
 
-  int sv[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
-    log::info("conn #{}: socketpair failed; dropping the connection", id);
-    r.connections().remove(id);
-    return -1;
-  }
-  Fd shuttle_fd(sv[0]), inner_fd(sv[1]);
   TapConnection& c = conns_[id];
   c.id = id;
   c.edge = wsi;
-  c.stream = std::make_unique<TapStream>(id, r.options().mirror_max_payload, r.metrics(), session_labels_);
+  c.stream = std::make_unique<TapStream>(id, r.options().mirror_max_payload, r.metrics(), session_labels_,
+                                         tap_policy(r.options()));
   set_conn_id(wsi, id);
   if (link_.active()) start_delay(c);
+  if (r.options().upstream()) {
+    r.publish(wire::Open{id, transport});   // before the connect: a refusal's 502 follows it
+    if (!connect_upstream(c)) return -1;
+  } else {
+    if (!adopt_inner(c)) return -1;
+    r.publish(wire::Open{id, transport});
+  }
+  if (auto early = early_tls_.extract(wsi)) {
+    c.tls = std::move(early.mapped());
+    c.tls->start(id);   // after `open`: the records read during the adoption
+  }
+  log::detail("conn #{}: open ({}), {} connections", id, transport == wire::Transport::tls ? "tls" : "tcp",
+              r.connections().size());
+  return 0;
+}
+
+// The relay's own server: a socketpair, one end adopted as our shuttle, the
+// other as an HTTP connection of the inner vhost. False: the connection is dropped.
+bool EdgeTap::adopt_inner(TapConnection& c) {
+  Relay& r = relay_;
+  const std::uint64_t id = c.id;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
+    log::info("conn #{}: socketpair failed; dropping the connection", id);
+    conns_.erase(id);
+    r.connections().remove(id);
+    return false;
+  }
+  Fd shuttle_fd(sv[0]), inner_fd(sv[1]);
 
   lws_adopt_desc_t shuttle{};
   shuttle.vh = r.edge_vhost();
@@ -127,7 +174,7 @@ int EdgeTap::adopt_client(lws* wsi) {
     log::info("conn #{}: adopting the shuttle failed; dropping the connection", id);
     conns_.erase(id);
     r.connections().remove(id);
-    return -1;
+    return false;
   }
   lws_adopt_desc_t inner{};
   inner.vh = r.inner_vhost();
@@ -138,16 +185,69 @@ int EdgeTap::adopt_client(lws* wsi) {
     log::info("conn #{}: adopting the inner side failed; dropping the connection", id);
     c.enforcing = true;
     lws_callback_on_writable(c.shuttle);
-    return -1;
+    return false;
   }
-  r.publish(wire::Open{id, transport});
-  if (auto early = early_tls_.extract(wsi)) {
-    c.tls = std::move(early.mapped());
-    c.tls->start(id);   // after `open`: the records read during the adoption
+  return true;
+}
+
+// --upstream: the shuttle is a TCP client of HOST:PORT; lws connects without
+// blocking (RAW_CONNECTED or CLIENT_CONNECTION_ERROR follow, maybe inside the
+// call). Client bytes wait in to_inner meanwhile. False: the connection is dropped.
+bool EdgeTap::connect_upstream(TapConnection& c) {
+  const Options& o = relay_.options();
+  lws_client_connect_info i{};
+  i.context = relay_.context();
+  i.vhost = relay_.edge_vhost();
+  i.address = o.upstream_host.c_str();
+  i.port = o.upstream_port;
+  i.host = i.address;
+  i.origin = i.address;
+  i.path = "/";
+  i.method = "RAW";   // lws 4.1.6: a raw-skt client, bytes both ways as RAW_RX / lws_write(LWS_WRITE_RAW)
+  i.local_protocol_name = "wirelab-shuttle";
+  i.opaque_user_data = id_as_opaque(c.id);
+  c.upstream_waiting = true;
+  lws* wsi = lws_client_connect_via_info(&i);
+  if (wsi == nullptr) {
+    upstream_failed(c, "the connect could not start");   // nothing if the error callback told already
+    return true;   // the edge stays to carry the 502
   }
-  log::detail("conn #{}: open ({}), {} connections", id, transport == wire::Transport::tls ? "tls" : "tcp",
-              r.connections().size());
-  return 0;
+  if (c.upstream_waiting) {
+    c.shuttle = wsi;
+    lws_set_timeout(wsi, PENDING_TIMEOUT_AWAITING_CONNECT_RESPONSE, o.upstream_connect_secs);
+  }
+  return true;
+}
+
+void EdgeTap::upstream_connected(TapConnection& c) {
+  c.upstream_waiting = false;
+  lws_set_timeout(c.shuttle, NO_PENDING_TIMEOUT, 0);
+  log::detail("conn #{}: connected to the upstream", c.id);
+  // Bytes the client sent meanwhile go now; a client already gone closes this side.
+  if (!c.to_inner.empty() || c.edge == nullptr || c.enforcing) lws_callback_on_writable(c.shuttle);
+}
+
+// Refused, unreachable, or no answer within --upstream-connect-secs: nothing reached the
+// server. A client that has had no server byte yet gets a 502 that says so
+// (RFC 9110 15.6.3); one that has closes. Then this side counts as closed.
+void EdgeTap::upstream_failed(TapConnection& c, const char* why) {
+  if (!c.upstream_waiting) return;
+  c.upstream_waiting = false;
+  c.to_inner.clear();
+  const Options& o = relay_.options();
+  log::info("conn #{}: the upstream {}:{} did not take the connection ({}): answered 502", c.id, o.upstream_host,
+            o.upstream_port, why);
+  if (c.edge != nullptr && !c.enforcing && c.stream->at_server_message_boundary()) {
+    TapVerdict v;
+    const wire::RequestRefusal refusal = wire::upstream_unreachable();
+    v.http_status = refusal.status;
+    v.rule = refusal.rule + ": " + refusal.reason;
+    v.response = wire::build_refusal_response(refusal);
+    c.enforcing = true;
+    answer_refused_request(c, v);
+  }
+  c.shuttle = nullptr;   // the wsi (if any) is lws's to free; side_closed must not wait for it
+  side_closed(c.id, false);   // may erase c
 }
 
 // The ciphertext side (relay/tap/tls_observer.h): lws 4.1.6 reports
@@ -199,6 +299,7 @@ int EdgeTap::client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len
   }
   TapVerdict v = c.stream->client_bytes({in, len}, events_);
   publish_all(events_);
+  report_observed(c, v);
   if (c.stream->dropped_after_close() > 0 && !c.told_bytes_after_close) {
     c.told_bytes_after_close = true;
     log::info("conn #{}: the client sent bytes after its Close frame: mirrored, not passed on (RFC 6455 5.5.1)", c.id);
@@ -223,7 +324,7 @@ int EdgeTap::to_inner(TapConnection& c, const TapVerdict& v, bool fresh) {
   if (c.c2s_delay) {
     const std::int64_t now = relay_.now_us();
     c.c2s_delay->push(v.forward, now + (fresh ? link_.next_us() : 0), now);
-  } else if (forward(c.shuttle, c.to_inner, v.forward, c.c2s_unchecked) < 0) {
+  } else if (to_shuttle(c, v.forward) < 0) {
     return -1;
   }
   // Client bytes the tap holds back (a ping waiting for its pong, a header being judged) count too.
@@ -259,6 +360,12 @@ int EdgeTap::server_rx(TapConnection& c, std::span<const std::uint8_t> bytes) {
   const std::size_t len = bytes.size();
   TapVerdict v = c.stream->server_bytes(bytes, events_);
   publish_all(events_);
+  report_observed(c, v);
+  if (v.server_broke) {   // --upstream --enforce: what came before the broken unit, then the connection goes
+    forward(c.edge, c.to_client, bytes.first(v.s2c_pass), c.s2c_unchecked);
+    server_broke(c, *v.server_broke);
+    return 0;
+  }
   if (v.s2c_pass < len) {
     // 5.5.1: lws 4.1.6 can still write (an /echo reply) after its own Close.
     log::info("conn #{}: {} bytes from the server after its Close frame: not sent (RFC 6455 5.5.1)", c.id,
@@ -292,7 +399,7 @@ void EdgeTap::delay_due(std::uint64_t id, bool c2s) {
   while (line.front_due(now)) {
     const std::vector<std::uint8_t> chunk = line.pop();
     if (c2s) {
-      if (forward(c.shuttle, c.to_inner, chunk, c.c2s_unchecked) < 0) break;
+      if (to_shuttle(c, chunk) < 0) break;
     } else {
       server_rx(c, chunk);
     }
@@ -310,6 +417,46 @@ void EdgeTap::delay_due(std::uint64_t id, bool c2s) {
   // The other side left while these bytes were on the wire: its WRITEABLE closes this side now.
   if (line.empty() && c2s && c.edge == nullptr && c.shuttle != nullptr) lws_callback_on_writable(c.shuttle);
   if (line.empty() && !c2s && c.shuttle == nullptr && c.edge != nullptr) lws_callback_on_writable(c.edge);
+}
+
+// Client bytes for the server: queued while --upstream's connect is under way.
+int EdgeTap::to_shuttle(TapConnection& c, std::span<const std::uint8_t> bytes) {
+  if (c.upstream_waiting) {
+    c.to_inner.push(bytes);
+    return 0;
+  }
+  return forward(c.shuttle, c.to_inner, bytes, c.c2s_unchecked);
+}
+
+// --upstream without --enforce: rules broken by either side become red
+// `violation` events and nothing else happens (the point is to see a
+// student's own server's mistakes). At most kMaxObserved per connection.
+void EdgeTap::report_observed(TapConnection& c, const TapVerdict& v) {
+  for (const Observed& o : v.observed) {
+    if (c.observed++ >= kMaxObserved) {
+      if (c.observed == kMaxObserved + 1) {
+        relay_.violation(c.id, fmt::format("relay limit: more than {} violations on this connection", kMaxObserved),
+                         "observed, not closed; the rest are counted, not shown");
+      } else {
+        relay_.metrics().violation(o.rule);
+      }
+      continue;
+    }
+    relay_.violation(c.id, o.rule, o.by_server ? "the server's: observed, not closed (--enforce closes)"
+                                               : "observed, not closed (--enforce closes)");
+  }
+}
+
+// --upstream --enforce: the server broke a rule. Its client was owed a correct
+// server; no close frame can stand for the server's, so both sides are dropped.
+void EdgeTap::server_broke(TapConnection& c, const Observed& o) {
+  relay_.violation(c.id, o.rule, "the server's: dropped");
+  log::info("conn #{}: the server broke {} -> dropped", c.id, o.rule.substr(0, o.rule.find(':')));
+  c.enforcing = true;
+  c.to_inner.clear();
+  if (c.c2s_delay) c.c2s_delay->clear();
+  if (c.edge != nullptr) lws_callback_on_writable(c.edge);   // flushes what came before, then closes
+  if (c.shuttle != nullptr) lws_set_timeout(c.shuttle, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
 }
 
 // Straight through when nothing is queued and the socket takes it: a relay
@@ -379,6 +526,7 @@ int EdgeTap::linger(TapConnection& c) {
 }
 
 int EdgeTap::shuttle_writeable(TapConnection& c) {
+  if (c.upstream_waiting) return 0;   // RAW_CONNECTED asks again
   if (!c.to_inner.empty()) {
     auto& chunk = c.to_inner.front();
     if (lws_write(c.shuttle, chunk.data(), chunk.size(), LWS_WRITE_RAW) < 0) return -1;
@@ -570,6 +718,10 @@ void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
       lws_set_timeout(c.shuttle, PENDING_TIMEOUT_USER_OK, 2);
     }
   } else {
+    if (c.upstream_waiting) {   // --upstream: closed before it connected
+      upstream_failed(c, "closed before it connected");
+      return;
+    }
     c.shuttle = nullptr;
     if (!c.client_closed_first) c.relay_closed_first = true;
     c.to_inner.clear();

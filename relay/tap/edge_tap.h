@@ -19,6 +19,13 @@
 // --max-queued-bytes, the largest holders get close 1013 and are let go
 // until the total is back under three quarters of the budget.
 //
+// --upstream HOST:PORT: the shuttle is a TCP client of that server instead of
+// a socketpair to the inner vhost (lws connects without blocking; client
+// bytes wait in to_inner until it is connected, within the same water marks,
+// for --upstream-connect-secs at most). Refused or silent: the client gets a
+// 502 (no server byte can have reached it). Unless --enforce, broken rules of
+// either side are only reported (TapPolicy).
+//
 // --delay-ms / --jitter-ms (delay_line.h): the tap stands at the client's end
 // of a simulated long wire. Client bytes are tapped as they arrive, then wait
 // in c2s_delay before the inner server gets them; server bytes wait in
@@ -58,6 +65,8 @@ struct TapConnection {
   bool tls_timeout_cleared = false;
   bool enforcing = false;    // a rule was broken: forward nothing more, close after the close frame
   bool plain_on_tls_port = false;   // no TLS handshake on a --tls-cert relay: answered 400 "speaks https"
+  std::size_t observed = 0;  // --upstream: violations reported (not enforced) on this connection
+  bool upstream_waiting = false;   // --upstream: the connect is under way (c2s bytes queue in to_inner)
   bool linger = false;       // an HTTP refusal: after it, half-close and read (discard) until EOF or 2 s
   bool lingering = false;
   bool client_closed_first = false, relay_closed_first = false;
@@ -89,6 +98,13 @@ class EdgeTap {
 
  private:
   int adopt_client(lws* wsi);
+  bool adopt_inner(TapConnection& c);
+  bool connect_upstream(TapConnection& c);
+  void upstream_connected(TapConnection& c);
+  void upstream_failed(TapConnection& c, const char* why);
+  void report_observed(TapConnection& c, const TapVerdict& v);
+  void server_broke(TapConnection& c, const Observed& o);
+  int to_shuttle(TapConnection& c, std::span<const std::uint8_t> bytes);
   int client_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
   int shuttle_rx(TapConnection& c, const std::uint8_t* in, std::size_t len);
   int to_inner(TapConnection& c, const TapVerdict& v, bool fresh = true);

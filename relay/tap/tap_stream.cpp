@@ -12,11 +12,17 @@
 
 namespace relay {
 
-TapStream::TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics, SessionLabels& labels)
+TapStream::TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics, SessionLabels& labels,
+                     TapPolicy policy)
     : conn_(conn),
+      policy_(policy),
       metrics_(metrics),
       labels_(labels),
-      decoder_(wire::StreamDecoderOptions{max_payload_kept, 64 * 1024, wire::RequestLimits{}}) {}
+      // Observing (--upstream), requests are decoded as well as they can be, not judged as the relay's own
+      // server would judge them: a head over its 8 KiB is no rule of someone else's server, and a refused
+      // request would stop the decoding of everything after it.
+      decoder_(wire::StreamDecoderOptions{max_payload_kept, 64 * 1024,
+                                          policy.enforce ? std::optional{wire::RequestLimits{}} : std::nullopt}) {}
 
 bool TapStream::websocket() const { return upgraded_; }
 
@@ -82,20 +88,27 @@ void TapStream::blank(wire::Unit& unit) {
     if (!b.session.empty()) h->session = labels_.label(b.session);
   } else if (auto* raw = std::get_if<wire::Raw>(&unit)) {
     wire::blank_credentials(*raw);
+  } else if (auto* f = std::get_if<wire::Frame>(&unit); f != nullptr && policy_.blank_frames) {
+    wire::blank_credentials(*f);
   }
 }
 
 // Units -> events; the first broken rule of a client frame or request becomes
-// the verdict, and only the bytes before it may go on.
+// the verdict, and only the bytes before it may go on. Observing (no
+// --enforce), every broken rule is only reported and every byte goes on.
 TapVerdict TapStream::take(wire::FeedResult& r, std::vector<wire::EventBody>& events) {
   TapVerdict v;
-  std::uint64_t limit = decoder_.settled(wire::Direction::c2s);
-  const auto refuse_at = [&](std::uint64_t offset) { limit = std::min(limit, offset); };
+  std::uint64_t limit = policy_.enforce ? decoder_.settled(wire::Direction::c2s) : c2s_fed_;
   for (const auto& b : r.refused) {
+    std::string rule = b.refusal.rule + ": " + b.refusal.reason;
+    if (!policy_.enforce) {
+      v.observed.push_back(Observed{std::move(rule), false});
+      continue;
+    }
     if (v.close) break;
-    refuse_at(b.offset);
+    limit = std::min(limit, b.offset);
     v.close = true;
-    v.rule = b.refusal.rule + ": " + b.refusal.reason;
+    v.rule = std::move(rule);
     v.http_status = b.refusal.status;
     if (b.refusal.status != 0) v.response = wire::build_refusal_response(b.refusal);
   }
@@ -103,23 +116,14 @@ TapVerdict TapStream::take(wire::FeedResult& r, std::vector<wire::EventBody>& ev
     wire::Unit& u = r.units[i];
     const auto dir = std::visit([](const auto& unit) { return unit.dir; }, u);
     const auto offset = std::visit([](const auto& unit) { return unit.offset; }, u);
-    // 5.5.1: nothing the server wrote after its Close reaches the client, nor the mirror.
-    if (dir == wire::Direction::s2c && s2c_close_end_ && offset >= *s2c_close_end_) continue;
+    if (policy_.judge_server) judge_server(r, i, u, v);   // before blanking: 4.1 needs the request as sent
+    // 5.5.1: nothing the server wrote after its Close reaches the client, nor the mirror (unless observing).
+    if (dir == wire::Direction::s2c && s2c_close_end_ && offset >= *s2c_close_end_ && policy_.enforce) continue;
     account(u, dir);
     blank(u);
     std::visit([&](auto& unit) { unit.conn = conn_; }, u);
     bool broken = false;
-    for (const auto& b : r.breaches) {
-      if (b.unit_index != i || dir != wire::Direction::c2s) continue;
-      broken = true;
-      if (v.close) continue;
-      // The offending frame (or the bytes that cannot be framed) is not forwarded: only the bytes before it go on.
-      refuse_at(offset);
-      v.close = true;
-      v.close_code = b.close_code;
-      const std::string& reason = b.error.reason;
-      v.rule = b.error.rule + ": " + reason.substr(0, reason.find(';'));
-    }
+    if (dir == wire::Direction::c2s) judge_client(r, i, offset, v, limit, broken);
     if (auto* f = std::get_if<wire::Frame>(&u)) {
       note_close(*f);
       if (!broken) follow(*f);
@@ -127,10 +131,57 @@ TapVerdict TapStream::take(wire::FeedResult& r, std::vector<wire::EventBody>& ev
     std::visit([&](auto& unit) { events.emplace_back(std::move(unit)); }, u);
   }
   // 5.5.3: one ping at a time reaches lws; the next once its pong went by.
-  if (!ping_ends_.empty()) limit = std::min(limit, ping_ends_.front());
-  if (c2s_close_end_) limit = std::min(limit, *c2s_close_end_);
+  if (policy_.hold_for_lws && !ping_ends_.empty()) limit = std::min(limit, ping_ends_.front());
+  if (policy_.enforce && c2s_close_end_) limit = std::min(limit, *c2s_close_end_);
   c2s_limit_ = limit;
   return v;
+}
+
+// The rules the client's unit i breaks: the first one is the verdict (the
+// offending frame, or the bytes that cannot be framed, is not forwarded:
+// only the bytes before it go on); observing, each is only reported.
+void TapStream::judge_client(const wire::FeedResult& r, std::size_t i, std::uint64_t offset, TapVerdict& v,
+                             std::uint64_t& limit, bool& broken) {
+  for (const auto& b : r.breaches) {
+    if (b.unit_index != i) continue;
+    broken = true;
+    const std::string& reason = b.error.reason;
+    std::string rule = b.error.rule + ": " + reason.substr(0, reason.find(';'));
+    if (!policy_.enforce) {
+      v.observed.push_back(Observed{std::move(rule), false});
+      continue;
+    }
+    if (v.close) continue;
+    limit = std::min(limit, offset);
+    v.close = true;
+    v.close_code = b.close_code;
+    v.rule = std::move(rule);
+  }
+}
+
+// A server behind --upstream (wire/server_rules.h): the decoder's frame
+// breaches on s2c units (5.1: a masked server frame, ...) and the rules that
+// need the request or the past (4.1's 101, 5.5.1). Every unit is shown to
+// ServerRules, the client's requests too (they say what a right 101 is).
+void TapStream::judge_server(const wire::FeedResult& r, std::size_t i, const wire::Unit& u, TapVerdict& v) {
+  std::optional<wire::Error> e = server_rules_.check(u);
+  const auto dir = std::visit([](const auto& unit) { return unit.dir; }, u);
+  if (dir != wire::Direction::s2c) return;
+  std::optional<Observed> seen;
+  for (const auto& b : r.breaches) {
+    if (b.unit_index != i) continue;
+    const std::string& reason = b.error.reason;
+    seen = Observed{b.error.rule + ": " + reason.substr(0, reason.find(';')), true};
+    break;
+  }
+  if (!seen && e) seen = Observed{e->rule + ": " + e->reason, true};
+  if (!seen) return;
+  if (!policy_.enforce) {
+    v.observed.push_back(std::move(*seen));
+  } else if (!v.server_broke) {
+    v.server_broke = std::move(seen);
+    s2c_broken_at_ = std::visit([](const auto& unit) { return unit.offset; }, u);
+  }
 }
 
 // The frames that hold the c2s stream back or end a direction (see the header).
@@ -171,7 +222,7 @@ void TapStream::release(std::span<const std::uint8_t> chunk, TapVerdict& v) {
 // mirrored but never reaches the server (lws 4.1.6 dropped the connection
 // without its Close reply when bytes followed the client's Close).
 void TapStream::drop_after_client_close() {
-  if (!c2s_close_end_ || *c2s_close_end_ < c2s_released_) return;
+  if (!policy_.enforce || !c2s_close_end_ || *c2s_close_end_ < c2s_released_) return;
   const std::uint64_t keep = *c2s_close_end_ - c2s_released_;
   if (unreleased_.size() <= keep) return;
   dropped_after_close_ += unreleased_.size() - keep;
@@ -179,6 +230,7 @@ void TapStream::drop_after_client_close() {
 }
 
 TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
+  c2s_fed_ += bytes.size();
   wire::FeedResult r = decoder_.feed(wire::Direction::c2s, bytes);
   TapVerdict v = take(r, events);
   release(bytes, v);
@@ -186,7 +238,7 @@ TapVerdict TapStream::client_bytes(std::span<const std::uint8_t> bytes, std::vec
 }
 
 TapVerdict TapStream::server_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events) {
-  if (s2c_close_end_) {   // 5.5.1: after the server's Close, nothing (not even decoded)
+  if (s2c_close_end_ && policy_.enforce) {   // 5.5.1: after the server's Close, nothing (not even decoded)
     TapVerdict v;
     release({}, v);
     return v;
@@ -195,7 +247,10 @@ TapVerdict TapStream::server_bytes(std::span<const std::uint8_t> bytes, std::vec
   const std::uint64_t start = s2c_fed_;
   s2c_fed_ += bytes.size();
   TapVerdict v = take(r, events);
-  v.s2c_pass = s2c_close_end_ ? static_cast<std::size_t>(*s2c_close_end_ - start) : bytes.size();
+  v.s2c_pass = s2c_close_end_ && policy_.enforce ? static_cast<std::size_t>(*s2c_close_end_ - start) : bytes.size();
+  if (s2c_broken_at_) {   // --enforce: the server broke a rule; nothing from that unit on reaches the client
+    v.s2c_pass = std::min(v.s2c_pass, static_cast<std::size_t>(*s2c_broken_at_ > start ? *s2c_broken_at_ - start : 0));
+  }
   if (!upgraded_ && decoder_.phase(wire::Direction::s2c) == wire::StreamDecoder::Phase::websocket) upgraded_ = true;
   release({}, v);
   return v;

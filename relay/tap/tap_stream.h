@@ -15,6 +15,9 @@
 // one before (5.5.3: lws 4.1.6 answers a burst with one pong carrying the
 // FIRST payload); nothing after the client's Close (5.5.1); and nothing goes
 // to the client after the server's Close (5.5.1), lws's or the tap's own.
+// Behind --upstream (TapPolicy): no holding for lws's sake (the server is
+// not lws), the server judged too (wire/server_rules.h), and, unless
+// --enforce, every byte goes on at once and broken rules are only reported.
 // Pure: no lws, no clock; the caller publishes the events.
 #pragma once
 
@@ -29,6 +32,7 @@
 #include "relay/metrics.h"
 #include "relay/tap/session_labels.h"
 #include "wire/events.h"
+#include "wire/server_rules.h"
 #include "wire/stream_decoder.h"
 
 namespace relay {
@@ -38,6 +42,21 @@ struct FirstClose {
   wire::ClosedBy by = wire::ClosedBy::client;
   std::optional<std::uint16_t> code;
   std::string reason;
+};
+
+// How a connection's bytes are judged. The relay's own server: the defaults
+// (its frames carry no credential: nothing to look for in them).
+struct TapPolicy {
+  bool hold_for_lws = true;    // one ping at a time, frames only after the 101 (lws 4.1.6's gaps)
+  bool enforce = true;         // a broken rule stops the bytes (false: reported, everything passes)
+  bool judge_server = false;   // the server's side is anyone's: its breaches are reported too
+  bool blank_frames = false;   // session ids in frame payloads too (Engine.IO's open packet over WebSocket)
+};
+
+// A rule broken while the policy only observes (or a server's, under --enforce).
+struct Observed {
+  std::string rule;            // "RFC 6455 5.1: server frames must not be masked"
+  bool by_server = false;
 };
 
 // What the tap does with the client's bytes after a chunk of either direction.
@@ -53,11 +72,14 @@ struct TapVerdict {
   // s2c: how many of the server bytes just given may go to the client (the
   // rest came after the server's Close and is neither sent nor mirrored).
   std::size_t s2c_pass = 0;
+  std::vector<Observed> observed;    // reported, not acted on (TapPolicy::enforce false)
+  std::optional<Observed> server_broke;   // enforce + judge_server: the server broke this; drop the connection
 };
 
 class TapStream {
  public:
-  TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics, SessionLabels& labels);
+  TapStream(std::uint64_t conn, std::size_t max_payload_kept, Metrics& metrics, SessionLabels& labels,
+            TapPolicy policy = {});
 
   TapVerdict client_bytes(std::span<const std::uint8_t> bytes, std::vector<wire::EventBody>& events);
   // The server's answer may release client bytes held since an upgrade request.
@@ -80,8 +102,14 @@ class TapStream {
   void follow(const wire::Frame& f);
   void release(std::span<const std::uint8_t> chunk, TapVerdict& v);
   void drop_after_client_close();
+  void judge_client(const wire::FeedResult& r, std::size_t i, std::uint64_t offset, TapVerdict& v,
+                    std::uint64_t& limit, bool& broken);
+  void judge_server(const wire::FeedResult& r, std::size_t i, const wire::Unit& u, TapVerdict& v);
 
   std::uint64_t conn_;
+  TapPolicy policy_;
+  wire::ServerRules server_rules_;         // judge_server only
+  std::uint64_t c2s_fed_ = 0;              // c2s bytes fed to the decoder
   Metrics& metrics_;
   SessionLabels& labels_;
   wire::StreamDecoder decoder_;
@@ -96,6 +124,7 @@ class TapStream {
   std::optional<std::uint64_t> c2s_close_end_;   // where the client's Close ended: nothing after it goes on
   std::optional<std::uint64_t> s2c_close_end_;   // where the server's Close ended: nothing after it goes out
   std::uint64_t s2c_fed_ = 0;                    // s2c bytes fed to the decoder
+  std::optional<std::uint64_t> s2c_broken_at_;   // --upstream --enforce: where the server broke a rule
   std::uint64_t dropped_after_close_ = 0;
 };
 

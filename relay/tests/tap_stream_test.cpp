@@ -9,6 +9,7 @@
 
 #include "relay/tap/tap_stream.h"
 #include "wire/frame.h"
+#include "wire/mask.h"
 
 namespace relay {
 namespace {
@@ -29,13 +30,16 @@ std::string text_of(std::span<const std::uint8_t> b) { return {b.begin(), b.end(
 struct Upgraded {
   Metrics metrics;
   SessionLabels labels;
-  TapStream tap{12, 64 * 1024, metrics, labels};
+  TapStream tap;
   std::vector<wire::EventBody> events;
-  Upgraded() {
+  explicit Upgraded(TapPolicy policy = {}) : tap{12, 64 * 1024, metrics, labels, policy} {
     tap.client_bytes(bytes_of(kUpgrade), events);
     tap.server_bytes(bytes_of(k101), events);
   }
 };
+
+const TapPolicy kObserve{false, false, true, true};          // --upstream
+const TapPolicy kEnforceUpstream{false, true, true, true};   // --upstream --enforce
 
 TEST(TapStream, HandshakeBecomesTwoHttpEventsWithTheConnId) {
   Upgraded u;
@@ -153,6 +157,102 @@ TEST(TapStream, SessionIdIsBlankedAndLabelled) {
   EXPECT_EQ(h->bytes.size(), get.size()) << "same length";
   EXPECT_EQ(text_of(h->bytes).find(id), std::string::npos);
   EXPECT_EQ(h->session, "session #1");
+}
+
+// --upstream (observing): an unmasked client frame is reported, and every byte goes on at once.
+TEST(TapStream, ObservingReportsAClientBreachAndForwardsEverything) {
+  Upgraded u(kObserve);
+  u.events.clear();
+  const std::string unmasked = "\x81\x05Hello";
+  const std::string masked = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
+  const std::string both = unmasked + masked;   // v.forward points into it
+  TapVerdict v = u.tap.client_bytes(bytes_of(both), u.events);
+  EXPECT_FALSE(v.close);
+  EXPECT_EQ(text_of(v.forward), both) << "nothing held back, nothing cut";
+  ASSERT_EQ(v.observed.size(), 1u);
+  EXPECT_EQ(v.observed[0].rule, "RFC 6455 5.1: client frames must be masked");
+  EXPECT_FALSE(v.observed[0].by_server);
+  EXPECT_EQ(u.events.size(), 2u);
+}
+
+// --upstream: the server's mistakes (wire::ServerRules, and 5.1 for its frames) are reported too,
+// and its bytes after its own Close still reach the client and the mirror.
+TEST(TapStream, ObservingReportsTheServersMistakesAndPassesAllItsBytes) {
+  Metrics metrics;
+  SessionLabels labels;
+  TapStream tap{3, 64 * 1024, metrics, labels, kObserve};
+  std::vector<wire::EventBody> events;
+  tap.client_bytes(bytes_of(kUpgrade), events);
+  std::string wrong = k101;
+  wrong.replace(wrong.find("s3pP"), 4, "AAAA");
+  const std::string masked = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
+  const std::string close("\x88\x00", 2);
+  const std::string after = "\x81\x02hi";
+  const std::string all = wrong + masked + close + after;
+  TapVerdict v = tap.server_bytes(bytes_of(all), events);
+  EXPECT_EQ(v.s2c_pass, all.size());
+  ASSERT_EQ(v.observed.size(), 3u);
+  EXPECT_EQ(v.observed[0].rule.substr(0, 12), "RFC 6455 4.1");
+  EXPECT_EQ(v.observed[1].rule, "RFC 6455 5.1: server frames must not be masked");
+  EXPECT_EQ(v.observed[2].rule, "RFC 6455 5.5.1: the server sent a frame after its own Close frame");
+  for (const auto& o : v.observed) EXPECT_TRUE(o.by_server) << o.rule;
+  EXPECT_EQ(events.size(), 5u) << "request, 101, masked frame, close, the frame after it";
+}
+
+// --upstream --enforce: the server's first mistake is the verdict; nothing from that unit on goes out.
+TEST(TapStream, EnforcingStopsTheServerAtItsBrokenUnit) {
+  Upgraded u(kEnforceUpstream);
+  const std::string ok = "\x81\x02ok";
+  const std::string masked = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
+  TapVerdict v = u.tap.server_bytes(bytes_of(ok + masked), u.events);
+  ASSERT_TRUE(v.server_broke.has_value());
+  EXPECT_EQ(v.server_broke->rule, "RFC 6455 5.1: server frames must not be masked");
+  EXPECT_EQ(v.s2c_pass, ok.size());
+  EXPECT_TRUE(v.observed.empty());
+}
+
+// Observing, a request is not held to the relay's own request rules: a 9 KiB head (431 for the relay's
+// own server) is decoded, passed on whole and not reported.
+TEST(TapStream, ObservingDoesNotApplyTheRelaysRequestRules) {
+  Metrics metrics;
+  SessionLabels labels;
+  TapStream tap{4, 64 * 1024, metrics, labels, kObserve};
+  std::vector<wire::EventBody> events;
+  const std::string big = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n";
+  TapVerdict v = tap.client_bytes(bytes_of(big), events);
+  EXPECT_TRUE(v.observed.empty()) << v.observed.front().rule;
+  EXPECT_EQ(v.forward.size(), big.size());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(std::get_if<wire::Http>(&events[0]), nullptr);
+}
+
+// --upstream in front of Socket.IO: Engine.IO's open packet over WebSocket carries the session id.
+TEST(TapStream, SessionIdsInFramesAreBlankedBehindUpstream) {
+  Upgraded u(kObserve);
+  u.events.clear();
+  const std::string open = R"(0{"sid":"Xy12_abcDEF","upgrades":[]})";
+  u.tap.server_bytes(wire::encode_server_frame(wire::Opcode::text, bytes_of(open)), u.events);
+  ASSERT_EQ(u.events.size(), 1u);
+  const auto& f = std::get<wire::Frame>(u.events[0]);
+  EXPECT_EQ(text_of(f.payload), R"(0{"sid":"***********","upgrades":[]})");
+  wire::MaskingKey key{0x37, 0xfa, 0x21, 0x3d};
+  const std::string said = R"(42["hello",{"session":"abc"}])";
+  const wire::Bytes frame = wire::encode_client_frame(wire::Opcode::text, bytes_of(said), key);
+  u.tap.client_bytes(frame, u.events);
+  ASSERT_EQ(u.events.size(), 2u);
+  wire::Bytes payload = std::get<wire::Frame>(u.events[1]).payload;
+  wire::apply_mask(payload, key);
+  EXPECT_EQ(text_of(payload), R"(42["hello",{"session":"***"}])") << "blanked, then masked again with its own key";
+}
+
+// The relay's own server is not judged: lws is right by construction, and its mode is unchanged.
+TEST(TapStream, TheRelaysOwnServerIsNotJudged) {
+  Upgraded u;
+  const std::string masked = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
+  TapVerdict v = u.tap.server_bytes(bytes_of(masked), u.events);
+  EXPECT_FALSE(v.server_broke.has_value());
+  EXPECT_TRUE(v.observed.empty());
+  EXPECT_EQ(v.s2c_pass, masked.size());
 }
 
 }  // namespace

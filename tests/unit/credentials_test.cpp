@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "wire/credentials.h"
+#include "wire/mask.h"
 #include "wire_test_support.h"
 
 namespace wire {
@@ -30,6 +31,33 @@ TEST(Credentials, SessionIdInRequestTargetsAndJsonBodies) {
   EXPECT_EQ(blanked("Referer: http://h/poll?session=" + kId + "\r\n"), "Referer: http://h/poll?session=" + kStars + "\r\n");
   // Not a session parameter: left alone.
   EXPECT_EQ(blanked("GET /?mysession=abc HTTP/1.1"), "GET /?mysession=abc HTTP/1.1");
+}
+
+// Engine.IO (a Socket.IO server behind --upstream): the sid in polling URLs and the open packet.
+TEST(Credentials, EngineIoSidInUrlsAndTheOpenPacket) {
+  Blanked b;
+  EXPECT_EQ(blanked("GET /socket.io/?EIO=4&transport=polling&sid=" + kId + " HTTP/1.1\r\n", &b),
+            "GET /socket.io/?EIO=4&transport=polling&sid=" + kStars + " HTTP/1.1\r\n");
+  EXPECT_EQ(b.session, kId);
+  EXPECT_EQ(blanked("0{\"sid\":\"" + kId + "\",\"upgrades\":[\"websocket\"]}", &b),
+            "0{\"sid\":\"" + kStars + "\",\"upgrades\":[\"websocket\"]}");
+  EXPECT_EQ(b.session, kId);
+  EXPECT_EQ(blanked("GET /?side=left&inside=1 HTTP/1.1"), "GET /?side=left&inside=1 HTTP/1.1");
+}
+
+// A frame's payload: unmasked, blanked, masked again with its own key (RFC 6455 5.3).
+TEST(Credentials, SessionIdInAMaskedFramePayload) {
+  const std::string text = "0{\"sid\":\"" + kId + "\"}";
+  const MaskingKey key{0x37, 0xfa, 0x21, 0x3d};
+  Frame f;
+  f.masked = true;
+  f.mask_key = 0x37fa213du;
+  f.payload.assign(text.begin(), text.end());
+  apply_mask(f.payload, key);
+  Blanked b = blank_credentials(f);
+  EXPECT_EQ(b.session, kId);
+  apply_mask(f.payload, key);
+  EXPECT_EQ(std::string(f.payload.begin(), f.payload.end()), "0{\"sid\":\"" + kStars + "\"}");
 }
 
 TEST(Credentials, CredentialFieldsKeepTheirLengthAndAuthScheme) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "http_message.h"
+#include "wire/mask.h"
 
 namespace wire {
 
@@ -67,11 +68,16 @@ void blank_field_line(Text line, Blanked& b) {
   }
 }
 
-// "?session=ID" / "&session=ID" and "session":"ID" (JSON, OWS around the colon).
-void blank_sessions(Text t, Blanked& b) {
+// Names whose value is a session id: the relay's long-poll `session`, and
+// Engine.IO's `sid` (Socket.IO's transport: "?EIO=4&transport=polling&sid=ID",
+// and the open packet's {"sid":"ID"}), for a server behind --upstream.
+constexpr std::array<std::string_view, 2> kSessionNames{"session", "sid"};
+
+// "?NAME=ID" / "&NAME=ID" and "NAME":"ID" (JSON, OWS around the colon).
+void blank_sessions(Text t, std::string_view name, Blanked& b) {
   const std::string_view s = view(t);
-  for (std::size_t at = s.find("session"); at != std::string_view::npos; at = s.find("session", at + 1)) {
-    const std::size_t end = at + 7;
+  for (std::size_t at = s.find(name); at != std::string_view::npos; at = s.find(name, at + 1)) {
+    const std::size_t end = at + name.size();
     if (at > 0 && (s[at - 1] == '?' || s[at - 1] == '&') && end < s.size() && s[end] == '=') {
       std::size_t stop = end + 1;
       while (stop < s.size() && is_id_char(t[stop])) ++stop;
@@ -88,6 +94,10 @@ void blank_sessions(Text t, Blanked& b) {
       note_session(b, blank(t, i + 1, close, b));
     }
   }
+}
+
+void blank_sessions(Text t, Blanked& b) {
+  for (std::string_view name : kSessionNames) blank_sessions(t, name, b);
 }
 
 Text as_text(std::string& s) { return {reinterpret_cast<std::uint8_t*>(s.data()), s.size()}; }
@@ -127,5 +137,20 @@ Blanked blank_credentials(Http& message) {
 }
 
 Blanked blank_credentials(Raw& unit) { return blank_credentials(Text(unit.bytes)); }
+
+Blanked blank_credentials(Frame& frame) {
+  Blanked b;
+  if (frame.payload.empty()) return b;
+  MaskingKey key{};
+  if (frame.mask_key) {
+    const std::uint32_t k = *frame.mask_key;
+    key = {static_cast<std::uint8_t>(k >> 24), static_cast<std::uint8_t>(k >> 16), static_cast<std::uint8_t>(k >> 8),
+           static_cast<std::uint8_t>(k)};
+    apply_mask(frame.payload, key);   // RFC 6455 5.3: XOR, so the same call masks it again below
+  }
+  blank_sessions(Text(frame.payload), b);
+  if (frame.mask_key) apply_mask(frame.payload, key);
+  return b;
+}
 
 }  // namespace wire

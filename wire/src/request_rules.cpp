@@ -67,6 +67,14 @@ RequestRefusal not_a_field_line(std::string_view line) {
 
 // RFC 9110 4.2.2: an "https" address is served over TLS only, so the answer
 // names the fix rather than the rule alone.
+// RFC 9110 15.6.3: 502 Bad Gateway, "an invalid response from an inbound server"
+// (here: none at all, the connection was refused or timed out).
+RequestRefusal upstream_unreachable() {
+  return refuse(502, "RFC 9110 15.6.3",
+                "the server behind this relay (--upstream) refused the connection or did not answer: is it "
+                "running, on that port?");
+}
+
 RequestRefusal plain_http_on_tls_port() {
   return refuse(400, "RFC 9110 4.2.2",
                 "this port speaks https: open the same address with https:// (and wss:// for WebSockets); "
@@ -118,6 +126,7 @@ std::string_view status_phrase(int status) {
     case 411: return "Length Required";
     case 414: return "URI Too Long";
     case 431: return "Request Header Fields Too Large";
+    case 502: return "Bad Gateway";
     case 505: return "HTTP Version Not Supported";
     default: return "Error";
   }

@@ -3,6 +3,7 @@
 // and the long-poll / WebSocket comparisons stay exact:
 //   - the long-poll session id: "?session=ID" / "&session=ID" anywhere (request
 //     targets, Referer), and "session":"ID" in a JSON body (POST /poll/open's answer);
+//     the same for Engine.IO's "sid" (a Socket.IO server behind --upstream);
 //   - the values of Cookie, Set-Cookie, Authorization and Proxy-Authorization
 //     (the two Authorization fields keep their scheme: "Bearer ******").
 // Nothing in WebSocket frames of the chat is a credential. Pure, never throws.
@@ -29,5 +30,10 @@ Blanked blank_credentials(std::span<std::uint8_t> text);
 // One message: its bytes, its start line and header values, consistently.
 Blanked blank_credentials(Http& message);
 Blanked blank_credentials(Raw& unit);
+// A frame's payload (a server behind --upstream: Engine.IO's open packet
+// `0{"sid":"ID",...}` and Socket.IO's CONNECT answer travel in WebSocket
+// frames too): session ids only, blanked in the unmasked text and masked
+// again with the frame's own key, so the bytes stay the frame's, same length.
+Blanked blank_credentials(Frame& frame);
 
 }  // namespace wire

@@ -46,6 +46,9 @@ RequestRefusal not_a_field_line(std::string_view line);              // 400
 // Plain bytes where a TLS handshake must come first: someone typed http:// (or
 // ws://) for an https:// (wss://) address.
 RequestRefusal plain_http_on_tls_port();                              // 400
+// A gateway whose server (wirelab-relay --upstream) refused the connection or
+// did not answer in time: nothing reached it, so the client is told so.
+RequestRefusal upstream_unreachable();                                // 502
 
 // "HTTP/1.1 431 Request Header Fields Too Large" with Connection: close and a
 // text/plain body naming the rule (the connection is closed after it).
