@@ -21,8 +21,12 @@
 //                             so the second of each pair reaches the relay while
 //                             no poll is held and waits for the next one; the
 //                             long-polling page answers each pair; then both close.
-// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate|wss|latency ...]
-import { execFileSync } from 'node:child_process';
+//   socketio-chromium.jsonl   relay --deterministic --upstream --capture in front of
+//                             tools/socketio-chat (Socket.IO 4.8) with two
+//                             Chromium pages: each polls, probes a WebSocket
+//                             and upgrades; three messages, then both close.
+// Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate|wss|latency|socketio ...]
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +34,8 @@ import { fileURLToPath } from 'node:url';
 import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor } from './lib.mjs';
 
 const outDir = path.resolve(process.argv[2] || 'fixtures/captures');
-const which = process.argv.slice(3).length ? process.argv.slice(3) : ['demo', 'chromium', 'deflate', 'wss', 'latency'];
+const which = process.argv.slice(3).length ? process.argv.slice(3)
+  : ['demo', 'chromium', 'deflate', 'wss', 'latency', 'socketio'];
 fs.mkdirSync(outDir, { recursive: true });
 
 // Every connection that opened has closed: the capture ends cleanly.
@@ -178,11 +183,74 @@ async function latency() {
     });
 }
 
+// tools/socketio-chat on a free port; resolves to { port, stop() }.
+async function startSocketIoChat() {
+  const server = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'tools', 'socketio-chat', 'server.mjs');
+  const proc = spawn(process.execPath, [server, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', exited = null;
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  proc.on('exit', (code, signal) => { exited = { code, signal }; });
+  let port = 0;
+  await waitFor('socketio-chat to listen (output so far: ' + JSON.stringify(out) + ')', () => {
+    if (exited) throw new Error('socketio-chat exited: ' + JSON.stringify(exited) + '\n' + out);
+    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+    if (m) port = Number(m[1]);
+    return port !== 0;
+  }, 15000);
+  return {
+    port,
+    async stop() {
+      if (!exited) proc.kill('SIGTERM');
+      await waitFor('socketio-chat to exit', () => exited, 10000);
+    },
+  };
+}
+
+// Socket.IO behind the tap: Engine.IO's polling open, the probe, the upgrade, then events.
+async function socketio() {
+  const file = path.join(outDir, 'socketio-chromium.jsonl');
+  fs.rmSync(file, { force: true });
+  const app = await startSocketIoChat();
+  try {
+    const relay = await startRelay(['--deterministic', '--upstream', '127.0.0.1:' + app.port, '--capture', file]);
+    const mirror = await subscribeMirror(relay.mirrorUrl);
+    const browser = await launchChromium({});
+    try {
+      const a = await browser.open(relay.base + '/', desktop);
+      const b = await browser.open(relay.base + '/', desktop);
+      // Both pages have upgraded: their state line names the transport.
+      for (const page of [a, b]) {
+        await page.waitForFunction(() => document.getElementById('state').textContent.includes('websocket'),
+          null, { timeout: 20000 });
+      }
+      const talk = async (from, to, text) => {
+        await from.fill('#text', text);
+        await from.press('#text', 'Enter');
+        await to.waitForFunction((t) => [...document.querySelectorAll('#log li')].some((li) => li.textContent === t),
+          text, { timeout: 10000 });
+        await sleep(300);
+      };
+      await talk(a, b, 'Hello from a Socket.IO page!');
+      await talk(b, a, 'It started on polling, then upgraded.');
+      await talk(a, b, 'Every line is an EVENT inside a message packet.');
+      await a.close();
+      await b.close();
+    } finally {
+      await browser.close();
+    }
+    await finish(relay, mirror, file);
+  } finally {
+    await app.stop();
+  }
+}
+
 for (const w of which) {
   if (w === 'demo') await demo();
   else if (w === 'chromium') await chromium();
   else if (w === 'deflate') await deflate();
   else if (w === 'wss') await wss();
   else if (w === 'latency') await latency();
-  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate | wss | latency)');
+  else if (w === 'socketio') await socketio();
+  else throw new Error('unknown fixture ' + w + ' (demo | chromium | deflate | wss | latency | socketio)');
 }

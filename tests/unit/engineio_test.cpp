@@ -129,6 +129,10 @@ TEST(EngineIoUpgrade, PollingThenProbeThenUpgrade) {
   EXPECT_TRUE(t.probe_answered());
   t.on_websocket_packet(*parse_packet("5"), false);
   EXPECT_EQ(t.label(), "Socket.IO: polling -> upgraded to WebSocket");
+  const auto forms = t.label_forms();
+  ASSERT_GE(forms.size(), 2u);
+  for (std::size_t i = 1; i < forms.size(); ++i)
+    EXPECT_LT(forms[i].size(), forms[i - 1].size()) << "forms run longest first: " << forms[i];
   t.on_websocket_packet(*parse_packet("1"), false);
   EXPECT_EQ(t.stage(), Stage::upgraded) << "a close later does not rewrite how the session got there";
 }

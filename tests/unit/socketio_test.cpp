@@ -41,11 +41,11 @@ TEST(SocketIoPacket, NamespaceAndAckId) {
   ASSERT_TRUE(p->ack_id.has_value());
   EXPECT_EQ(*p->ack_id, 12u);
   EXPECT_EQ(p->event, "kick");
-  EXPECT_EQ(describe(*p), "EVENT \"kick\" (2 arguments) /admin ack 12");
+  EXPECT_EQ(describe(*p), "EVENT \"kick\" (2 arguments) /admin, ack 12");
 
   const auto ack = parse_packet(R"(3/admin,12["ok"])");
   ASSERT_TRUE(ack.ok()) << ack.error().reason;
-  EXPECT_EQ(describe(*ack), "ACK /admin ack 12");
+  EXPECT_EQ(describe(*ack), "ACK 12 /admin");
 }
 
 TEST(SocketIoPacket, BinaryEventCountsItsAttachments) {

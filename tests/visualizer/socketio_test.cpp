@@ -4,10 +4,13 @@
 // them in front of a Socket.IO server (`--upstream`): sids blanked, labelled.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
 #include <string>
 
 #include "model/describe.h"
 #include "model/model.h"
+#include "wire/capture.h"
 
 namespace viz {
 namespace {
@@ -85,16 +88,18 @@ TEST(VizSocketIo, TellsThePollingOpenTheProbeAndTheUpgrade) {
   EXPECT_EQ(s.model.engineio_story(1), "Socket.IO: polling -> upgraded to WebSocket") << "one session, every connection";
 
   s.text(3, c2s, R"(420["chat message","hello"])");
-  EXPECT_EQ(describe(s.last()), "text · 27 B · masked · Socket.IO EVENT \"chat message\" (1 argument) ack 0 “hello”");
+  EXPECT_EQ(describe(s.last()), "text · 27 B · masked · Socket.IO EVENT \"chat message\" (1 argument), ack 0 “hello”");
+  EXPECT_EQ(arrow_label(s.last()), "\"chat message\" “hello” · masked");
   s.text(3, s2c, R"(430["ok"])");
-  EXPECT_EQ(arrow_label(s.last()), "Socket.IO ACK ack 0");
+  EXPECT_EQ(arrow_label(s.last()), "ACK 0");
 }
 
 TEST(VizSocketIo, APollingBodyWithSeveralPacketsAndABrokenOne) {
   SocketIoSession s;
   s.http(1, c2s, "GET /socket.io/?EIO=4&transport=polling&sid=**** HTTP/1.1", "", "session #2");
   s.http(1, s2c, "HTTP/1.1 200 OK", "42[\"chat\",\"a\"]\x1e" "2", "session #2");
-  EXPECT_EQ(arrow_label(s.last()), "200 OK · session #2 · Socket.IO EVENT \"chat\" (1 argument) “a” · ping");
+  EXPECT_EQ(arrow_label(s.last()), "200 OK · session #2 · \"chat\" “a” · ping");
+  EXPECT_EQ(describe(s.last()), "200 OK · session #2 · 16 B body · Socket.IO EVENT \"chat\" (1 argument) “a” · ping");
   s.http(1, c2s, "POST /socket.io/?EIO=4&transport=polling&sid=**** HTTP/1.1", "9x", "session #2");
   EXPECT_NE(describe(s.last()).find("Engine.IO ✗"), std::string::npos) << describe(s.last());
 }
@@ -107,6 +112,39 @@ TEST(VizSocketIo, OtherConnectionsAreNotReadAsEngineIo) {
   EXPECT_TRUE(s.last().engineio.empty()) << s.last().engineio;
   EXPECT_EQ(s.model.engineio_story(1), "");
   EXPECT_EQ(arrow_label(s.last()), "text “2probe” · masked");
+}
+
+TEST(VizSocketIo, SocketIosOwnSidDoesNotMoveTheConnectionToAnotherSession) {
+  SocketIoSession s;
+  s.http(1, c2s, "GET /socket.io/?EIO=4&transport=polling HTTP/1.1", "");
+  s.http(1, s2c, "HTTP/1.1 200 OK", R"(0{"sid":"****","upgrades":["websocket"]})", "session #1");
+  s.http(1, c2s, "GET /socket.io/?EIO=4&transport=polling&sid=**** HTTP/1.1", "", "session #1");
+  s.http(1, s2c, "HTTP/1.1 200 OK", R"(40{"sid":"****"})", "session #2");   // Socket.IO's CONNECT answer
+  EXPECT_EQ(s.model.engineio_story(1), "Socket.IO: polling") << "still Engine.IO session #1's connection";
+}
+
+// The bundled capture (fixtures/captures/socketio-chromium.jsonl): two Chromium pages of
+// tools/socketio-chat behind `wirelab-relay --upstream`, as the relay mirrored them.
+TEST(VizSocketIo, TheBundledCaptureTellsBothPagesUpgrades) {
+  const std::filesystem::path file = std::filesystem::path(WIRELAB_SOURCE_DIR) / "fixtures/captures/socketio-chromium.jsonl";
+  auto events = wire::read_capture_file(file.string());
+  ASSERT_TRUE(events.ok()) << file << ": " << events.error().reason;
+  Model m;
+  for (auto& e : *events) m.add(std::move(e));
+  std::set<std::uint64_t> upgraded;
+  for (const auto& [id, cv] : m.connections())
+    if (cv.role == ConnRole::websocket && m.engineio_story(id) == "Socket.IO: polling -> upgraded to WebSocket")
+      upgraded.insert(id);
+  EXPECT_EQ(upgraded.size(), 2u) << "each page's WebSocket, after polling, the probe and the upgrade";
+  std::size_t events_seen = 0, probes = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    const Entry& e = m.at(i);
+    if (e.engineio.find("Socket.IO EVENT \"chat message\"") != std::string::npos) ++events_seen;
+    if (e.engineio == "ping probe" || e.engineio == "pong probe") ++probes;
+    EXPECT_EQ(e.engineio.find("✗"), std::string::npos) << "seq " << e.seq() << ": " << e.engineio;
+  }
+  EXPECT_EQ(events_seen, 6u) << "three lines, each sent and passed on";
+  EXPECT_EQ(probes, 4u) << "2probe and 3probe on each page's WebSocket";
 }
 
 }  // namespace

@@ -178,7 +178,7 @@ std::string arrow_label(const Entry& e, std::size_t max_preview) {
   if (const auto* h = e.http()) {
     std::string s = h->dir == wire::Direction::c2s ? request_of(h->start_line, true) : status_of(h->start_line);
     if (!h->session.empty()) s += " · " + h->session;
-    if (!e.engineio.empty()) return s + " · " + e.engineio;
+    if (!e.engineio_brief.empty()) return s + " · " + e.engineio_brief;
     // A body worth seeing (a long-poll answer carrying chat messages): its first characters.
     if (h->body_len > 0) {
       static constexpr std::uint8_t crlf2[] = {'\r', '\n', '\r', '\n'};
@@ -196,7 +196,7 @@ std::string arrow_label(const Entry& e, std::size_t max_preview) {
   if (const auto* f = e.frame()) {
     const auto op = static_cast<wire::Opcode>(f->opcode & 0x0F);
     if (op == wire::Opcode::close) return close_text(e);
-    if (!e.engineio.empty()) return f->masked ? e.engineio + " · masked" : e.engineio;
+    if (!e.engineio_brief.empty()) return f->masked ? e.engineio_brief + " · masked" : e.engineio_brief;
     std::string s = wire::opcode_name(op);
     if (!f->fin) s += " FIN=0";
     const wire::Bytes* text = e.message_opcode != wire::Opcode::text ? nullptr

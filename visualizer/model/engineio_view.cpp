@@ -24,11 +24,14 @@ std::string_view body_of(const wire::Http& h) {
 
 // A Socket.IO packet in a person's words, with the first string argument of an event (the chat's text,
 // which the visualizer shows as it shows the relay's own chat).
-std::string socketio_words(std::string_view data, std::size_t max_preview) {
+std::string socketio_words(std::string_view data, std::size_t max_preview, bool brief) {
   const auto p = wire::socketio::parse_packet(data);
   if (!p) return "Socket.IO ✗ " + p.error().reason;
-  std::string s = "Socket.IO " + wire::socketio::describe(*p);
-  if (p->type == wire::socketio::PacketType::event) {
+  const bool event = p->type == wire::socketio::PacketType::event;
+  std::string s = brief && event ? "\"" + p->event + "\""
+                  : brief        ? wire::socketio::describe(*p)
+                                 : "Socket.IO " + wire::socketio::describe(*p);
+  if (event) {
     const auto j = nlohmann::json::parse(p->data, nullptr, false);
     if (j.is_array() && j.size() > 1 && j[1].is_string()) {
       const auto text = j[1].get<std::string>();
@@ -38,18 +41,19 @@ std::string socketio_words(std::string_view data, std::size_t max_preview) {
   return s;
 }
 
-std::string packet_words(const wire::engineio::Packet& p, std::size_t max_preview) {
+std::string packet_words(const wire::engineio::Packet& p, std::size_t max_preview, bool brief) {
   using wire::engineio::PacketType;
   if (p.binary) return "binary message, " + std::to_string(p.data.size()) + (p.data.size() == 1 ? " byte" : " bytes");
   switch (p.type) {
     case PacketType::open: {
+      if (brief) return "open";
       const auto h = wire::engineio::parse_handshake(p.data);
       if (!h) return "open ✗ " + h.error().reason;
       std::string s = "open (sid";
       for (std::size_t i = 0; i < h->upgrades.size(); ++i) s += (i == 0 ? ", upgrades: " : ", ") + h->upgrades[i];
       return s + ")";
     }
-    case PacketType::message: return socketio_words(p.data, max_preview);
+    case PacketType::message: return socketio_words(p.data, max_preview, brief);
     case PacketType::ping:
     case PacketType::pong: return std::string(packet_type_name(p.type)) + (p.data.empty() ? "" : " " + std::string(p.data));
     default: return std::string(packet_type_name(p.type));
@@ -82,12 +86,12 @@ EngineIoPackets engineio_packets(const Entry& e) {
   return out;
 }
 
-std::string engineio_words(const EngineIoPackets& p, std::size_t max_preview) {
+std::string engineio_words(const EngineIoPackets& p, std::size_t max_preview, bool brief) {
   if (!p.error.empty()) return "Engine.IO ✗ " + p.error;
   std::string s;
   for (const auto& packet : p.packets) {
     if (!s.empty()) s += " · ";
-    s += packet_words(packet, max_preview);
+    s += packet_words(packet, max_preview, brief);
   }
   return s;
 }

@@ -22,8 +22,9 @@ struct EngineIoPackets {
 EngineIoPackets engineio_packets(const Entry& e);
 
 // One line for a person: `ping probe`, `upgrade`, `open (sid, upgrades: websocket)`,
-// `Socket.IO EVENT "chat message" “hello”` (the first string argument, cut at
-// max_preview), or for a polling body its packets joined by " · ".
-std::string engineio_words(const EngineIoPackets& p, std::size_t max_preview);
+// `Socket.IO EVENT "chat message" (1 argument), ack 0 “hello”` (the first string
+// argument, cut at max_preview), or for a polling body its packets joined by " · ".
+// brief, for an arrow: `open`, `"chat message" “hello”`, `ACK 0`.
+std::string engineio_words(const EngineIoPackets& p, std::size_t max_preview, bool brief = false);
 
 }  // namespace viz

@@ -261,6 +261,7 @@ void Model::track_connection(Entry& e) {
         if (path.rfind("/poll/", 0) == 0 && cv.role != ConnRole::websocket) cv.role = ConnRole::long_poll;
         else if (cv.role == ConnRole::unknown) cv.role = ConnRole::http;
       }
+      if (rl && cv.engineio && !h->session.empty()) derive_->conn_engineio[e.conn] = h->session;
       if (rl) {
         // The relay shows a session by its label (the id is blanked); older captures hold the id.
         const std::string session = !h->session.empty() ? h->session : query_param(rl->target, "session");
@@ -275,7 +276,12 @@ void Model::track_connection(Entry& e) {
         if (!session.empty()) join_session(session, e.conn);
       }
       // Engine.IO's open packet in a polling answer names the session (its sid, labelled by the relay).
-      if (cv.engineio && !h->session.empty()) join_session(h->session, e.conn);
+      // Not Socket.IO's CONNECT answer (40{"sid":...}): that sid is Socket.IO's own, another label.
+      if (cv.engineio && !h->session.empty()) {
+        const auto packets = engineio_packets(e).packets;
+        if (!packets.empty() && !packets.front().binary && packets.front().type == wire::engineio::PacketType::open)
+          derive_->conn_engineio[e.conn] = h->session;
+      }
       if (e.paired_seq && cv.upgrade_request_seq == e.paired_seq) {
         cv.upgrade_response_seq = e.event.seq;
         auto st = wire::parse_status_line(h->start_line);
@@ -361,6 +367,7 @@ void Model::evict() {
           if (sc != derive_->sessions.end() && --sc->second.refs == 0) derive_->sessions.erase(sc);
           derive_->conn_session.erase(cs);
         }
+        derive_->conn_engineio.erase(it->first);
         it = conns_.erase(it);
       } else {
         ++it;

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,7 @@ struct Entry {
   // packet or the polling body's packets mean, e.g. `ping probe`, `Socket.IO EVENT "chat" “hi”`
   // (model/engineio_view.h); "" on every other connection.
   std::string engineio;
+  std::string engineio_brief;                // the same for an arrow: `"chat message" “hi”`, `ACK 0`, `open`
 
   // HTTP: the other half of a request/response pair on the same connection
   // (in order, RFC 9112 9.3); nullopt until the response is seen.
@@ -159,6 +161,8 @@ class Model {
   // An Engine.IO connection's session so far: "Socket.IO: polling -> upgraded to WebSocket"
   // (wire/engineio_upgrade.h); "" for other connections and before the open packet.
   std::string_view engineio_story(std::uint64_t conn) const;
+  // The same, longest first, down to a few words (a lane header with little room).
+  std::span<const std::string_view> engineio_story_forms(std::uint64_t conn) const;
   const std::vector<Pairing>& pairings() const { return pairings_; }
   const std::optional<wire::Hello>& hello() const { return hello_; }
   const Stats& stats() const { return *stats_; }

@@ -93,25 +93,49 @@ void Model::join_session(const std::string& session, std::uint64_t conn_id) {
 // An Engine.IO connection's entry: its packets in words, and the session's
 // upgrade story moved on by them (polling answers and requests, WebSocket frames).
 void Model::read_engineio(Entry& e) {
+  // A POST's answer is not packets: Engine.IO 4 answers "ok" once it has read them.
+  if (const auto* h = e.http(); h && h->dir == wire::Direction::s2c && e.paired_seq) {
+    const Entry* req = by_seq(*e.paired_seq);
+    if (req && req->http() && req->http()->start_line.rfind("POST ", 0) == 0) {
+      if (h->body_len > 0) {
+        e.engineio = "ok: the POST's packets arrived";
+        e.engineio_brief = "ok";
+      }
+      return;
+    }
+  }
   const EngineIoPackets packets = engineio_packets(e);
   if (packets.packets.empty() && packets.error.empty()) return;
   e.engineio = engineio_words(packets, 40);
-  const auto cs = derive_->conn_session.find(e.conn);
-  if (cs == derive_->conn_session.end()) return;
-  const auto sess = derive_->sessions.find(cs->second);
-  if (sess == derive_->sessions.end()) return;
+  e.engineio_brief = engineio_words(packets, 24, true);
+  const auto label = derive_->conn_engineio.find(e.conn);
+  if (label == derive_->conn_engineio.end()) return;
+  auto& sessions = derive_->engineio_sessions;
+  auto& session = sessions[label->second];
+  session.last_seq = e.event.seq;
   const bool from_server = e.dir == wire::Direction::s2c;
   for (const auto& p : packets.packets) {
-    if (e.frame()) sess->second.engineio.on_websocket_packet(p, from_server);
-    else sess->second.engineio.on_polling_packet(p, from_server);
+    if (e.frame()) session.tracker.on_websocket_packet(p, from_server);
+    else session.tracker.on_polling_packet(p, from_server);
+  }
+  if (sessions.size() > limits_.max_connections) {
+    sessions.erase(std::min_element(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) {
+      return a.second.last_seq < b.second.last_seq;
+    }));
   }
 }
 
+std::span<const std::string_view> Model::engineio_story_forms(std::uint64_t conn) const {
+  const auto label = derive_->conn_engineio.find(conn);
+  if (label == derive_->conn_engineio.end()) return {};
+  const auto session = derive_->engineio_sessions.find(label->second);
+  return session == derive_->engineio_sessions.end() ? std::span<const std::string_view>{}
+                                                      : session->second.tracker.label_forms();
+}
+
 std::string_view Model::engineio_story(std::uint64_t conn) const {
-  const auto cs = derive_->conn_session.find(conn);
-  if (cs == derive_->conn_session.end()) return {};
-  const auto sess = derive_->sessions.find(cs->second);
-  return sess == derive_->sessions.end() ? std::string_view{} : sess->second.engineio.label();
+  const auto forms = engineio_story_forms(conn);
+  return forms.empty() ? std::string_view{} : forms.front();
 }
 
 }  // namespace viz

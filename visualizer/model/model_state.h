@@ -35,15 +35,25 @@ struct Model::Derive {
   std::map<std::uint64_t, DeriveConn> conns;
   // Long-poll: one stranger uses several connections (open, send, recv), tied
   // together by the session id in the /poll/open answer and in ?session=.
-  // Engine.IO's sessions the same way, by the relay's label for their `sid`.
   struct Session {
     std::string stranger;                      // "" until one of its connections learns it
     std::vector<std::uint64_t> unnamed;        // its connections waiting for the name (bounded)
     std::size_t refs = 0;                      // connections that point here (forgotten with the last)
-    wire::engineio::UpgradeTracker engineio;   // an Engine.IO session: polling, probing, upgraded
   };
   std::map<std::string, Session> sessions;
   std::map<std::uint64_t, std::string> conn_session;     // connection -> its last long-poll session
+
+  // Engine.IO (a Socket.IO app behind --upstream): a browser's pooled keep-alive
+  // connections carry several sessions' requests in turn, and a session may have
+  // none open for a while, so its upgrade story is kept by the relay's label for
+  // its sid, apart from connections. At most ModelLimits::max_connections
+  // sessions: the one seen longest ago is forgotten first.
+  struct EngineIoSession {
+    wire::engineio::UpgradeTracker tracker;
+    std::uint64_t last_seq = 0;
+  };
+  std::map<std::string, EngineIoSession> engineio_sessions;
+  std::map<std::uint64_t, std::string> conn_engineio;    // connection -> the session of its latest request
 };
 
 // The string value of a top-level "name" in a small JSON body (the /poll/open

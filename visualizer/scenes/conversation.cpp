@@ -230,10 +230,17 @@ void ConversationScene::draw_lane_header(SceneContext& ctx, float x_a, float x_r
     for (std::size_t i = conns.size() > 2 ? conns.size() - 2 : 0; i < conns.size(); ++i) {
       const ConnView* cv = ctx.model.conn(conns[i]);
       if (!s.empty() && s != "bot · ") s += ", ";
-      s += conn_label(conns[i]);
+      // A lane named after its only connection (no stranger: a server behind --upstream) says it once.
+      if (!(conns.size() == 1 && who == conn_label(conns[i]))) s += conn_label(conns[i]);
       if (cv && i + 1 == conns.size()) {
-        const std::string_view story = ctx.model.engineio_story(conns[i]);   // a Socket.IO app behind --upstream
-        s += " " + (story.empty() ? std::string(conn_role_name(cv->role)) : std::string(story));
+        // A Socket.IO app behind --upstream: its session's story, as long as the lane has room for.
+        const auto forms = ctx.model.engineio_story_forms(conns[i]);
+        std::string role = conn_role_name(cv->role);
+        for (const std::string_view form : forms) {
+          role = std::string(form);
+          if (ImGui::CalcTextSize((s + " " + role).c_str()).x <= room * 0.76f) break;
+        }
+        s += s.empty() ? role : " " + role;
       }
     }
     if (conns.size() > 2) s = "… " + s;

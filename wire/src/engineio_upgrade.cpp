@@ -26,15 +26,31 @@ void UpgradeTracker::on_websocket_packet(const Packet& packet, bool from_server)
   }
 }
 
-std::string_view UpgradeTracker::label() const {
+namespace {
+
+constexpr std::string_view kPolling[] = {"Socket.IO: polling", "polling"};
+constexpr std::string_view kProbing[] = {"Socket.IO: polling -> probing WebSocket", "Socket.IO: probing WebSocket",
+                                         "probing WebSocket"};
+constexpr std::string_view kUpgraded[] = {"Socket.IO: polling -> upgraded to WebSocket", "Socket.IO: polling → WebSocket",
+                                          "polling → WebSocket", "→ WebSocket"};
+constexpr std::string_view kWebSocket[] = {"Socket.IO: WebSocket", "WebSocket"};
+
+}  // namespace
+
+std::span<const std::string_view> UpgradeTracker::label_forms() const {
   switch (stage_) {
-    case Stage::polling: return "Socket.IO: polling";
-    case Stage::probing: return "Socket.IO: polling -> probing WebSocket";
-    case Stage::upgraded: return "Socket.IO: polling -> upgraded to WebSocket";
-    case Stage::websocket: return "Socket.IO: WebSocket";
+    case Stage::polling: return kPolling;
+    case Stage::probing: return kProbing;
+    case Stage::upgraded: return kUpgraded;
+    case Stage::websocket: return kWebSocket;
     case Stage::unknown: break;
   }
-  return "";
+  return {};
+}
+
+std::string_view UpgradeTracker::label() const {
+  const auto forms = label_forms();
+  return forms.empty() ? std::string_view{} : forms.front();
 }
 
 }  // namespace wire::engineio

@@ -83,8 +83,10 @@ std::string describe(const Packet& packet) {
     const auto args = j.is_array() && !j.empty() ? j.size() - 1 : 0;
     line += " \"" + packet.event + "\" (" + std::to_string(args) + (args == 1 ? " argument)" : " arguments)");
   }
+  const bool is_ack = packet.type == PacketType::ack || packet.type == PacketType::binary_ack;
+  if (is_ack && packet.ack_id) line += " " + std::to_string(*packet.ack_id);   // the answer to request N
   if (packet.nsp != "/") line += " " + std::string(packet.nsp);
-  if (packet.ack_id) line += " ack " + std::to_string(*packet.ack_id);
+  if (!is_ack && packet.ack_id) line += ", ack " + std::to_string(*packet.ack_id);   // asks for an answer
   if (packet.attachments) line += " + " + std::to_string(packet.attachments) + " binary";
   return line;
 }

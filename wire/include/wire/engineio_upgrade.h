@@ -9,6 +9,7 @@
 // Pure: the caller says which connection and direction each packet took.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "wire/engineio.h"
@@ -27,6 +28,9 @@ class UpgradeTracker {
   // "Socket.IO: polling", "Socket.IO: polling -> probing WebSocket",
   // "Socket.IO: polling -> upgraded to WebSocket", "Socket.IO: WebSocket", or "" (unknown).
   std::string_view label() const;
+  // The same, longest first, down to a few words, for a place with little room:
+  // "Socket.IO: polling -> upgraded to WebSocket", "Socket.IO: polling → WebSocket", ... Empty when unknown.
+  std::span<const std::string_view> label_forms() const;
 
  private:
   Stage stage_ = Stage::unknown;

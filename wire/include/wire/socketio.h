@@ -31,8 +31,8 @@ struct Packet {
 // One Socket.IO packet: the data of an Engine.IO text `message` packet.
 Result<Packet> parse_packet(std::string_view text);
 
-// A short line for a person: `EVENT "chat message" (1 argument)`, `CONNECT /admin`,
-// `ACK 12`. Never the arguments themselves: they are the chat's text.
+// A short line for a person: `EVENT "chat message" (1 argument), ack 12` (the sender
+// asks for an answer), `ACK 12` (that answer), `CONNECT /admin`. Never the arguments themselves: they are the chat's text.
 std::string describe(const Packet& packet);
 
 }  // namespace wire::socketio
