@@ -84,6 +84,32 @@ export async function startRelay(args = [], { timeoutMs = 20000, port = 0 } = {}
   return relay;
 }
 
+// ------------------------------------------------------------------ a Socket.IO app
+// tools/socketio-chat on a free port; resolves to { port, stop() }.
+export async function startSocketIoChat() {
+  const server = path.join(here, '..', '..', 'tools', 'socketio-chat', 'server.mjs');
+  const proc = spawn(process.execPath, [server, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', exited = null;
+  running.add(proc);
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  proc.on('exit', (code, signal) => { exited = { code, signal }; running.delete(proc); });
+  let port = 0;
+  await waitFor('socketio-chat to listen (output so far: ' + JSON.stringify(out) + ')', () => {
+    if (exited) throw new Error('socketio-chat exited: ' + JSON.stringify(exited) + '\n' + out);
+    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+    if (m) port = Number(m[1]);
+    return port !== 0;
+  }, 15000);
+  return {
+    port,
+    async stop() {
+      if (!exited) proc.kill('SIGTERM');
+      await waitFor('socketio-chat to exit', () => exited, 10000);
+    },
+  };
+}
+
 // ------------------------------------------------------------------ the mirror
 // A subscriber keeping every event; waitEvent() finds one matching a predicate.
 export async function subscribeMirror(url, { timeoutMs = 10000 } = {}) {

@@ -26,12 +26,13 @@
 //                             Chromium pages: each polls, probes a WebSocket
 //                             and upgrades; three messages, then both close.
 // Usage: node make_fixtures.mjs OUT_DIR [demo|chromium|deflate|wss|latency|socketio ...]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor } from './lib.mjs';
+import { startRelay, subscribeMirror, launchChromium, waitState, say, waitTheirs, sleep, waitFor, startSocketIoChat }
+  from './lib.mjs';
 
 const outDir = path.resolve(process.argv[2] || 'fixtures/captures');
 const which = process.argv.slice(3).length ? process.argv.slice(3)
@@ -181,30 +182,6 @@ async function latency() {
         await talk(b, a, 'Got both of round ' + round + '.');
       }
     });
-}
-
-// tools/socketio-chat on a free port; resolves to { port, stop() }.
-async function startSocketIoChat() {
-  const server = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'tools', 'socketio-chat', 'server.mjs');
-  const proc = spawn(process.execPath, [server, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', exited = null;
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.on('data', (d) => { out += d; });
-  proc.on('exit', (code, signal) => { exited = { code, signal }; });
-  let port = 0;
-  await waitFor('socketio-chat to listen (output so far: ' + JSON.stringify(out) + ')', () => {
-    if (exited) throw new Error('socketio-chat exited: ' + JSON.stringify(exited) + '\n' + out);
-    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) port = Number(m[1]);
-    return port !== 0;
-  }, 15000);
-  return {
-    port,
-    async stop() {
-      if (!exited) proc.kill('SIGTERM');
-      await waitFor('socketio-chat to exit', () => exited, 10000);
-    },
-  };
 }
 
 // Socket.IO behind the tap: Engine.IO's polling open, the probe, the upgrade, then events.

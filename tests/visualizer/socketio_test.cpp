@@ -104,6 +104,15 @@ TEST(VizSocketIo, APollingBodyWithSeveralPacketsAndABrokenOne) {
   EXPECT_NE(describe(s.last()).find("Engine.IO ✗"), std::string::npos) << describe(s.last());
 }
 
+TEST(VizSocketIo, OtherRequestsOnAPooledConnectionAreNotReadAsEngineIo) {
+  SocketIoSession s;
+  s.http(1, c2s, "GET /socket.io/?EIO=4&transport=polling HTTP/1.1", "");
+  s.http(1, s2c, "HTTP/1.1 200 OK", R"(0{"sid":"****"})", "session #1");
+  s.http(1, c2s, "GET /favicon.ico HTTP/1.1", "");
+  s.http(1, s2c, "HTTP/1.1 404 Not Found", "not found\n");
+  EXPECT_EQ(describe(s.last()), "404 Not Found · 10 B body") << "a favicon's answer is not Engine.IO packets";
+}
+
 TEST(VizSocketIo, OtherConnectionsAreNotReadAsEngineIo) {
   SocketIoSession s;
   s.http(1, c2s, "GET /chat HTTP/1.1", "");

@@ -7,6 +7,7 @@
 #include "model/model.h"
 #include "model/engineio_view.h"
 #include "model/model_state.h"
+#include "wire/handshake.h"
 
 namespace viz {
 
@@ -93,10 +94,14 @@ void Model::join_session(const std::string& session, std::uint64_t conn_id) {
 // An Engine.IO connection's entry: its packets in words, and the session's
 // upgrade story moved on by them (polling answers and requests, WebSocket frames).
 void Model::read_engineio(Entry& e) {
-  // A POST's answer is not packets: Engine.IO 4 answers "ok" once it has read them.
-  if (const auto* h = e.http(); h && h->dir == wire::Direction::s2c && e.paired_seq) {
-    const Entry* req = by_seq(*e.paired_seq);
-    if (req && req->http() && req->http()->start_line.rfind("POST ", 0) == 0) {
+  if (const auto* h = e.http()) {
+    // A pooled keep-alive connection may carry other requests between Engine.IO's (a page, a
+    // favicon): only an Engine.IO request and its answer are read as packets.
+    const Entry* req = h->dir == wire::Direction::c2s ? &e : e.paired_seq ? by_seq(*e.paired_seq) : nullptr;
+    const auto line = req && req->http() ? wire::parse_request_line(req->http()->start_line) : std::nullopt;
+    if (!line || !wire::engineio::parse_target(line->target)) return;
+    // A POST's answer is not packets: Engine.IO 4 answers "ok" once it has read them.
+    if (h->dir == wire::Direction::s2c && req->http()->start_line.rfind("POST ", 0) == 0) {
       if (h->body_len > 0) {
         e.engineio = "ok: the POST's packets arrived";
         e.engineio_brief = "ok";
