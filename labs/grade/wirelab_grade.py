@@ -138,6 +138,7 @@ def build_units(cxx, flags, cache_root: Path, base: Path, units, what: str) -> d
     if not todo:
         return objects
     names = ", ".join(name for name, *_ in todo)
+    files = sum(len(srcs) for _, srcs, *_ in todo)
     print(f"Building {what} once for these settings ({names}; cached in {_short(cache_root)}/) ...", flush=True)
     t0, cpu0 = time.monotonic(), _children_cpu()
     running, staged = [], []
@@ -156,8 +157,8 @@ def build_units(cxx, flags, cache_root: Path, base: Path, units, what: str) -> d
             tmp.rename(folder)
         except OSError:  # another run built it meanwhile
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"Built in {time.monotonic() - t0:.0f} s ({_children_cpu() - cpu0:.0f} s of processor time); later runs "
-          "with the same settings reuse it.", flush=True)
+    print(f"Built {_files(files)} in {_took(time.monotonic() - t0, _children_cpu() - cpu0, always_cpu=True)}; later "
+          "runs with the same settings reuse them.", flush=True)
     return objects
 
 
@@ -177,10 +178,46 @@ def link_cached(cxx, objects, libs, cache_root: Path, name: str) -> Path:
     return program
 
 
+def _secs(t: float) -> str:
+    return f"{t:.0f} s" if t >= 10 else f"{t:.1f} s"
+
+
+def _busy(wall: float, cpu: float) -> bool:
+    """The clock ran well past the processor time: the compiler waited for a core (a machine busy with
+    other work). Two files compile at a time, so on an idle machine cpu may well exceed wall."""
+    return wall > 1.5 * cpu + 2
+
+
+def _took(wall: float, cpu: float, always_cpu=False) -> str:
+    """"12 s", or "45 s (3.0 s of processor time: ...busy...)": on a shared machine the clock alone
+    misleads, the processor seconds do not."""
+    if _busy(wall, cpu):
+        return f"{_secs(wall)} ({_secs(cpu)} of processor time: the machine is busy, the rest was waiting for a core)"
+    return f"{_secs(wall)} ({_secs(cpu)} of processor time)" if always_cpu else _secs(wall)
+
+
+def compile_summary(compiled: int, compile_s: tuple, link_s: tuple) -> str:
+    """What building the student's code did, e.g. "Compiled 2 files in 14 s and linked in 3.1 s", or
+    "Nothing changed since the last grade: nothing to compile; linked in 45 s (3.0 s of processor time:
+    the machine is busy, ...)". compile_s and link_s are (wall, processor) seconds."""
+    if not compiled:
+        return f"Nothing changed since the last grade: nothing to compile; linked in {_took(*link_s)}"
+    (cw, cc), (lw, lc) = compile_s, link_s
+    text = f"Compiled {_files(compiled)} in {_secs(cw)} and linked in {_secs(lw)}"
+    if _busy(cw + lw, cc + lc):
+        text += (f" ({_secs(cc)} and {_secs(lc)} of processor time: the machine is busy, the rest was waiting "
+                 "for a core)")
+    return text
+
+
 def _children_cpu() -> float:
     """Processor seconds of the compilers run so far: on a busy machine a fairer measure than the clock."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
+
+
+def _files(n: int) -> str:
+    return f"{n} file" + ("" if n == 1 else "s")
 
 
 def _mkdir(p: Path) -> Path:
@@ -314,15 +351,19 @@ def main(argv=None) -> int:
     link_cmd = ([cxx] + flags + student + link + harness + ["-lgtest"] + [f"-l{lib}" for lib in libs] +
                 ["-lpthread", "-o", str(program)])
     where = ", ".join(f"lab {n}: {_short(code_dirs[n])}" for n in sorted(code_dirs))
-    print(f"Compiling your code ({where}) ...", flush=True)
-    t0 = time.monotonic()
+    if to_compile:
+        print(f"Compiling your code ({where}): {_files(len(to_compile))} new or changed since the last grade ...", flush=True)
+    else:
+        print(f"Linking your code ({where}) with the grader (no file changed since the last grade) ...", flush=True)
+    t0, cpu0 = time.monotonic(), _children_cpu()
     ok, output = compile_objects(cxx, compile_flags, to_compile, a.show_command)
     output = "".join(log.read_text() for log in kept_logs if log.exists()) + output  # warnings, every run
     _prune(cache_root, keep=400)
+    t1, cpu1 = time.monotonic(), _children_cpu()
     if ok:
         ok, linked = run_compiler(link_cmd, a.show_command)
         output += linked
-    t1 = time.monotonic()
+    t2, cpu2 = time.monotonic(), _children_cpu()
     if not ok:
         shutil.rmtree(workdir, ignore_errors=True)
         return fail_to_compile(labs[primary or max(graded)], output, a.json)
@@ -334,7 +375,8 @@ def main(argv=None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
         lab = browser_grade.BROWSER_LAB
         sys.exit(f"wirelab-grade: the browser check is part of lab {lab}: `{me} {lab} --only Browser`")
-    print(f"Compiled in {t1 - t0:.1f} s. " + ("Running the browser check only." if only_browser else
+    did = compile_summary(len(to_compile), (t1 - t0, cpu1 - cpu0), (t2 - t1, cpu2 - cpu1))
+    print(f"{did}. " + ("Running the browser check only." if only_browser else
           f"Running the tests (each in its own process, {labs[graded[-1]].timeout_ms / 1000:g} s limit each)."),
           flush=True)
 

@@ -151,6 +151,20 @@ def check_golden(golden: Path, text: str, update: bool) -> None:
     print(f"OK: the transcript equals {golden}")
 
 
+# What wirelab-grade says it built, before the tests run: how many of the student's files it compiled, or
+# that none changed (a student re-grading with no edit read "Compiled in 45.3 s", which was a link alone
+# on a busy machine).
+BUILD_LINE = re.compile(r"^(Compiled \d+ files? in [\d.]+ s and linked in [\d.]+ s|"
+                        r"Nothing changed since the last grade: nothing to compile; linked in [\d.]+ s)"
+                        r"( \([^)]*processor time[^)]*\))?\. Running ")
+
+
+def check_build_line(transcript: str) -> None:
+    if not any(BUILD_LINE.match(line) for line in transcript.splitlines()):
+        fail("wirelab-grade must say what it built before the tests: 'Compiled N files in T s and linked in "
+             "T s.' or 'Nothing changed since the last grade: nothing to compile; linked in T s.'", transcript)
+
+
 def hint_of(output: str) -> str:
     """The `hint:` part of one test's output (it may run over several lines, up to `re-run:`)."""
     m = re.search(r"^hint: (.*?)(?=^re-run: |\Z)", output, re.S | re.M)
@@ -257,6 +271,8 @@ def main() -> int:
             check_golden(a.golden, normalise(transcript, code), a.update_golden)
         elif a.expect == "planted":
             fail("a planted bug is checked against its golden transcript: give --golden")
+        if a.expect != "nocompile":
+            check_build_line(transcript)
         lines = transcript.rstrip().splitlines()
         m = last_line.match(lines[-1]) if lines else None
         if not m:

@@ -1,6 +1,7 @@
 // Lab 4 grader, task 4: your echo server, run on 127.0.0.1 (a port from the OS) in a thread of the test,
 // driven by the grader's own client: a small conformance set (handshake, lengths, fragmentation,
 // control frames, UTF-8, close codes, two clients at once).
+#include "grade/accept_watch.h"
 #include "grade/grade.h"
 #include "message.h"
 
@@ -20,6 +21,7 @@ namespace {
 using Bytes = std::vector<std::uint8_t>;
 using Clock = std::chrono::steady_clock;
 constexpr auto kWait = std::chrono::seconds(5);  // the longest the client waits for any answer
+int g_listen_fd = -1;                            // the running Server's (a test runs one at a time)
 
 // Your server in a thread, on a free port; stopped and joined when the test ends.
 class Server {
@@ -35,12 +37,14 @@ class Server {
       ADD_FAILURE() << "the grader could not listen on 127.0.0.1";
     }
     port_ = ntohs(a.sin_port);
+    g_listen_fd = listen_fd_;
     thread_ = std::thread([this] { ws::run_echo_server(listen_fd_, stop_); });
   }
   ~Server() {
     stop_ = true;
     thread_.join();  // a server that never returns is a timed-out test
     close(listen_fd_);
+    g_listen_fd = -1;
   }
   int port() const { return port_; }
 
@@ -107,11 +111,15 @@ class Client {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) break;
       pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+      if (poll(&p, 1, static_cast<int>(std::min<long long>(left, 100))) <= 0) {
+        if (!heard_ && unaccepted()) break;  // nothing will come: the server is not accepting
+        continue;
+      }
       std::uint8_t buf[65536];
       ssize_t got = recv(fd_, buf, sizeof buf, 0);
       if (got <= 0) eof_ = true;
       else buffer_.insert(buffer_.end(), buf, buf + got);
+      heard_ = heard_ || got > 0;
     }
     std::size_t take = std::min(n, buffer_.size());
     Bytes out(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(take));
@@ -130,7 +138,11 @@ class Client {
       head += static_cast<char>(b[0]);
     }
     grade::got(head);
-    if (head.empty() && explain) {
+    if (head.empty() && explain && unaccepted_) {
+      grade::symptom("Your server accepted no connection for 2 s while this one waited in the listen queue. Is it "
+                     "accepting (poll() the listening socket, accept() when it is readable), and never blocked in a "
+                     "call of its own (a blocking send or recv)?");
+    } else if (head.empty() && explain) {
       grade::symptom("Your server sent nothing back within 5 s. Is it accepting (poll() the listening socket, "
                      "accept() when it is readable), reading the head with recv() until parse_request is "
                      "complete, and sending serialize_response(answer_upgrade(...))?");
@@ -187,9 +199,23 @@ class Client {
   }
 
  private:
+  // True once connections (this one, nothing heard on it yet) have waited in the server's accept queue
+  // for 2 s without the server accepting any: every wait on this client then ends at once.
+  bool unaccepted() {
+    if (!unaccepted_ && g_listen_fd >= 0) {
+      if (!watch_) watch_.emplace(g_listen_fd);
+      unaccepted_ = watch_->stalled();
+      if (unaccepted_) grade::step("(still waiting in your server's listen queue after 2 s: it accepts no connection)");
+    }
+    return unaccepted_;
+  }
+
   int fd_ = -1;
   Bytes buffer_;
   bool eof_ = false;
+  bool heard_ = false;  // a byte came from the server on this connection
+  std::optional<grade::AcceptWatch> watch_;
+  bool unaccepted_ = false;
 };
 
 Bytes bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }

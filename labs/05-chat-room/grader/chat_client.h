@@ -5,6 +5,7 @@
 
 #include "chat.h"
 #include "describe.h"
+#include "grade/accept_watch.h"
 #include "grade/grade.h"
 
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,6 +30,12 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 inline constexpr auto kWait = std::chrono::seconds(5);  // the longest any single answer may take
 
+// The grader's listening sockets by port (a client asks whether the server is accepting at all).
+inline std::map<int, int>& listeners() {
+  static std::map<int, int> by_port;
+  return by_port;
+}
+
 // A listening socket on 127.0.0.1, port from the OS.
 inline int listen_any(int* port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -40,6 +48,7 @@ inline int listen_any(int* port) {
     ADD_FAILURE() << "the grader could not listen on 127.0.0.1";
   }
   *port = ntohs(a.sin_port);
+  listeners()[*port] = fd;
   return fd;
 }
 
@@ -97,7 +106,8 @@ struct Frame {
 
 class Client {
  public:
-  Client(int port, std::string name, bool quiet = false, int rcvbuf = 0) : name_(std::move(name)), quiet_(quiet) {
+  Client(int port, std::string name, bool quiet = false, int rcvbuf = 0)
+      : port_(port), name_(std::move(name)), quiet_(quiet) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     if (rcvbuf > 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     int one = 1;
@@ -142,6 +152,11 @@ class Client {
       head += static_cast<char>(b[0]);
     }
     bool ok = head.rfind("HTTP/1.1 101", 0) == 0;
+    if (!ok && unaccepted_) {
+      grade::symptom("Your server accepted no connection for 2 s while this one waited in the listen queue: does "
+                     "its loop poll() the listening socket and accept() when it is readable, and never block in a "
+                     "call of its own (a blocking send or recv)?");
+    }
     if (!ok) log("got " + grade::escape(head) + " instead of a 101");
     return ok;
   }
@@ -238,7 +253,10 @@ class Client {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) break;
       pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+      if (poll(&p, 1, static_cast<int>(std::min<long long>(left, 100))) <= 0) {
+        if (bytes_received_ == 0 && unaccepted()) break;  // nothing will come: the server is not accepting
+        continue;
+      }
       std::uint8_t buf[65536];
       ssize_t got = recv(fd_, buf, sizeof buf, 0);
       if (got <= 0) {
@@ -259,9 +277,28 @@ class Client {
   }
 
  private:
+  // True once connections (this one, nothing heard on it yet) have waited in the server's accept queue for
+  // 2 s without the server accepting any: every wait on this client then ends at once.
+  bool unaccepted() {
+    if (unaccepted_) return true;
+    if (!watch_) {
+      auto it = listeners().find(port_);
+      if (it == listeners().end()) return false;
+      watch_.emplace(it->second);
+    }
+    if (watch_->stalled()) {
+      unaccepted_ = true;
+      log("(still waiting in your server's listen queue after 2 s: it accepts no connection; the grader stops waiting)");
+    }
+    return unaccepted_;
+  }
+
+  int port_ = 0;
   int fd_ = -1;
   std::string name_;
   bool quiet_ = false;
+  std::optional<grade::AcceptWatch> watch_;
+  bool unaccepted_ = false;
   std::string label_;
   Bytes buffer_;         // received, not yet read from buffer_[pos_] on
   std::size_t pos_ = 0;

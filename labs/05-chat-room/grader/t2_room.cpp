@@ -149,11 +149,33 @@ GRADED_TEST(Room, SlowConsumerIsCut, 4,
     x->send_json({{"type", "join"}, {"room", x == &a || x == &s ? "flood" : "quiet"}});
     if (x != &s && !x->next_of("joined")) return (void)(ADD_FAILURE() << x->name() << " got no joined");
   }
+  auto t0 = Clock::now();
+  auto ms_since = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count(); };
+  // B's probe `text` to C; its latency in ms, or -1 when C did not get it within 2 s.
+  auto probe = [&](const std::string& text) -> long long {
+    long long sent_at = ms_since();
+    b.send_raw(client_frame(0x81, json{{"type", "say"}, {"text", text}}.dump()));
+    auto m = c.next_of("said", std::chrono::seconds(2));
+    return m && (*m)["text"] == text ? ms_since() - sent_at : -1;
+  };
+  // The quiet latency first, before any flood: on a machine busy with other work (a full test run on 2
+  // cores) it alone takes tens of ms, and the bound grows with it: 100 ms, or 3 times the quiet latency
+  // when that is over 33 ms (as lab 8's hostile-client tests do).
+  grade::step("B says 5 probes to C before the flood: their median is the quiet latency");
+  std::vector<long long> quiet;
+  for (int i = 0; i < 5; ++i) {
+    long long ms = probe("quiet " + std::to_string(i));
+    if (ms < 0) return (void)(ADD_FAILURE() << "C did not get B's probe " << i << " (no flood yet) within 2 s");
+    quiet.push_back(ms);
+  }
+  std::sort(quiet.begin(), quiet.end());
+  const long long quiet_ms = quiet[quiet.size() / 2];
+  const long long bound_ms = std::max(100LL, 3 * quiet_ms);
+  const bool busy = quiet_ms > 33;
   grade::step("A sends 5000 says of 1900 bytes (9.5 MB) to S; meanwhile B says a numbered probe every 20 ms");
   constexpr int kCount = 5000;
   std::atomic<bool> sending{true};
-  auto t0 = Clock::now();
-  auto ms_since = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count(); };
+  const long long flood_at = ms_since();
   std::atomic<long long> sent_all_at{1LL << 40};
   std::thread sender([&] {
     const std::string say = json{{"type", "say"}, {"text", std::string(1900, 'x')}}.dump();
@@ -164,13 +186,12 @@ GRADED_TEST(Room, SlowConsumerIsCut, 4,
   std::vector<long long> latencies;
   int probes = 0;
   // Probes go on for 2 s after A's last send: the kernel may take all of A's bytes before the server has
-  // read them, and a server stuck on S shows only once it gets that far.
-  for (; (ms_since() < sent_all_at + 2000 || probes < 10) && probes < 400; ++probes) {
-    long long sent_at = ms_since();
-    b.send_raw(client_frame(0x81, json{{"type", "say"}, {"text", std::to_string(probes)}}.dump()));
-    auto m = c.next_of("said", std::chrono::seconds(2));
-    if (!m || (*m)["text"] != std::to_string(probes)) break;
-    latencies.push_back(ms_since() - sent_at);
+  // read them, and a server stuck on S shows only once it gets that far. At most 8 s of probes in all, so
+  // that on a busy machine the test ends (its verdict with it) well inside the lab's 20 s limit.
+  for (; (ms_since() < sent_all_at + 2000 || probes < 10) && ms_since() < flood_at + 8000 && probes < 400; ++probes) {
+    long long ms = probe(std::to_string(probes));
+    if (ms < 0) break;
+    latencies.push_back(ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   bool all_came = static_cast<int>(latencies.size()) == probes;
@@ -178,17 +199,31 @@ GRADED_TEST(Room, SlowConsumerIsCut, 4,
   shutdown(a.fd(), SHUT_RDWR);  // unblocks the sender (and a server stuck writing to S) if it is stuck
   sender.join();
   grade::step("C got " + std::to_string(latencies.size()) + " of B's " + std::to_string(probes) + " probes");
-  if (!all_came) {
+  std::sort(latencies.begin(), latencies.end());
+  const long long median = latencies.empty() ? -1 : latencies[latencies.size() / 2];
+  const bool quick = median >= 0 && median < bound_ms;
+  if (busy && (!all_came || !quick)) {  // the first symptom is the hint: this one, when the load may explain it
+    grade::symptom("The machine was busy: before the flood B -> C already took " + std::to_string(quiet_ms) +
+                   " ms (on an idle machine: a millisecond or two), so the bound was stretched to 3 times that, " +
+                   std::to_string(bound_ms) + " ms. This may be the load, not your code: re-run this one test when "
+                   "the machine is quieter (the re-run line below). If it fails then too: queue every frame per "
+                   "connection, write only on POLLOUT with non-blocking sockets, and cut a queue that grows past "
+                   "max_queued_bytes.");
+  } else if (!all_came) {
     grade::symptom("The others stopped receiving while one member did not read: your server waits on the slow "
                    "member (a blocking send, or a write to it from inside another client's read). Queue every frame "
                    "per connection, write only on POLLOUT with non-blocking sockets, and cut a queue that grows past "
                    "max_queued_bytes.");
+  } else if (!quick) {
+    grade::symptom("C got B's probes late while A flooded S (before the flood they took " + std::to_string(quiet_ms) +
+                   " ms): the room waits on the member that does not read. Never write to a connection from inside "
+                   "another's read until the kernel takes it: queue the frame, write it on POLLOUT.");
   }
   GRADE_EXPECT_EQ("every probe reached C within 2 s", true, all_came);
-  std::sort(latencies.begin(), latencies.end());
-  long long median = latencies.empty() ? -1 : latencies[latencies.size() / 2];
-  grade::step("median latency B -> C while A flooded S: " + std::to_string(median) + " ms");
-  GRADE_EXPECT_EQ("median latency under 100 ms", true, median >= 0 && median < 100);
+  grade::step("median latency B -> C while A flooded S: " + std::to_string(median) + " ms (before the flood: " +
+              std::to_string(quiet_ms) + " ms; bound: " + std::to_string(bound_ms) + " ms)");
+  GRADE_EXPECT_EQ(busy ? "median latency under 3 times the quiet one (a busy machine)" : "median latency under 100 ms",
+                  true, quick);
   grade::step("S reads now: what its queue held, then (maybe) a close frame, then the end of the connection");
   auto read_until = Clock::now() + std::chrono::seconds(5);
   while (Clock::now() < read_until && s.next(std::chrono::seconds(1))) {
@@ -267,6 +302,10 @@ GRADED_TEST(Room, PythonWebsockets, 2,
       "    for c in clients: await c.close()\n"
       "    print('ok')\n"
       "asyncio.run(asyncio.wait_for(main(sys.argv[1]), 15))\n";
+  {  // python's own wait for a server that never answers is 10 s: the grader's client finds out sooner
+    Client probe(server.port(), "the grader's own client, before python", true);
+    if (probe.open().empty()) return;
+  }
   grade::step("python3: 3 websockets clients connect, join room \"py\", the first says \"from python\"");
   std::optional<grade::PythonRun> py = grade::run_python(script, "ws://127.0.0.1:" + std::to_string(server.port()) + "/chat");
   if (!py) return;

@@ -8,19 +8,29 @@
 //   POST /poll/open                 200 {"session":ID}  (ID: 32 lowercase hex digits); the first recv brings
 //                                   the welcome. 503 {"error":"too_many_sessions",...} when max_sessions are open.
 //   POST /poll/send?session=ID      body = one chat message (as a WebSocket text message would carry) -> 204.
-//                                   413 {"error":"too_long",...} past chat.max_message_len (then Connection: close).
+//                                   413 {"error":"too_long",...} when Content-Length is over chat.max_message_len,
+//                                   decided from the head alone, before the session is looked up (an unknown or
+//                                   malformed session with a long body gets 413, not 404) and before the body is
+//                                   read; then Connection: close (the unread body would be taken for a request).
 //   GET  /poll/recv?session=ID      held until the session has a message, then 200 with a JSON array of every
 //                                   message queued for it (at most 256), oldest first: [{"type":"welcome",...}];
-//                                   or 204 when hold_ms pass without one. A second recv for the same session
-//                                   answers the first (204) and is held in its place.
+//                                   or 204 when hold_ms pass without one. A second recv for the same session, on
+//                                   this connection or another, answers the first (204) and is held in its place.
 //   send/recv with an unknown ID:   404 {"error":"unknown_session","detail":...}
-//   send/recv with a malformed ID (not 32 lowercase hex digits, or no session= at all):
+//   send/recv with a malformed ID (not 32 lowercase hex digits, uppercase too, or no session= at all):
 //                                   404 {"error":"malformed_session","detail":...}
 //   GET /stats                      200, stats_json() of the bytes counted so far (below)
-//   any other request without Upgrade: websocket: a file from chat.web_dir as in lab 5, or 404.
+//   any other request without Upgrade: websocket: a file from chat.web_dir as in lab 5, or its 404; with no
+//   web_dir (the grader's tests), 404 {"error":"not_found",...}. A /poll/ path with the other method (GET
+//   /poll/open, GET /poll/send, POST /poll/recv) is such an other request: 404 like an unknown path (not 405).
 // Every answer: "HTTP/1.1 <status> <reason>", Content-Length (bodies are JSON, Content-Type: application/json;
-// 204 has no body and no Content-Length), Cache-Control: no-store. The connection stays open for the next
-// request (RFC 9112 9.3) unless the request said Connection: close or the answer says it.
+// 204 has no body and no Content-Length), Cache-Control: no-store.
+// Which answers keep the connection (RFC 9112 9.3) and which close it:
+//   kept open for the next request: 200, 204, the 404s above (unknown/malformed session, not_found), 503
+//     too_many_sessions, GET /stats; unless the request said Connection: close (or was HTTP/1.0);
+//   closed after the answer (it carries Connection: close): 400 (a head lab 1 calls invalid, a bad
+//     Content-Length), 411 (Transfer-Encoding), 413, and every answer from web_dir (a file, or its 404), as
+//     in lab 5.
 #pragma once
 
 #include "chat.h"
@@ -84,8 +94,12 @@ struct PollOptions {
 //   WebSocket connection has; a send's body goes to logic.on_message; what the logic sends to that ConnId is
 //   queued for the session (at most chat.max_queued_bytes; past it the session ends, like a slow consumer)
 //   and answers the held recv at once, not at hold_ms.
-// - a session whose last recv was answered (or which was opened) expiry_ms ago, with no recv held since,
-//   ends: logic.on_close for its ConnId (the peer hears `left`), and its id is unknown from then on.
+// - expiry: a session's clock starts at /poll/open and starts again each time one of its recvs arrives or is
+//   answered (200 or 204); a /poll/send does not touch it, and while a recv is held the session cannot expire.
+//   When expiry_ms have passed on that clock with no recv held, the session ends at the next turn of your loop
+//   (at most 100 ms later): logic.on_close for its ConnId, whose Outbox you deliver (with Strangers: its peer
+//   gets {"type":"left","who":"Stranger xxxx"}, on its WebSocket or in its next recv), what was queued for the
+//   session is dropped, and its id is unknown (404 unknown_session) from then on.
 // - a recv held on a connection: the requests behind it on that connection wait until it is answered.
 // - a WireStats of its own, counted as bytes are sent (when send() takes them) and received: GET /stats
 //   answers stats_json() of it, and the grader compares it with what its own clients sent and received.

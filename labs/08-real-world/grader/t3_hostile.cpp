@@ -32,13 +32,25 @@ void expect_close(chatgrade::Client& x, int want, const std::string& rule) {
   }
 }
 
+// The hint for a round trip that missed its bound: on a busy machine (the quiet round trip was already
+// slow, so the bound was stretched) the load may be the cause, and re-running the test is the first step.
+void slow_pair_hint(const Pair& pair) {
+  const std::string fix = "no client may make the others wait (one poll() loop, non-blocking sockets, nothing read "
+                          "or written in a loop of its own).";
+  if (pair.baseline_ms > 33) {
+    grade::symptom("The machine was busy: before X came, A and B's round trip already took " +
+                   std::to_string(pair.baseline_ms) + " ms (on an idle machine: a few), so the bound was stretched "
+                   "to 3 times that, and all three tries missed it. This may be the load, not your code: re-run this "
+                   "one test when the machine is quieter (the re-run line below). If it fails then too: " + fix);
+  } else {
+    grade::symptom("A and B waited while your server dealt with X: " + fix);
+  }
+}
+
 void pair_still_chats(Pair& pair, const std::string& tag) {
   bool quick = pair.round_trip(tag);
   GRADE_EXPECT_EQ("the pair's round trip came in time", true, quick);
-  if (!quick) {
-    grade::symptom("A and B waited while your server dealt with X: no client may make the others wait (one poll() "
-                   "loop, non-blocking sockets, nothing read or written in a loop of its own).");
-  }
+  if (!quick) slow_pair_hint(pair);
 }
 
 // The three single-frame attacks: X, upgraded beside a chatting pair, sends one broken frame and must get
@@ -153,6 +165,7 @@ GRADED_TEST(Hostile, Slowloris, 2,
     GRADE_EXPECT_EQ("not before head_within_ms", true, since(t0) >= 1000);
   }
   GRADE_EXPECT_EQ("every round trip came in time", true, all_quick);
+  if (!all_quick) slow_pair_hint(pair);
 }
 
 GRADED_TEST(Hostile, ManyConnections, 3,

@@ -48,8 +48,12 @@ struct SurviveOptions {
   Millis ping_after_ms = 30000;          // a WebSocket quiet this long gets a ping (Keepalive)
   Millis pong_within_ms = 10000;         // ... and is hung up when nothing answers it this long
   Millis head_within_ms = 10000;         // an HTTP request head must be whole this long after the connection
-                                         // opened or its last answer (while it holds no recv), else 408 (a
-                                         // slowloris client: one byte a second, to hold a connection forever)
+                                         // opened, or after the previous request on it was answered, else 408
+                                         // and close (a slowloris client: one byte a second, to hold a
+                                         // connection forever). It applies between requests too: a kept-alive
+                                         // connection that sends no next request for head_within_ms gets 408.
+                                         // Not while the connection holds a recv (its clock starts when that
+                                         // recv is answered), nor on a WebSocket (the keepalive watches those).
   std::size_t max_connections = 256;     // open TCP connections at most; past it a new one is answered
                                          // 503 at once and closed (and not counted)
   bool refuse_upgrades = false;          // answer every Upgrade: websocket with 403 and close, as a proxy
@@ -71,8 +75,9 @@ std::string welcome_with_keepalive(std::string_view welcome_json, const SurviveO
 //   (5.1 an unmasked client frame, 5.2 a 64-bit length with its top bit set): close 1002; a text message that
 //   is not UTF-8 (8.1): close 1007; a message over poll.chat.max_message_len: close 1009 (7.4.1). Bytes that
 //   are not a request: 400 and close; a head not whole in head_within_ms: 408 and close. None of them may
-//   make the others wait: the chat's round trip stays under 100 ms meanwhile, and memory stays bounded
-//   (nothing is buffered past max_message_len and a request head's bound).
+//   make the others wait: the chat's round trip (A says, B answers) stays under 100 ms meanwhile (on a
+//   machine so busy that the same round trip took over 33 ms before the hostile client came: under 3 times
+//   that), and memory stays bounded (nothing is buffered past max_message_len and a request head's bound).
 // - max_connections: a connection accepted while max_connections are open is answered
 //   "HTTP/1.1 503 Service Unavailable" (Connection: close) at once and closed.
 // - refuse_upgrades: a request with Upgrade: websocket is answered "HTTP/1.1 403 Forbidden" and closed;
