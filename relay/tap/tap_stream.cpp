@@ -86,6 +86,7 @@ void TapStream::blank(wire::Unit& unit) {
   if (auto* h = std::get_if<wire::Http>(&unit)) {
     wire::Blanked b = wire::blank_credentials(*h);
     if (!b.session.empty()) h->session = labels_.label(b.session);
+    for (const auto& [name, value] : b.fields) h->credentials.emplace_back(name, labels_.credential_label(value));
   } else if (auto* raw = std::get_if<wire::Raw>(&unit)) {
     wire::blank_credentials(*raw);
   } else if (auto* f = std::get_if<wire::Frame>(&unit); f != nullptr && policy_.blank_frames) {

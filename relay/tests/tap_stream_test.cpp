@@ -256,4 +256,28 @@ TEST(TapStream, TheRelaysOwnServerIsNotJudged) {
 }
 
 }  // namespace
+// A credential field gets a label in order of first sight, relay-wide: the same cookie on a second
+// connection is the same label, another value is a new one; the value itself is in no event.
+TEST(TapStream, CredentialFieldsAreLabelledNotShown) {
+  Metrics metrics;
+  SessionLabels labels;
+  const auto request = [&](std::uint64_t conn, const std::string& cookie) {
+    TapStream tap{conn, 64 * 1024, metrics, labels, kObserve};
+    std::vector<wire::EventBody> events;
+    tap.client_bytes(bytes_of("GET /a HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\nAuthorization: Bearer tok\r\n\r\n"),
+                     events);
+    EXPECT_EQ(events.size(), 1u);
+    const auto* h = events.empty() ? nullptr : std::get_if<wire::Http>(&events[0]);
+    EXPECT_NE(h, nullptr);
+    if (h == nullptr) return std::vector<std::pair<std::string, std::string>>{};
+    EXPECT_EQ(wire::to_json_line(wire::Event{1, 0, *h}).find(cookie), std::string::npos) << "the cookie's value leaked";
+    return h->credentials;
+  };
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(request(1, "theme=dark; id=42"), (Labels{{"Cookie", "credential #1"}, {"Authorization", "credential #2"}}));
+  EXPECT_EQ(request(2, "theme=dark; id=42"), (Labels{{"Cookie", "credential #1"}, {"Authorization", "credential #2"}}))
+      << "the same values on another connection keep their labels";
+  EXPECT_EQ(request(3, "theme=light; id=43"), (Labels{{"Cookie", "credential #3"}, {"Authorization", "credential #2"}}));
+}
+
 }  // namespace relay

@@ -248,6 +248,9 @@ class Echo(Upstream):
         request = next(e for e in mirror.events if e["kind"] == "http" and e["dir"] == "c2s")
         self.assertIn("sid=" + "*" * len(sid), request["start_line"])
         self.assertTrue(request["session"].startswith("session #"), request)
+        # Cookie and Authorization: blanked, and each named by a stable label instead.
+        self.assertEqual([name for name, _ in request.get("credentials", [])], ["Cookie", "Authorization"], request)
+        self.assertTrue(all(label.startswith("credential #") for _, label in request["credentials"]), request)
         opened = next(e for e in mirror.events if e["kind"] == "frame" and e["dir"] == "s2c")
         self.assertEqual(base64.b64decode(opened["payload"]).decode(), '0{"sid":"%s","upgrades":[]}' % ("*" * len(sid)))
 

@@ -71,6 +71,10 @@ TEST(Credentials, CredentialFieldsKeepTheirLengthAndAuthScheme) {
   EXPECT_EQ(blanked(head, &b), want);
   EXPECT_EQ(b.count, 3u);
   EXPECT_EQ(blanked("HTTP/1.1 200 OK\r\nSet-Cookie: a=b; Path=/\r\n\r\n"), "HTTP/1.1 200 OK\r\nSet-Cookie: " + std::string(11, '*') + "\r\n\r\n");
+  // What was blanked, field by field and in order, so the relay can label each value (never show it).
+  using Field = std::pair<std::string, std::string>;
+  EXPECT_EQ(b.fields, (std::vector<Field>{{"Cookie", "sid=abc; theme=dark"}, {"Authorization", "t0k3n"},
+                                          {"Proxy-Authorization", "dXNlcg=="}}));
 }
 
 TEST(Credentials, HttpUnitBytesAndParsedFieldsAgree) {

@@ -249,8 +249,31 @@ TEST(Events, WireTextThatIsNotUtf8IsReplacedNotThrown) {
   EXPECT_NO_THROW((void)to_json(ev(0, 0, h)).dump());
 }
 
+// --upstream: the credential fields an HTTP message carried, as labels; absent when none (additive).
+TEST(Events, HttpCredentialLabelsRoundTripAndAreOptional) {
+  Http h;
+  h.conn = 2;
+  h.start_line = "GET / HTTP/1.1";
+  h.headers = {{"Cookie", "*****"}};
+  h.bytes = from_hex("00");
+  const std::string plain = to_json_line(ev(1, 0, h));
+  EXPECT_EQ(plain.find("credentials"), std::string::npos) << plain;
+  h.credentials = {{"Cookie", "credential #1"}, {"Authorization", "credential #2"}};
+  const std::string line = to_json_line(ev(1, 0, h));
+  EXPECT_NE(line.find(R"("credentials":[["Cookie","credential #1"],["Authorization","credential #2"]])"), std::string::npos)
+      << line;
+  auto back = parse_event_line(line);
+  ASSERT_TRUE(back.ok()) << back.error().reason;
+  const auto* got = std::get_if<Http>(&back->body);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->credentials, h.credentials);
+}
+
 TEST(Events, BadLinesNameTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"seq":1,"t_us":0,"kind":"http","conn":1,"dir":"c2s","offset":0,"start_line":"GET / HTTP/1.1",)"
+       R"("headers":[],"body_len":0,"bytes":"","truncated":false,"credentials":[["Cookie"]]})",
+       R"(field "credentials[0]": must be a [name, value] pair of strings)"},
       {"not json", "not valid JSON"},
       {"[1,2]", "must be a JSON object"},
       {R"({"t_us":0,"kind":"open","conn":1,"transport":"tcp"})", R"(field "seq": missing)"},

@@ -233,6 +233,20 @@ TEST(VizDescribe, NamesCloseCodesAndCutsPreviews) {
   EXPECT_EQ(preview_text(wire::Bytes{'a', 0x01, 0xff}, 10), "a·\xEF\xBF\xBD") << "control bytes and bad UTF-8 stay visible";
 }
 
+// Behind --upstream the relay labels each blanked credential; the Upgrade scene shows the label.
+TEST(VizDescribe, ACredentialShowsItsLabelNotItsStars) {
+  wire::Http h;
+  h.headers = {{"Host", "x"}, {"cookie", "***********"}, {"Authorization", "Bearer *****"}};
+  h.credentials = {{"Cookie", "credential #1"}, {"Authorization", "credential #2"}};
+  std::size_t credential = 0;
+  std::vector<std::string> shown;
+  for (const auto& [name, value] : h.headers) shown.push_back(shown_header_value(h, name, value, credential));
+  EXPECT_EQ(shown, (std::vector<std::string>{"x", "[credential #1: 11 bytes]", "Bearer [credential #2: 5 bytes]"}));
+  h.credentials.clear();
+  credential = 0;
+  EXPECT_EQ(shown_header_value(h, "Cookie", "***", credential), "***") << "an older capture: no labels, stars stay";
+}
+
 TEST(VizDescribe, FiltersMatchTheIssuesFourFilters) {
   Model m;
   loaded(m, testing::synthetic_chat());

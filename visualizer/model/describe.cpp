@@ -93,6 +93,18 @@ std::string close_text(const Entry& e) {
 
 }  // namespace
 
+std::string shown_header_value(const wire::Http& h, const std::string& name, const std::string& value,
+                               std::size_t& credential) {
+  if (credential >= h.credentials.size() || !contains_ci(name, h.credentials[credential].first) ||
+      name.size() != h.credentials[credential].first.size())
+    return value;
+  const std::string& label = h.credentials[credential++].second;
+  const auto stars = value.find(std::string(1, '*'));
+  if (stars == std::string::npos) return value;
+  const std::size_t blanked = value.size() - stars;
+  return value.substr(0, stars) + "[" + label + ": " + std::to_string(blanked) + (blanked == 1 ? " byte]" : " bytes]");
+}
+
 std::string describe(const Entry& e, std::size_t max_preview) {
   char buf[160];
   const auto& body = e.event.body;

@@ -21,6 +21,11 @@ std::string arrow_label(const Entry& e, std::size_t max_preview = 24);
 // a long-poll batch [..., ...] -> its messages joined by " · ". The text is cut
 // at max_chars with …; bytes that are not a chat message: nullopt.
 std::optional<std::string> chat_words(std::string_view json_text, std::size_t max_chars);
+// A header's value as the screen shows it: a credential the relay blanked (Cookie, Authorization)
+// says its label instead of its stars, "Bearer [credential #2: 24 bytes]"; other values unchanged.
+// `credential` counts the credential fields met so far in this message (start at 0, in header order).
+std::string shown_header_value(const wire::Http& h, const std::string& name, const std::string& value,
+                               std::size_t& credential);
 // Printable preview of payload bytes: UTF-8 kept, control bytes as ·, cut with … after max chars.
 std::string preview_text(const wire::Bytes& bytes, std::size_t max_chars);
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/describe.h"
 #include "scenes/upgrade.h"
 #include "ui/widgets.h"
 #include "wire/close_code.h"
@@ -243,15 +244,20 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
   for (const auto& [name, value] : h.headers) all_h += row_h(name + ":", value, teach::header_note(name, h.dir, status));
   const bool wire_order = !compact_ && room_for(all_h);
   std::size_t left_out = 0;
+  // A credential's stars become its label (the relay's "credential #N"), counted in header order.
+  std::vector<std::string> shown;
+  std::size_t credential = 0;
+  for (const auto& [name, value] : h.headers) shown.push_back(shown_header_value(h, name, value, credential));
   for (const bool handshake : {true, false}) {
-    for (const auto& [name, value] : h.headers) {
+    for (std::size_t i = 0; i < h.headers.size(); ++i) {
+      const std::string& name = h.headers[i].first;
       const teach::HeaderNote note = teach::header_note(name, h.dir, status);
       if (wire_order ? !handshake : note.handshake != handshake) continue;
-      if ((compact_ && !handshake) || left_out > 0 || !room_for(row_h(name + ":", value, note) + more_h)) {
+      if ((compact_ && !handshake) || left_out > 0 || !room_for(row_h(name + ":", shown[i], note) + more_h)) {
         ++left_out;
         continue;
       }
-      row((name + ":").c_str(), value, note);
+      row((name + ":").c_str(), shown[i], note);
     }
   }
   ImGui::EndTable();

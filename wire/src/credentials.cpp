@@ -44,7 +44,7 @@ void note_session(Blanked& b, std::string id) {
 }
 
 // A field value (OWS already outside [from, to)): the whole value, or all after the scheme.
-void blank_value(Text t, std::size_t from, std::size_t to, bool keeps_scheme, Blanked& b) {
+std::string blank_value(Text t, std::size_t from, std::size_t to, bool keeps_scheme, Blanked& b) {
   while (from < to && is_ows(t[from])) ++from;
   while (to > from && is_ows(t[to - 1])) --to;
   if (keeps_scheme) {   // RFC 9110 11.4: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
@@ -52,7 +52,7 @@ void blank_value(Text t, std::size_t from, std::size_t to, bool keeps_scheme, Bl
     while (sp < to && t[sp] != ' ') ++sp;
     if (sp < to) from = sp + 1;
   }
-  blank(t, from, to, b);
+  return blank(t, from, to, b);
 }
 
 // One line "Name: value" whose name is a credential field.
@@ -62,7 +62,8 @@ void blank_field_line(Text line, Blanked& b) {
   if (colon == std::string_view::npos) return;
   for (const auto& f : kFields) {
     if (detail::iequals(s.substr(0, colon), f.name)) {
-      blank_value(line, colon + 1, line.size(), f.keeps_scheme, b);
+      std::string was = blank_value(line, colon + 1, line.size(), f.keeps_scheme, b);
+      if (!was.empty()) b.fields.emplace_back(std::string(f.name), std::move(was));
       return;
     }
   }

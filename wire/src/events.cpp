@@ -122,6 +122,12 @@ struct Writer {
     j["bytes"] = base64_encode(e.bytes);
     j["truncated"] = e.truncated;
     if (!e.session.empty()) j["session"] = valid_utf8_or_replaced(e.session);
+    if (!e.credentials.empty()) {
+      J credentials = J::array();
+      for (const auto& [name, label] : e.credentials)
+        credentials.push_back(J::array({valid_utf8_or_replaced(name), valid_utf8_or_replaced(label)}));
+      j["credentials"] = std::move(credentials);
+    }
   }
   void operator()(const Frame& e) const {
     j["conn"] = e.conn;

@@ -260,29 +260,39 @@ Close read_close(Fields& f) {
   return e;
 }
 
+// An array of [string, string] pairs (headers, credentials); the first bad element fails the event.
+std::vector<std::pair<std::string, std::string>> string_pairs(Fields& f, const std::string& name, const json* pairs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!pairs) return out;
+  if (!pairs->is_array()) {
+    f.fail(name.c_str(), "must be an array of [name, value] pairs");
+    return out;
+  }
+  for (std::size_t i = 0; i < pairs->size(); ++i) {
+    const json& p = (*pairs)[i];
+    if (!p.is_array() || p.size() != 2 || !p[0].is_string() || !p[1].is_string()) {
+      f.fail((name + "[" + std::to_string(i) + "]").c_str(), "must be a [name, value] pair of strings");
+      break;
+    }
+    out.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
+  }
+  return out;
+}
+
 Http read_http(Fields& f, const json& j) {
   Http e;
   e.conn = f.u64("conn");
   e.dir = f.dir();
   e.offset = f.u64("offset");
   e.start_line = f.string("start_line");
-  const json* headers = f.get("headers");
-  if (headers && !headers->is_array()) f.fail("headers", "must be an array of [name, value] pairs");
-  if (headers && !f.error()) {
-    for (std::size_t i = 0; i < headers->size(); ++i) {
-      const json& h = (*headers)[i];
-      if (!h.is_array() || h.size() != 2 || !h[0].is_string() || !h[1].is_string()) {
-        f.fail("headers[" + std::to_string(i) + "]", "must be a [name, value] pair of strings");
-        break;
-      }
-      e.headers.emplace_back(h[0].get<std::string>(), h[1].get<std::string>());
-    }
-  }
+  e.headers = string_pairs(f, "headers", f.get("headers"));
   e.body_len = f.u64("body_len");
   e.bytes = f.bytes("bytes");
   // Added after the first draft of v1: absent means false.
   if (j.contains("truncated")) e.truncated = f.boolean("truncated");
   e.session = f.optional_string("session");
+  // Added in version 1 with --upstream: absent means none.
+  if (j.contains("credentials")) e.credentials = string_pairs(f, "credentials", f.get("credentials"));
   return e;
 }
 

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "wire/events.h"
 
@@ -22,6 +24,9 @@ inline constexpr char kBlank = '*';
 struct Blanked {
   std::size_t count = 0;   // credentials overwritten
   std::string session;     // the first session id found (before blanking), "" when none: to label it
+  // Each blanked field, in order: its name as kFields spells it ("Cookie", "Authorization") and its
+  // value before blanking (for Authorization, the part after the scheme), to give it a stable label.
+  std::vector<std::pair<std::string, std::string>> fields;
 };
 
 // Any HTTP text (a head, a whole message, bytes that did not parse): every

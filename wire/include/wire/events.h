@@ -64,6 +64,10 @@ struct Http {
   // The long-poll session this message names, as a label ("session #3"); its
   // id is never in an event (credentials.h blanks it). "" when none (JSON: absent).
   std::string session{};
+  // Each credential field it carried (Cookie, Set-Cookie, Authorization, Proxy-Authorization), in
+  // order, with a label in order of first sight: {"Cookie", "credential #2"}. The value is blanked in
+  // bytes and headers; the label says when two messages carry the same one. Empty: JSON absent.
+  std::vector<std::pair<std::string, std::string>> credentials{};
 };
 // One WebSocket frame exactly as it crossed the wire (RFC 6455 5.2).
 struct Frame {
