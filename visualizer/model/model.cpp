@@ -243,6 +243,7 @@ void Model::track_connection(Entry& e) {
   } else if (auto* c = std::get_if<wire::Close>(&body)) {
     cv.open = false;
     cv.close_code = c->code;
+    cv.closed_by = c->by;
     cv.close_reason = c->reason;
     cv.closed_t_us = e.event.t_us;
   } else if (auto* h = std::get_if<wire::Http>(&body)) {

@@ -104,6 +104,7 @@ struct ConnView {
   bool bot = false;                          // the stranger is one of --demo's scripted strangers
   bool open = true;
   std::optional<std::uint16_t> close_code;   // from the `close` event
+  wire::ClosedBy closed_by = wire::ClosedBy::client;
   std::string close_reason;
   std::int64_t opened_t_us = 0;
   std::int64_t closed_t_us = 0;

@@ -92,7 +92,9 @@ void UpgradeScene::draw(SceneContext& ctx) {
     std::string rule = "Connection #" + std::to_string(cv->conn) + " later broke " + std::to_string(cv->violations) +
                        (cv->violations == 1 ? " rule of RFC 6455" : " rules of RFC 6455");
     std::string action = "See its frames in Frame anatomy (key 3)";
-    if (cv->close_code) action += "; the relay closed it with " + wire::close_code_name(*cv->close_code);
+    if (cv->close_code)
+      action += (cv->closed_by == wire::ClosedBy::client ? "; the client closed it with " : "; the relay closed it with ") +
+                wire::close_code_name(*cv->close_code);
     violation_banner(ctx, rule.c_str(), action.c_str());
   }
 
