@@ -3,6 +3,8 @@
 // a queue of messages that answers its held recv. Every byte sent and received is counted per transport.
 #include "longpoll.h"
 
+#include "json_bodies.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -13,7 +15,6 @@
 #include <chrono>
 #include <deque>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace ws {
@@ -62,10 +63,9 @@ Millis now_ms() {
 
 Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
-bool is_say(std::string_view text) {
-  auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-  return j.is_object() && j.contains("type") && j["type"] == "say";
-}
+using lab7::error_body;
+using lab7::is_say;
+using lab7::session_body;
 
 std::string http_answer(int status, const std::string& body, bool close = false) {
   const char* reason = status == 200 ? "OK" : status == 204 ? "No Content" : status == 400 ? "Bad Request"
@@ -76,10 +76,6 @@ std::string http_answer(int status, const std::string& body, bool close = false)
   head += "Cache-Control: no-store\r\n";
   if (close) head += "Connection: close\r\n";
   return head + "\r\n" + body;
-}
-
-std::string error_body(const char* code, const std::string& detail) {
-  return nlohmann::ordered_json{{"error", code}, {"detail", detail}}.dump();
 }
 
 class Server {
@@ -256,7 +252,7 @@ class Server {
     s.conn = next_poll_conn_++;
     s.last_recv = now;
     session_of_[s.conn] = id;
-    answer(c, http_answer(200, nlohmann::json{{"session", id}}.dump()), Carrier::long_poll);
+    answer(c, http_answer(200, session_body(id)), Carrier::long_poll);
     deliver(logic_.on_open(s.conn, now));
   }
 
