@@ -7,6 +7,7 @@
 #include "teach/handshake_notes.h"
 
 using viz::teach::AcceptDerivation;
+using viz::teach::upgrade_verdict;
 
 TEST(TeachHandshake, AcceptStepsOnRfcKey) {
   // RFC 6455 1.3: dGhlIHNhbXBsZSBub25jZQ== -> s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
@@ -50,6 +51,22 @@ TEST(TeachHandshake, NamesAreCaseInsensitiveAndUnknownOnesSaySo) {
   const auto x = viz::teach::header_note("Accept-Language", wire::Direction::c2s);
   EXPECT_FALSE(x.handshake);
   EXPECT_NE(std::string(x.what).find("ot part of the handshake"), std::string::npos) << x.what;
+}
+
+TEST(TeachHandshake, TheHeadlineSaysWhenA101HasTheWrongAccept) {
+  wire::Http request;
+  request.headers = {{"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  EXPECT_EQ(upgrade_verdict(request, nullptr).text, "\xe2\x86\x92 no answer yet");
+  wire::Http response;
+  response.start_line = "HTTP/1.1 101 Switching Protocols";
+  response.headers = {{"Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="}};
+  EXPECT_EQ(upgrade_verdict(request, &response).text, "\xe2\x86\x92 101: now WebSocket");
+  EXPECT_TRUE(upgrade_verdict(request, &response).good);
+  response.headers = {{"Sec-WebSocket-Accept", "AAAAAAAAAAAAAAAAAAAAAAAAAAA="}};
+  EXPECT_EQ(upgrade_verdict(request, &response).text, "\xe2\x86\x92 101, but the Accept is wrong");
+  EXPECT_FALSE(upgrade_verdict(request, &response).good) << "RFC 6455 4.1: the client must fail this connection";
+  response.start_line = "HTTP/1.1 426 Upgrade Required";
+  EXPECT_EQ(upgrade_verdict(request, &response).text, "\xe2\x86\x92 426: upgrade refused");
 }
 
 TEST(TeachHandshake, StatusLines) {

@@ -63,11 +63,10 @@ void UpgradeScene::draw(SceneContext& ctx) {
   // A short window (a large display scale): one title line, no note and no other-upgrades row;
   // the tables keep the handshake's own headers and the derivation its steps, as far as they fit.
   compact_ = lines_left() < kCompactLines;
-  char verdict[48];
-  if (status == 101) std::snprintf(verdict, sizeof verdict, "\xe2\x86\x92 101: now WebSocket");
-  else if (status != 0) std::snprintf(verdict, sizeof verdict, "\xe2\x86\x92 %d: upgrade refused", status);
-  else std::snprintf(verdict, sizeof verdict, "\xe2\x86\x92 no answer yet");
-  const ImVec4 verdict_col = status == 101 ? t.ok : status != 0 ? t.bad : t.warn;
+  // A 101 whose Accept is wrong (a server behind --upstream can send one) is no success: 4.1 says fail it.
+  const teach::UpgradeVerdict v = teach::upgrade_verdict(req, resp);
+  const char* verdict = v.text.c_str();
+  const ImVec4 verdict_col = v.good ? t.ok : v.answered ? t.bad : t.warn;
   if (compact_) {
     ImGui::PushFont(ctx.fonts.bold);
     const std::string line = "#" + std::to_string(cv->conn) + " " + req.start_line + " ";

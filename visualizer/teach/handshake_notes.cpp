@@ -160,4 +160,17 @@ FailureExplanation explain_failed_upgrade(const wire::Http& request, const wire:
   return x;
 }
 
+UpgradeVerdict upgrade_verdict(const wire::Http& request, const wire::Http* response) {
+  const std::string arrow = "\xe2\x86\x92 ";
+  if (response == nullptr) return {arrow + "no answer yet", false, false};
+  const int status = status_code(response->start_line);
+  if (status != 101) return {arrow + std::to_string(status) + ": upgrade refused", false, true};
+  const auto key = find_header(request.headers, "Sec-WebSocket-Key");
+  const auto accept = find_header(response->headers, "Sec-WebSocket-Accept");
+  const auto derived = derive_accept(key ? std::optional<std::string_view>(*key) : std::nullopt,
+                                     accept ? std::optional<std::string_view>(*accept) : std::nullopt);
+  if (derived.verdict != AcceptDerivation::Verdict::match) return {arrow + "101, but the Accept is wrong", false, true};
+  return {arrow + "101: now WebSocket", true, true};
+}
+
 }  // namespace viz::teach

@@ -57,6 +57,16 @@ std::optional<std::string> find_header(const std::vector<std::pair<std::string, 
 // "HTTP/1.1 426 Upgrade Required" -> 426; 0 when it is not a status line.
 int status_code(std::string_view status_line);
 
+// The Upgrade scene's headline for a request and its answer (nullptr: none yet): "→ 101: now WebSocket",
+// "→ 101, but the Accept is wrong" (a server behind --upstream can send one; 4.1: the client must fail
+// it), "→ 426: upgrade refused", "→ no answer yet". `good` only for a 101 with the right Accept.
+struct UpgradeVerdict {
+  std::string text;
+  bool good = false;
+  bool answered = false;
+};
+UpgradeVerdict upgrade_verdict(const wire::Http& request, const wire::Http* response);
+
 // Why an upgrade failed, for the room.
 struct FailureExplanation {
   int status = 0;              // 400, 426, or what the server sent
