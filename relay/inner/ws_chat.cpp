@@ -40,7 +40,10 @@ void InnerServer::on_chat_note(const chat::ChatNote& note) {
   ev.peer = note.peer.empty() && !note.room.empty() ? "room " + note.room : note.peer;
   ev.bot = note.bot;
   relay_.publish(std::move(ev));
-  humans_chatting_.store(relay_.chat().humans_chatting(), std::memory_order_relaxed);
+  // Counting walks every participant, so only where someone's place may change: "said" and "typing"
+  // (every message) never move anyone, and with 10,000 idle connections the walk cost 40 ms a message.
+  if (note.event != "said" && note.event != "typing")
+    humans_chatting_.store(relay_.chat().humans_chatting(), std::memory_order_relaxed);
 }
 
 namespace {
