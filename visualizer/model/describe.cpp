@@ -95,9 +95,12 @@ std::string close_text(const Entry& e) {
 
 std::string shown_header_value(const wire::Http& h, const std::string& name, const std::string& value,
                                std::size_t& credential) {
-  if (credential >= h.credentials.size() || !contains_ci(name, h.credentials[credential].first) ||
-      name.size() != h.credentials[credential].first.size())
-    return value;
+  const auto same_name = [](std::string_view a, std::string_view b) {   // field names: case-insensitive
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  if (credential >= h.credentials.size() || !same_name(name, h.credentials[credential].first)) return value;
   const std::string& label = h.credentials[credential++].second;
   const auto stars = value.find(std::string(1, '*'));
   if (stars == std::string::npos) return value;

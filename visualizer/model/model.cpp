@@ -276,13 +276,7 @@ void Model::track_connection(Entry& e) {
         const std::string session = !h->session.empty() ? h->session : json_string_field(h->bytes, "session");
         if (!session.empty()) join_session(session, e.conn);
       }
-      // Engine.IO's open packet in a polling answer names the session (its sid, labelled by the relay).
-      // Not Socket.IO's CONNECT answer (40{"sid":...}): that sid is Socket.IO's own, another label.
-      if (cv.engineio && !h->session.empty()) {
-        const auto packets = engineio_packets(e).packets;
-        if (!packets.empty() && !packets.front().binary && packets.front().type == wire::engineio::PacketType::open)
-          derive_->conn_engineio[e.conn] = h->session;
-      }
+
       if (e.paired_seq && cv.upgrade_request_seq == e.paired_seq) {
         cv.upgrade_response_seq = e.event.seq;
         auto st = wire::parse_status_line(h->start_line);

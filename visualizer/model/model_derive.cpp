@@ -113,6 +113,12 @@ void Model::read_engineio(Entry& e) {
   if (packets.packets.empty() && packets.error.empty()) return;
   e.engineio = engineio_words(packets, 40);
   e.engineio_brief = engineio_words(packets, 24, true);
+  // Engine.IO's open packet in a polling answer names the session (its sid, labelled by the relay).
+  // Not Socket.IO's CONNECT answer (40{"sid":...}): that sid is Socket.IO's own, another label.
+  if (const auto* h = e.http(); h && !h->session.empty() && !packets.packets.empty() &&
+                                !packets.packets.front().binary &&
+                                packets.packets.front().type == wire::engineio::PacketType::open)
+    derive_->conn_engineio[e.conn] = h->session;
   const auto label = derive_->conn_engineio.find(e.conn);
   if (label == derive_->conn_engineio.end()) return;
   auto& sessions = derive_->engineio_sessions;
