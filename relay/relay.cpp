@@ -171,16 +171,24 @@ bool Relay::create_context() {
   const int lws_levels = LLL_ERR | LLL_WARN | (options_.verbose >= 2 ? LLL_NOTICE : 0);
   lws_set_log_level(lws_levels, lws_log_line);
 
+  const RaisedLimit raised = raise_descriptor_limit();
   lws_context_creation_info info{};
   info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
   info.user = this;
   info.port = CONTEXT_PORT_NO_LISTEN;
-  // Out of descriptors: lws stops polling the listeners below this (descriptors.h).
-  info.fd_limit_per_thread = lws_fd_limit(descriptor_limit());
   // lws 4.1.6 keeps 4 KiB of header data per request and closes silently past
   // it; the tap answers heads over wire::RequestLimits' 8 KiB with 431 first.
   info.max_http_header_data = 16 * 1024;
-  context_.reset(lws_create_context(&info));
+  std::size_t table = 0;
+  {
+    // No fd_limit_per_thread: lws's table is sized while the soft limit is held below (descriptors.h).
+    const LwsTableScope scope;
+    context_.reset(lws_create_context(&info));
+    table = scope.table();
+  }
+  set_lws_table(table);
+  log::detail("descriptors: ulimit -n {} (was {}, hard limit {}); libwebsockets' table {}", raised.now, raised.before,
+              raised.hard, table);
   if (!context_) {
     log::info("could not create the libwebsockets context");
     return false;

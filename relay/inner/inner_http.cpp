@@ -8,6 +8,7 @@
 #include "relay/inner/early_response.h"
 #include "relay/tap/edge_tap.h"
 #include "relay/inner/inner_server.h"
+#include "relay/descriptors.h"
 #include "relay/log.h"
 #include "relay/relay.h"
 #include "relay/inner/web_assets.h"
@@ -118,6 +119,8 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
   InnerServer& self = Relay::of(wsi).inner();
   InnerSession* s = nullptr;
   switch (reason) {
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:   // --no-tap's listener: never a socket past lws's table (descriptors.h)
+      return fits_lws_table(accepted_fd(in)) ? 0 : 1;
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
       s = self.session(wsi, true);
       return s ? self.on_confirm_upgrade(*s) : -1;

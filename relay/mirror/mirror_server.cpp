@@ -7,6 +7,7 @@
 
 #include <openssl/crypto.h>
 
+#include "relay/descriptors.h"
 #include "relay/inner/early_response.h"
 #include "relay/lws_handles.h"
 #include "relay/log.h"
@@ -24,7 +25,9 @@ const lws_protocols kProtocols[] = {
 
 const lws_protocols* MirrorServer::protocols() { return kProtocols; }
 
-int MirrorServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* /*in*/, std::size_t /*len*/) {
+int MirrorServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, std::size_t /*len*/) {
+  // Never a socket past lws's table (descriptors.h).
+  if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) return fits_lws_table(accepted_fd(in)) ? 0 : 1;
   MirrorServer& self = Relay::of(wsi).mirror();
   MirrorHub& hub = self.relay_.hub();
   switch (reason) {

@@ -4,10 +4,13 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <functional>
 
 #include <fmt/core.h>
 
+#include "relay/descriptors.h"
 #include "relay/inner/inner_server.h"
 #include "relay/log.h"
 #include "relay/relay.h"
@@ -62,6 +65,8 @@ void EdgeTap::cancel_delays() {
 }
 
 int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, std::size_t len) {
+  // Accepted, not yet adopted: lws must never be handed a socket past its table (descriptors.h).
+  if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) return fits_lws_table(accepted_fd(in)) ? 0 : 1;
   // Only edge wsis have TLS, and lws sends WSI_DESTROY to the vhost's first
   // protocol (the edge's): both may come before the wsi has a protocol.
   if (reason == LWS_CALLBACK_SSL_INFO) {   // SSL_CB_HANDSHAKE_START: before the first TLS byte is read
@@ -156,12 +161,20 @@ bool EdgeTap::adopt_inner(TapConnection& c) {
   const std::uint64_t id = c.id;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
-    log::info("conn #{}: socketpair failed; dropping the connection", id);
+    log::info("conn #{}: socketpair failed ({}; {} of ulimit -n {} descriptors open, 3 per tapped client); "
+              "dropping the connection", id, std::strerror(errno), open_descriptors(), descriptor_limit());
     conns_.erase(id);
     r.connections().remove(id);
     return false;
   }
   Fd shuttle_fd(sv[0]), inner_fd(sv[1]);
+  if (!fits_lws_table(sv[0]) || !fits_lws_table(sv[1])) {   // lws must never be handed these (descriptors.h)
+    log::detail("conn #{}: its socketpair is past libwebsockets' table of {}; dropping the connection", id,
+                lws_table());
+    conns_.erase(id);
+    r.connections().remove(id);
+    return false;
+  }
 
   lws_adopt_desc_t shuttle{};
   shuttle.vh = r.edge_vhost();
@@ -171,7 +184,9 @@ bool EdgeTap::adopt_inner(TapConnection& c) {
   shuttle.opaque = id_as_opaque(id);
   c.shuttle = lws_adopt_descriptor_vhost_via_info(&shuttle);   // closes the fd itself on failure
   if (c.shuttle == nullptr) {
-    log::info("conn #{}: adopting the shuttle failed; dropping the connection", id);
+    log::info("conn #{}: adopting the shuttle failed (libwebsockets' table is full at {} of ulimit -n {} "
+              "descriptors open, 3 per tapped client); dropping the connection", id, open_descriptors(),
+              descriptor_limit());
     conns_.erase(id);
     r.connections().remove(id);
     return false;
@@ -207,6 +222,10 @@ bool EdgeTap::connect_upstream(TapConnection& c) {
   i.local_protocol_name = "wirelab-shuttle";
   i.opaque_user_data = id_as_opaque(c.id);
   c.upstream_waiting = true;
+  if (!next_descriptor_fits_lws_table()) {   // lws must never make a socket past its table (descriptors.h)
+    upstream_failed(c, "out of descriptors");
+    return true;   // the edge stays to carry the 502
+  }
   lws* wsi = lws_client_connect_via_info(&i);
   if (wsi == nullptr) {
     upstream_failed(c, "the connect could not start");   // nothing if the error callback told already

@@ -175,6 +175,14 @@ class Descriptors(RelayTest):
         for nofile, body in metrics.items():
             self.assertEqual(metric(body, "wirelab_descriptor_limit"), nofile, body.decode())
 
+    async def test_the_relay_raises_its_own_descriptor_limit_to_the_hard_limit(self):
+        # A campus relay must not depend on the shell's `ulimit -n` (issue 10).
+        relay = self.start_relay(nofile=(256, 4096))
+        r = await one_request(relay.port, "GET", "/metrics", timeout=10)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(metric(r.body, "wirelab_descriptor_limit"), 4096,
+                         "started with soft limit 256 under a hard limit of 4096:\n" + r.body.decode())
+
 
 if __name__ == "__main__":
     main()

@@ -48,7 +48,7 @@ class Relay:
 
     def __init__(self, *flags, strace_to=None, env=None, name="relay", nofile=None):
         self.flags = list(flags)
-        self.nofile = nofile   # RLIMIT_NOFILE for the relay (out-of-descriptor tests)
+        self.nofile = nofile   # RLIMIT_NOFILE for the relay: N, or (soft, hard) (descriptor tests)
         self.strace_to = strace_to
         self.env = dict(os.environ)
         if env:
@@ -82,7 +82,8 @@ class Relay:
     def _preexec(self):
         _die_with_parent()
         if self.nofile:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
+            limits = self.nofile if isinstance(self.nofile, tuple) else (self.nofile, self.nofile)
+            resource.setrlimit(resource.RLIMIT_NOFILE, limits)
 
     def cpu_seconds(self):
         """User + system CPU time the relay has used so far (from /proc/PID/stat)."""
