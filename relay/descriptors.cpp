@@ -106,7 +106,7 @@ std::string LwsLogGate::summary(std::int64_t now_us) {
   if (const std::uint64_t refused = refused_past_table() - refused_before_; refused > 0) {
     out = fmt::format("refused {} connections in the last {:.1f} s ({} in all): libwebsockets' table of {} descriptors "
                       "is full (ulimit -n {}; each tapped client takes 3, a --no-tap client 1)",
-                      refused, secs, refused_past_table(), lws_table(), descriptor_limit());
+                      refused, secs, refused_past_table() - refused_at_start_, lws_table(), descriptor_limit());
   }
   if (accept_errors_in_window_ > 0) {
     if (!out.empty()) out += "; ";

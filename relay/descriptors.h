@@ -86,20 +86,22 @@ inline int accepted_fd(const void* in) { return static_cast<int>(reinterpret_cas
 
 class LwsLogGate {
  public:
+  LwsLogGate() : refused_at_start_(refused_past_table()) {}
   // Whether to print an lws line now. A line already printed in this second
   // is counted instead; accept failures are always counted.
   bool admit(std::string_view line, std::int64_t now_us);
   // Once a second at most: the summary of what was held back ("" if nothing).
   std::string summary(std::int64_t now_us);
   // Connections not taken: accept() failed, or their descriptor was past lws's table.
-  std::uint64_t accept_errors() const { return accept_errors_ + refused_past_table(); }
+  std::uint64_t accept_errors() const { return accept_errors_ + refused_past_table() - refused_at_start_; }
 
  private:
   std::string last_line_;
   std::int64_t window_start_us_ = 0;
   std::uint64_t held_back_ = 0;
   std::uint64_t accept_errors_ = 0, accept_errors_in_window_ = 0;
-  std::uint64_t refused_before_ = 0;   // refused_past_table() at the last summary
+  std::uint64_t refused_at_start_;     // refused_past_table() when the gate was made
+  std::uint64_t refused_before_ = refused_at_start_;   // ... and at the last summary
 };
 
 }  // namespace relay

@@ -31,8 +31,9 @@ TEST(LwsLogGate, RepeatedLinesAreHeldBackOtherLinesPass) {
 }
 
 TEST(LwsLogGate, ConnectionsPastTheTableAreRefusedCountedAndNameTheLimit) {
-  LwsLogGate gate;
   set_lws_table(96);
+  EXPECT_FALSE(fits_lws_table(200)) << "refused before the gate was made: not its to count";
+  LwsLogGate gate;
   EXPECT_TRUE(fits_lws_table(95));
   for (int i = 0; i < 500; ++i) EXPECT_FALSE(fits_lws_table(96 + i % 3));
   EXPECT_EQ(gate.accept_errors(), 500U) << "the metric counts connections not taken";
