@@ -68,8 +68,10 @@ class Upstream(RelayTest):
         return self.relay_in_front(server.sockets[0].getsockname()[1])
 
     async def talk(self, frames, want_frames, close=False):
-        """Raw client: upgrade + frames; reads until `want_frames` server frames came (or EOF). Returns
-        (sent, received, conn) once the mirror has shown every byte of both directions."""
+        """Raw client: upgrade + frames; reads until `want_frames` server frames came (or EOF), then
+        hangs up. Returns (sent, received, conn, mirror) once the mirror has shown the connection's
+        `close`: its last event, after every byte of both directions and every violation they broke
+        (a unit's violation follows the unit, so the last unit alone is not enough to check for them)."""
         mirror = await self.mirror()
         reader, writer = await asyncio.open_connection("127.0.0.1", self.relay.port)
         sent = upgrade_request(self.relay.port, "/") + b"".join(frames)
@@ -102,6 +104,7 @@ class Upstream(RelayTest):
                               and e.get("offset", -1) + len(unit_bytes(e)) == len(received), what="the last s2c unit")
         await mirror.wait_for(lambda e: e.get("conn") == conn and e.get("dir") == "c2s"
                               and e.get("offset", -1) + len(unit_bytes(e)) == len(sent), what="the last c2s unit")
+        await mirror.wait_for(lambda e: e.get("conn") == conn and e["kind"] == "close", what="the connection's close")
         return sent, received, conn, mirror
 
     def assertExact(self, mirror, conn, sent, received):
