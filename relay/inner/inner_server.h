@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -135,6 +136,7 @@ class InnerServer {
   std::unordered_map<std::uint64_t, InnerSession> sessions_;
   std::unordered_map<chat::ParticipantId, std::uint64_t> ws_participants_;   // participant -> conn
   std::unordered_map<chat::ParticipantId, std::uint64_t> held_;              // participant -> conn with a held recv
+  std::unordered_set<std::uint64_t> held_conns_;   // sessions with held == true: the tick looks at these only
   std::unordered_map<chat::ParticipantId, std::uint64_t> last_conn_;         // participant -> conn, for `chat` events
   std::uint64_t pending_conn_ = 0;   // the conn whose connect() is running (its welcome note)
   std::size_t websockets_ = 0;

@@ -84,6 +84,7 @@ int InnerServer::poll_recv(InnerSession& s) {
     }
   }
   s.held = true;
+  held_conns_.insert(s.conn);
   s.held_for = pid;
   s.held_until_us = r.now_us() + std::int64_t{r.options().poll_hold_secs} * 1'000'000;
   held_[pid] = s.conn;
@@ -117,6 +118,7 @@ int InnerServer::answer_held(InnerSession& s) {
 
 void InnerServer::unhold(InnerSession& s) {
   if (auto it = held_.find(s.held_for); it != held_.end() && it->second == s.conn) held_.erase(it);
+  held_conns_.erase(s.conn);
   s.held = false;
   s.held_for = 0;
 }
@@ -124,8 +126,11 @@ void InnerServer::unhold(InnerSession& s) {
 // Every ~250 ms: held recvs whose time is up get their 204; once a second,
 // sessions without a recv for --poll-expiry-secs end (their peer gets `left`).
 void InnerServer::tick(std::int64_t now_us) {
-  for (auto& [id, s] : sessions_) {
-    if (s.held && now_us >= s.held_until_us) lws_callback_on_writable(s.wsi);
+  for (const std::uint64_t conn : held_conns_) {   // not every session: most are WebSockets or idle
+    auto it = sessions_.find(conn);
+    if (it != sessions_.end() && it->second.held && now_us >= it->second.held_until_us) {
+      lws_callback_on_writable(it->second.wsi);
+    }
   }
   for (const poll::Session& e : relay_.polls().expire(now_us)) {
     held_.erase(e.participant);

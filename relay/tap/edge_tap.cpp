@@ -109,9 +109,11 @@ int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, voi
       return 0;
     case LWS_CALLBACK_RAW_RX:
       if (it == tap.conns_.end()) return -1;
+      tap.touched_.insert(it->first);
       return edge ? tap.client_rx(it->second, bytes, len) : tap.shuttle_rx(it->second, bytes, len);
     case LWS_CALLBACK_RAW_WRITEABLE:
       if (it == tap.conns_.end()) return -1;
+      tap.touched_.insert(it->first);
       return edge ? tap.edge_writeable(it->second) : tap.shuttle_writeable(it->second);
     case LWS_CALLBACK_RAW_CLOSE:
       tap.side_closed(conn_id(wsi), edge);
@@ -148,7 +150,9 @@ int EdgeTap::adopt_client(lws* wsi) {
   if (auto early = early_tls_.extract(wsi)) {
     c.tls = std::move(early.mapped());
     c.tls->start(id);   // after `open`: the records read during the adoption
+    tls_ids_.insert(id);
   }
+  touched_.insert(id);
   log::detail("conn #{}: open ({}), {} connections", id, transport == wire::Transport::tls ? "tls" : "tcp",
               r.connections().size());
   return 0;
@@ -281,8 +285,12 @@ void EdgeTap::observe_tls(lws* wsi) {
   auto observer = std::make_unique<TlsObserver>(
       it == conns_.end() ? 0 : it->first, ssl, relay_.metrics(),
       [this](wire::EventBody body) { relay_.publish(std::move(body)); }, [this] { return relay_.now_us(); });
-  if (it != conns_.end()) it->second.tls = std::move(observer);
-  else early_tls_[wsi] = std::move(observer);
+  if (it != conns_.end()) {
+    it->second.tls = std::move(observer);
+    tls_ids_.insert(it->first);
+  } else {
+    early_tls_[wsi] = std::move(observer);
+  }
 }
 
 // The SSL goes with the edge wsi: stop watching it (or forget it untouched
@@ -412,6 +420,7 @@ void EdgeTap::start_delay(TapConnection& c) {
 void EdgeTap::delay_due(std::uint64_t id, bool c2s) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
+  touched_.insert(id);
   TapConnection& c = it->second;
   DelayLine& line = c2s ? *c.c2s_delay : *c.s2c_delay;
   const std::int64_t now = relay_.now_us();
@@ -596,11 +605,28 @@ void EdgeTap::note_s2c_queued(TapConnection& c) {
 }
 
 void EdgeTap::tick(std::int64_t now_us) {
-  for (auto& [id, c] : conns_) {
-    if (c.tls) c.tls->flush();
+  for (auto id = tls_ids_.begin(); id != tls_ids_.end();) {
+    auto it = conns_.find(*id);
+    if (it == conns_.end() || !it->second.tls) {
+      id = tls_ids_.erase(id);
+      continue;
+    }
+    it->second.tls->flush();
+    ++id;
   }
+  take_scan();
   drop_stalled(now_us);
   enforce_budget();
+}
+
+void EdgeTap::take_scan() {
+  scan_.clear();
+  for (const std::uint64_t id : touched_) scan_.push_back(id);
+  for (const std::uint64_t id : holding_) {
+    if (touched_.count(id) == 0) scan_.push_back(id);
+  }
+  touched_.clear();
+  holding_.clear();
 }
 
 // A client that takes no byte for --stall-secs while bytes wait for it does
@@ -610,7 +636,10 @@ void EdgeTap::tick(std::int64_t now_us) {
 void EdgeTap::drop_stalled(std::int64_t now_us) {
   const std::int64_t stall_us = std::int64_t{relay_.options().stall_secs} * 1'000'000;
   std::size_t dropped = 0;
-  for (auto& [id, c] : conns_) {
+  for (const std::uint64_t id : scan_) {   // to_client is empty on every other connection
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    TapConnection& c = it->second;
     if (c.edge == nullptr || c.s2c_waiting_since_us < 0 || now_us - c.s2c_waiting_since_us < stall_us) continue;
     c.s2c_waiting_since_us = -1;
     c.to_client.clear();
@@ -652,10 +681,15 @@ std::size_t EdgeTap::queued_bytes() const {
 void EdgeTap::enforce_budget() {
   std::vector<std::pair<std::size_t, std::uint64_t>> holders;   // (bytes, conn)
   std::size_t total = 0;
-  for (const auto& [id, c] : conns_) {
+  for (const std::uint64_t id : scan_) {   // every other connection holds nothing
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    const TapConnection& c = it->second;
     const std::size_t held = held_bytes(c);
+    if (held == 0) continue;
+    holding_.insert(id);
     total += held;
-    if (!c.enforcing && held > 0) holders.emplace_back(held, id);
+    if (!c.enforcing) holders.emplace_back(held, id);
   }
   const std::size_t budget = relay_.options().max_queued_bytes;
   if (total <= budget) return;

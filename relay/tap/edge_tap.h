@@ -38,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <unordered_set>
 #include <vector>
 
 #include <libwebsockets.h>
@@ -117,6 +118,7 @@ class EdgeTap {
   int forward(lws* to, ByteQueue& queue, std::span<const std::uint8_t> bytes, std::size_t& unchecked);
   void enforce(TapConnection& c, const TapVerdict& v, bool log_it = true);
   std::size_t held_bytes(const TapConnection& c) const;
+  void take_scan();
   void drop_stalled(std::int64_t now_us);
   void enforce_budget();
   void note_s2c_queued(TapConnection& c);
@@ -129,6 +131,14 @@ class EdgeTap {
 
   Relay& relay_;
   std::map<std::uint64_t, TapConnection> conns_;
+  // The tick looks only at connections that may hold bytes, so an idle one
+  // costs it nothing: those a byte moved on since the last tick (`touched_`:
+  // bytes enter a connection's queues only when its client sends, the inner
+  // server writes to its socketpair, or its simulated wire releases some) and
+  // those that held bytes at the last tick (`holding_`). `scan_` is their union.
+  std::unordered_set<std::uint64_t> touched_, holding_;
+  std::vector<std::uint64_t> scan_;
+  std::unordered_set<std::uint64_t> tls_ids_;   // connections with a TLS observer (their summaries are flushed)
   // TLS observers attached before RAW_ADOPT gave the connection its id (lws 4.1.6
   // may read the ClientHello inside the adoption), keyed by the edge wsi.
   std::map<const lws*, std::unique_ptr<TlsObserver>> early_tls_;
