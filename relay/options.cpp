@@ -89,6 +89,11 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_flag("--no-tap", no_tap,
                "Serve the chat without the byte tap (for measurement): no http/frame events, and unmasked "
                "client frames are NOT closed with 1002 (libwebsockets 4.1 accepts them)");
+  app.add_option("--event-loop", o.event_loop,
+                 "What waits on the sockets: epoll (libev; cost independent of idle connections) or poll "
+                 "(libwebsockets' own loop, which walks every descriptor on every wake-up)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"epoll", "poll"}));
   app.add_flag("--demo", o.demo, "Start two scripted strangers (one WebSocket, one long-polling) after listening");
   app.add_option("--demo-rounds", o.demo_rounds, "Demo rounds before both strangers leave (0 = until stopped)")
       ->capture_default_str();

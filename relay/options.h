@@ -18,6 +18,7 @@ struct Options {
   std::string mirror_token;              // required when mirror_bind is not loopback (?token=T)
   // Modes
   bool tap = true;                       // false: --no-tap (no frame events, no 1002 for unmasked frames)
+  std::string event_loop = "epoll";      // --event-loop: epoll (libev) or poll (libwebsockets' own)
   bool demo = false;
   std::size_t demo_rounds = 0;        // 0 = until stopped
   double demo_wait_secs = 5;          // wait this long for a first mirror subscriber before the demo starts

@@ -179,6 +179,14 @@ bool Relay::create_context() {
   // lws 4.1.6 keeps 4 KiB of header data per request and closes silently past
   // it; the tap answers heads over wire::RequestLimits' 8 KiB with 431 first.
   info.max_http_header_data = 16 * 1024;
+  LoopKind kind = LoopKind::epoll;
+  parse_loop_kind(options_.event_loop, kind);   // CLI11 allowed only the two names
+  loop_ = std::make_unique<EventLoop>(kind);
+  if (!loop_->error().empty()) {
+    log::info("{}", loop_->error());
+    return false;
+  }
+  loop_->configure(info);
   std::size_t table = 0;
   {
     // No fd_limit_per_thread: lws's table is sized while the soft limit is held below (descriptors.h).
@@ -190,7 +198,10 @@ bool Relay::create_context() {
   log::detail("descriptors: ulimit -n {} (was {}, hard limit {}); libwebsockets' table {}", raised.now, raised.before,
               raised.hard, table);
   if (!context_) {
-    log::info("could not create the libwebsockets context");
+    log::info("could not create the libwebsockets context{}",
+              kind == LoopKind::epoll ? ": is Debian's libwebsockets-evlib-ev installed (scripts/setup installs it)? "
+                                        "--event-loop poll runs without it"
+                                      : "");
     return false;
   }
 
@@ -342,24 +353,25 @@ int Relay::run() {
       return 1;
     }
   }
-  log::info("ready: tap {}, tls {}, permessage-deflate {}, mirror payload limit {} bytes{}",
+  log::info("ready: tap {}, tls {}, permessage-deflate {}, mirror payload limit {} bytes, event loop {}{}",
             options_.tap ? "on" : "off", options_.tls() ? "on" : "off", options_.permessage_deflate ? "offered" : "off",
-            options_.mirror_max_payload, options_.redact ? ", redacted" : "");
+            options_.mirror_max_payload, loop_->backend(), options_.redact ? ", redacted" : "");
   if (options_.upstream()) {
     log::info("upstream: every client is forwarded to {}:{} (the relay's chat is not served); broken rules are {}",
               options_.upstream_host, options_.upstream_port,
               options_.enforce ? "enforced (--enforce)" : "shown, not enforced (add --enforce to close)");
   }
   lws_sul_schedule(context_.get(), 0, &tick_.sul, on_tick, 250 * LWS_US_PER_MS);
+  loop_->start(context_.get());
   if (on_listening) on_listening(actual_port_);
 
   while (!stop_requested()) {
-    if (lws_service(context_.get(), 0) < 0) break;
+    if (!loop_->serve_once(context_.get())) break;
   }
   begin_shutdown();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   while (!drained() && std::chrono::steady_clock::now() < deadline) {
-    if (lws_service(context_.get(), 0) < 0) break;
+    if (!loop_->serve_once(context_.get())) break;
   }
   if (on_stopping) on_stopping();
   hub_.flush_capture();

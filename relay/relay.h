@@ -18,6 +18,7 @@
 #include "relay/chat/service.h"
 #include "relay/clock.h"
 #include "relay/connections.h"
+#include "relay/event_loop.h"
 #include "relay/listen_address.h"
 #include "relay/lws_handles.h"
 #include "relay/metrics.h"
@@ -65,6 +66,7 @@ class Relay {
   InnerServer& inner() { return *inner_; }
   MirrorServer& mirror() { return *mirror_; }
   lws_context* context() const { return context_.get(); }
+  const EventLoop& loop() const { return *loop_; }
   lws_vhost* inner_vhost() const { return inner_vh_; }
   lws_vhost* edge_vhost() const { return edge_vh_; }
   bool stopping() const { return stopping_; }
@@ -90,6 +92,8 @@ class Relay {
   MirrorHub hub_;
   chat::Service chat_;
   poll::Sessions polls_;
+  // Before the parts and the context: the loop outlives the context and every timer on it.
+  std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<EdgeTap> tap_;
   std::unique_ptr<InnerServer> inner_;
   std::unique_ptr<MirrorServer> mirror_;

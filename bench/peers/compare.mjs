@@ -5,7 +5,7 @@
 // Exit code 1 when a server did not start or exit cleanly, or a message was lost, duplicated,
 // misrouted or reordered. README.md says what each column means.
 // Usage (bench/peers/run raises ulimit -n first):
-//   node compare.mjs [--build BUILD_DIR (the repository's build/release) | --relay PATH] [--servers relay-tap,relay-notap,ws,socketio]
+//   node compare.mjs [--build BUILD_DIR (the repository's build/release) | --relay PATH] [--servers relay-tap,relay-notap,ws,socketio; also relay-tap-poll, relay-notap-poll]
 //                    [--rounds 3] [--pairs 50] [--rate 10] [--size 64] [--idle 0[,10000]] [--warmup 2]
 //                    [--seconds 10] [--json FILE]
 // --idle with two values runs every server under both loads, interleaved too (A0 B0 C0 D0 A1 B1 C1
@@ -48,6 +48,10 @@ const NODE_PEER = ['--port', '0', ...UNLIMITED];
 const SERVERS = {
   'relay-tap': { cmd: () => o.relay, args: RELAY, client: 'ws', path: '/chat' },
   'relay-notap': { cmd: () => o.relay, args: [...RELAY, '--no-tap'], client: 'ws', path: '/chat' },
+  // libwebsockets' own poll() loop, the relay's loop before epoll: to measure the difference in one run.
+  'relay-tap-poll': { cmd: () => o.relay, args: [...RELAY, '--event-loop', 'poll'], client: 'ws', path: '/chat' },
+  'relay-notap-poll': { cmd: () => o.relay, args: [...RELAY, '--no-tap', '--event-loop', 'poll'], client: 'ws',
+                        path: '/chat' },
   ws: { cmd: () => process.execPath, args: [join(here, 'ws-relay.mjs'), ...NODE_PEER], client: 'ws', path: '/chat' },
   socketio: { cmd: () => process.execPath, args: [join(here, 'socketio-relay.mjs'), ...NODE_PEER], client: 'socketio',
               path: '' },

@@ -16,12 +16,9 @@ std::int64_t LinkDelay::next_us() {
   return delay_us_ + std::uniform_int_distribution<std::int64_t>(0, jitter_us_)(rng_);
 }
 
-DelayLine::DelayLine(lws_context* context, std::function<void()> due) : context_(context), due_(std::move(due)) {
-  timer_.self = this;
-}
-
-// The sul lives inside this object: it must leave lws's list before the memory goes.
-DelayLine::~DelayLine() { lws_sul_cancel(&timer_.sul); }
+// `due` may destroy nothing: the edge erases connections only on RAW_CLOSE.
+DelayLine::DelayLine(const EventLoop& loop, lws_context* context, std::function<void()> due)
+    : timer_(loop, context, std::move(due)) {}
 
 void DelayLine::push(std::span<const std::uint8_t> bytes, std::int64_t release_us, std::int64_t now_us) {
   if (bytes.empty()) return;
@@ -42,21 +39,15 @@ std::vector<std::uint8_t> DelayLine::pop() {
 }
 
 void DelayLine::arm(std::int64_t now_us) {
-  lws_sul_cancel(&timer_.sul);
+  timer_.cancel();
   if (chunks_.empty()) return;
-  const std::int64_t wait_us = std::max<std::int64_t>(chunks_.front().release_us - now_us, 1);
-  lws_sul_schedule(context_, 0, &timer_.sul, fire, wait_us);
+  timer_.schedule(chunks_.front().release_us - now_us);
 }
 
 void DelayLine::clear() {
-  lws_sul_cancel(&timer_.sul);
+  timer_.cancel();
   chunks_.clear();
   size_ = 0;
-}
-
-void DelayLine::fire(lws_sorted_usec_list_t* sul) {
-  DelayLine* self = reinterpret_cast<Timer*>(sul)->self;
-  self->due_();   // may destroy nothing: the edge erases connections only on RAW_CLOSE
 }
 
 }  // namespace relay

@@ -1,6 +1,6 @@
 // relay::DelayLine: one direction of --delay-ms's simulated wire. The edge
-// holds a connection's bytes here, in order, until their release time, and an
-// lws timer (lws_sul) calls `due` when the oldest chunk may go on. Created only
+// holds a connection's bytes here, in order, until their release time, and a
+// timer on the relay's loop (LoopTimer) calls `due` when the oldest chunk may go on. Created only
 // when --delay-ms or --jitter-ms is set: without them the tap has no line and
 // pays one null check per chunk. Bounded like the tap queues: the edge counts
 // size() in its water marks and in --max-queued-bytes.
@@ -19,6 +19,8 @@
 
 #include <libwebsockets.h>
 
+#include "relay/event_loop.h"
+
 namespace relay {
 
 class LinkDelay {
@@ -34,8 +36,7 @@ class LinkDelay {
 
 class DelayLine {
  public:
-  DelayLine(lws_context* context, std::function<void()> due);
-  ~DelayLine();
+  DelayLine(const EventLoop& loop, lws_context* context, std::function<void()> due);
   DelayLine(const DelayLine&) = delete;
   DelayLine& operator=(const DelayLine&) = delete;
 
@@ -54,18 +55,10 @@ class DelayLine {
     std::int64_t release_us;
     std::vector<std::uint8_t> bytes;
   };
-  struct Timer {
-    lws_sorted_usec_list_t sul;   // first member: the sul callback gets its address
-    DelayLine* self;
-  };
-  static void fire(lws_sorted_usec_list_t* sul);
-
-  lws_context* context_;
-  std::function<void()> due_;
   std::deque<Chunk> chunks_;
   std::size_t size_ = 0;
   std::int64_t last_release_us_ = 0;
-  Timer timer_{};
+  LoopTimer timer_;
 };
 
 }  // namespace relay

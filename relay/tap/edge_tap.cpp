@@ -411,8 +411,8 @@ int EdgeTap::server_rx(TapConnection& c, std::span<const std::uint8_t> bytes) {
 // --delay-ms: one line per direction, woken by its own lws timer.
 void EdgeTap::start_delay(TapConnection& c) {
   const std::uint64_t id = c.id;
-  c.c2s_delay = std::make_unique<DelayLine>(relay_.context(), [this, id] { delay_due(id, true); });
-  c.s2c_delay = std::make_unique<DelayLine>(relay_.context(), [this, id] { delay_due(id, false); });
+  c.c2s_delay = std::make_unique<DelayLine>(relay_.loop(), relay_.context(), [this, id] { delay_due(id, true); });
+  c.s2c_delay = std::make_unique<DelayLine>(relay_.loop(), relay_.context(), [this, id] { delay_due(id, false); });
 }
 
 // The oldest chunks on a simulated wire reached its far end: c2s ones go to the

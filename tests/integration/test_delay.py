@@ -79,6 +79,28 @@ class Delay(RelayTest):
         self.assertGreaterEqual(took_ms, 2 * DELAY_MS, f"A to B took {took_ms:.0f} ms through --delay-ms {DELAY_MS}")
 
 
+class DelayOnTime(RelayTest):
+    """Too late is as wrong as too early: the lesson is a round trip of 2 x --delay-ms. A timer
+    that fires only with the relay's 250 ms housekeeping tick (lws 4.1.6's libev glue, for a timer
+    due sooner than the one it armed) made these echoes take about 450 ms."""
+    relay_flags = ("--delay-ms", "40")
+
+    async def test_echo_round_trip_is_two_trips_and_no_more(self):
+        raw = await RawWs.open(self.relay.port, "/echo")
+        self.addCleanup(raw.close)
+        times = []
+        for i in range(9):   # one at a time, a pause between: an idle relay, as in a lesson
+            got = await echo_times(raw, [f"on time {i}".encode()])
+            times.append(round(got[0][1] * 1000))
+            await asyncio.sleep(0.037)
+        times.sort()
+        print("echo round trips (ms):", times)
+        self.assertGreaterEqual(times[0], 80, f"every echo crosses 40 ms twice: {times}")
+        median = times[len(times) // 2]
+        self.assertLess(median, 80 + 100, f"the median echo took {median} ms through --delay-ms 40, expected about "
+                                          f"80: the simulated wire's timers must fire when due ({times} ms)")
+
+
 class Jitter(RelayTest):
     relay_flags = ("--delay-ms", "40", "--jitter-ms", "80", "--deterministic")
 
