@@ -19,8 +19,6 @@ bool parse_loop_kind(std::string_view name, LoopKind& out) {
   return false;
 }
 
-std::string_view loop_kind_name(LoopKind kind) { return kind == LoopKind::epoll ? "epoll" : "poll"; }
-
 void EventLoop::LoopDeleter::operator()(struct ev_loop* loop) const { ev_loop_destroy(loop); }
 
 EventLoop::EventLoop(LoopKind kind) : kind_(kind) {

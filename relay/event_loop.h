@@ -23,7 +23,6 @@ enum class LoopKind { epoll, poll };
 
 // The --event-loop values: "epoll" or "poll". False for anything else.
 bool parse_loop_kind(std::string_view name, LoopKind& out);
-std::string_view loop_kind_name(LoopKind kind);
 
 class EventLoop {
  public:
