@@ -14,6 +14,7 @@
 #include "relay/chat/labels.h"
 #include "relay/chat/messages.h"
 #include "relay/chat/token_bucket.h"
+#include "wire/fifo.h"
 
 namespace relay::chat {
 
@@ -32,7 +33,7 @@ struct Participant {
   Where where = Where::idle;
   ParticipantId peer = 0;          // when paired
   std::string room;                // when in_room
-  std::deque<std::string> outgoing;
+  wire::Fifo<std::string> outgoing;
   std::uint64_t dropped = 0;
   TokenBucket bucket;
 };

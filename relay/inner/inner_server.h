@@ -15,7 +15,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +27,7 @@
 
 #include "relay/chat/service.h"
 #include "wire/events.h"
+#include "wire/fifo.h"
 #include "wire/utf8.h"
 
 namespace relay {
@@ -68,7 +68,7 @@ struct InnerSession {
   std::string message;                     // the message being received (all fragments so far)
   bool message_binary = false;
   wire::Utf8Validator utf8;
-  std::deque<std::pair<bool, std::string>> echo_out;   // /echo: (binary, payload) to send back
+  wire::Fifo<std::pair<bool, std::string>> echo_out;   // /echo: (binary, payload) to send back
   std::size_t echo_bytes = 0;
   bool rx_paused = false;
   bool going_away = false;                 // shutdown: close 1001 at the next WRITEABLE

@@ -4,9 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <vector>
+
+#include "wire/fifo.h"
 
 namespace relay {
 
@@ -30,7 +31,7 @@ class ByteQueue {
   }
 
  private:
-  std::deque<std::vector<std::uint8_t>> chunks_;
+  wire::Fifo<std::vector<std::uint8_t>> chunks_;
   std::size_t size_ = 0;
 };
 

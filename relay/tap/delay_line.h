@@ -11,7 +11,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <random>
 #include <span>
@@ -20,6 +19,7 @@
 #include <libwebsockets.h>
 
 #include "relay/event_loop.h"
+#include "wire/fifo.h"
 
 namespace relay {
 
@@ -55,7 +55,7 @@ class DelayLine {
     std::int64_t release_us;
     std::vector<std::uint8_t> bytes;
   };
-  std::deque<Chunk> chunks_;
+  wire::Fifo<Chunk> chunks_;
   std::size_t size_ = 0;
   std::int64_t last_release_us_ = 0;
   LoopTimer timer_;

@@ -23,7 +23,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,6 +31,7 @@
 #include "relay/metrics.h"
 #include "relay/tap/session_labels.h"
 #include "wire/events.h"
+#include "wire/fifo.h"
 #include "wire/server_rules.h"
 #include "wire/stream_decoder.h"
 
@@ -117,10 +117,10 @@ class TapStream {
   std::uint64_t c2s_released_ = 0;         // c2s stream offset: bytes before it went to the server
   std::vector<std::uint8_t> unreleased_;   // c2s bytes fed, not yet judged (bounded by the decoder's limits)
   std::vector<std::uint8_t> releasing_;    // what a verdict's forward points at when it came from unreleased_
-  std::deque<Carrier> request_carriers_;   // c2s requests waiting for their s2c response
+  wire::Fifo<Carrier> request_carriers_;   // c2s requests waiting for their s2c response
   bool upgraded_ = false;
   std::optional<FirstClose> first_close_;
-  std::deque<std::uint64_t> ping_ends_;          // c2s offsets where pings end, in order, not yet answered
+  wire::Fifo<std::uint64_t> ping_ends_;     // c2s offsets where pings end, in order, not yet answered
   std::optional<std::uint64_t> c2s_close_end_;   // where the client's Close ended: nothing after it goes on
   std::optional<std::uint64_t> s2c_close_end_;   // where the server's Close ended: nothing after it goes out
   std::uint64_t s2c_fed_ = 0;                    // s2c bytes fed to the decoder

@@ -27,7 +27,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -36,6 +35,7 @@
 
 #include "relay/metrics.h"
 #include "wire/events.h"
+#include "wire/fifo.h"
 #include "wire/tls_record.h"
 
 namespace relay {
@@ -69,8 +69,8 @@ class TlsObserver {
  private:
   struct Direction {
     wire::TlsRecordReader reader;
-    std::deque<wire::TlsRecordHead> waiting;     // complete, not yet published (inner type unknown)
-    std::deque<std::uint8_t> inner_types;        // TLS 1.3 inner types not yet matched to a record
+    wire::Fifo<wire::TlsRecordHead> waiting;     // complete, not yet published (inner type unknown)
+    wire::Fifo<std::uint8_t> inner_types;        // TLS 1.3 inner types not yet matched to a record
     std::uint64_t plain_next = 0;                // plaintext offset of the next application-data byte
     bool plain_known = true;                     // false once a record's share cannot be computed
     std::optional<wire::TlsRecord> summary;      // records folded while over the rate

@@ -3,9 +3,8 @@
 // and when both directions switch to WebSocket (RFC 6455 4.1-4.2).
 #include "wire/http.h"
 
-#include <deque>
-
 #include "http_message.h"
+#include "wire/fifo.h"
 
 namespace wire {
 
@@ -109,7 +108,7 @@ struct HttpSplitter::Impl final : detail::Decider {
 
   MessageParser c2s, s2c;
   std::optional<RequestLimits> rules;
-  std::deque<RequestInfo> requests;
+  Fifo<RequestInfo> requests;
   std::string extensions;
   // Set while a response head is read; acted on once that response is done.
   enum class Answer : std::uint8_t { none, switch_to_websocket, release, stop };

@@ -11,12 +11,12 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "wire/events.h"
+#include "wire/fifo.h"
 #include "wire/result.h"
 #include "wire/stream_decoder.h"
 
@@ -41,7 +41,7 @@ class ServerRules {
   std::optional<Error> answer(const Http& response);
   std::optional<Error> frame(const Frame& f);
 
-  std::deque<Asked> asked_;
+  Fifo<Asked> asked_;
   bool server_closed_ = false;   // 5.5.1: a server Close went by
 };
 
