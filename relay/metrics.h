@@ -30,6 +30,7 @@ struct Gauges {                        // read at render time from the live obje
   std::uint64_t stalled_dropped = 0, over_budget_cut = 0;
   std::size_t queued_bytes = 0;
   std::uint64_t accept_errors = 0;
+  std::uint64_t keepalive_watched = 0, keepalive_pings = 0, keepalive_hang_ups = 0;
   std::size_t descriptor_limit = 0, open_descriptors = 0;
   std::uint64_t chat_said = 0, chat_dropped_outgoing = 0, chat_rate_limited = 0, chat_bad_messages = 0;
 };

@@ -118,6 +118,9 @@ Gauges Relay::gauges() {
   g.websockets_open = inner_->websockets();
   g.poll_sessions = polls_.size();
   g.polls_held = inner_->held_polls();
+  g.keepalive_watched = inner_->keepalive().size();
+  g.keepalive_pings = inner_->keepalive().pings();
+  g.keepalive_hang_ups = inner_->keepalive().hang_ups();
   g.mirror_subscribers = hub_.subscribers();
   g.mirror_dropped = hub_.dropped_total();
   g.mirror_events = hub_.published();
@@ -205,9 +208,11 @@ bool Relay::create_context() {
     return false;
   }
 
-  // Keepalive: a ping after --ping-secs idle, hang up after --hangup-secs without a pong.
-  keepalive_.secs_since_valid_ping = static_cast<std::uint16_t>(options_.ping_secs);
-  keepalive_.secs_since_valid_hangup = static_cast<std::uint16_t>(options_.hangup_secs);
+  // Keepalive (--ping-secs, --hangup-secs) is the inner server's own
+  // (relay/inner/keepalive.h): lws's costs O(open connections) per ping. A
+  // policy whose hang-up is 0 makes lws 4.1.6 keep no keepalive timer at all.
+  no_lws_keepalive_.secs_since_valid_ping = 0;
+  no_lws_keepalive_.secs_since_valid_hangup = 0;
 
   const std::uint64_t tls_options = options_.tls() ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0;
   // The inner vhost: HTTP, /chat, /echo, long-poll. Behind the tap it listens
@@ -215,7 +220,7 @@ bool Relay::create_context() {
   lws_context_creation_info inner{};
   inner.vhost_name = "inner";
   inner.protocols = InnerServer::protocols();
-  inner.retry_and_idle_policy = &keepalive_;
+  inner.retry_and_idle_policy = &no_lws_keepalive_;
   // RFC 7692: only on request, since compressed payloads hide the text the masking lesson unmasks.
   static const lws_extension kDeflate[] = {
       {"permessage-deflate", lws_extension_callback_pm_deflate,

@@ -102,7 +102,7 @@ class Relay {
   lws_vhost* inner_vh_ = nullptr;
   lws_vhost* mirror_vh_ = nullptr;
   ListenAddress bind_, mirror_bind_;   // --bind / --mirror-bind, resolved
-  lws_retry_bo_t keepalive_{};
+  lws_retry_bo_t no_lws_keepalive_{};   // the inner vhost's: zeros, so lws keeps no keepalive timers
   struct Tick {
     lws_sorted_usec_list_t sul;   // first member: the sul callback gets its address
     Relay* relay;

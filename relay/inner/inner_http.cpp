@@ -86,7 +86,10 @@ HttpReply json_reply(int status, std::string body) {
   return r;
 }
 
-InnerServer::InnerServer(Relay& relay) : relay_(relay) {
+InnerServer::InnerServer(Relay& relay)
+    : relay_(relay),
+      keepalive_(std::int64_t{relay.options().ping_secs} * 1'000'000,
+                 std::int64_t{relay.options().hangup_secs} * 1'000'000) {
   relay_.hub().set_chat_snapshot([this](wire::Hello& hello) { fill_hello(hello); });
 }
 
@@ -155,6 +158,10 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
     case LWS_CALLBACK_RECEIVE:
       s = self.session(wsi, false);
       return s ? self.on_receive(*s, static_cast<const char*>(in), len) : -1;
+    case LWS_CALLBACK_RECEIVE_PONG:   // lws 4.1.6 calls it only for a pong with a payload: ours carry one
+      s = self.session(wsi, false);
+      if (s != nullptr) self.keepalive_.heard(s->conn, self.relay_.now_us());
+      return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
       s = self.session(wsi, false);
       return s ? self.on_ws_writeable(*s) : -1;

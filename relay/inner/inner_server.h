@@ -26,6 +26,7 @@
 #include <libwebsockets.h>
 
 #include "relay/chat/service.h"
+#include "relay/inner/keepalive.h"
 #include "wire/events.h"
 #include "wire/fifo.h"
 #include "wire/utf8.h"
@@ -72,6 +73,7 @@ struct InnerSession {
   std::size_t echo_bytes = 0;
   bool rx_paused = false;
   bool going_away = false;                 // shutdown: close 1001 at the next WRITEABLE
+  bool ping_due = false;                   // keepalive: a ping at the next WRITEABLE (keepalive.h)
 };
 
 class InnerServer {
@@ -94,6 +96,7 @@ class InnerServer {
   void say_goodbye();
   std::size_t websockets() const { return websockets_; }
   std::size_t held_polls() const { return held_.size(); }
+  const Keepalive& keepalive() const { return keepalive_; }
   std::size_t ws_participants() const { return ws_participants_.size(); }
   // Humans (not demo bots) paired or in a room; any thread (the demo pauses while > 0).
   std::size_t humans_chatting_any_thread() const { return humans_chatting_.load(std::memory_order_relaxed); }
@@ -102,7 +105,8 @@ class InnerServer {
   std::size_t held_bytes(std::uint64_t conn) const;
   // The tap cut the connection (relay budget): free what it holds now.
   void release(std::uint64_t conn);
-  // Periodic: answer held polls whose time is up, end expired poll sessions.
+  // Periodic: answer held polls whose time is up, end expired poll sessions,
+  // ping silent WebSockets and hang up the silent for too long.
   void tick(std::int64_t now_us);
 
  private:
@@ -124,6 +128,7 @@ class InnerServer {
   int deliver_message(InnerSession& s);
   int chat_writeable(InnerSession& s);
   int echo_writeable(InnerSession& s);
+  int send_keepalive_ping(InnerSession& s);
   // Long-poll (poll_http.cpp)
   int poll_open(InnerSession& s);
   int poll_send(InnerSession& s);
@@ -131,6 +136,7 @@ class InnerServer {
   int answer_held(InnerSession& s);
   void unhold(InnerSession& s);
   void forget(std::uint64_t conn);
+  void keep_alive(std::int64_t now_us);   // ws_session.cpp
 
   Relay& relay_;
   std::unordered_map<std::uint64_t, InnerSession> sessions_;
@@ -141,6 +147,7 @@ class InnerServer {
   std::uint64_t pending_conn_ = 0;   // the conn whose connect() is running (its welcome note)
   std::size_t websockets_ = 0;
   std::atomic<std::size_t> humans_chatting_{0};   // updated on every chat note
+  Keepalive keepalive_;                            // --ping-secs, --hangup-secs, for every WebSocket
 };
 
 }  // namespace relay

@@ -126,6 +126,7 @@ void InnerServer::unhold(InnerSession& s) {
 // Every ~250 ms: held recvs whose time is up get their 204; once a second,
 // sessions without a recv for --poll-expiry-secs end (their peer gets `left`).
 void InnerServer::tick(std::int64_t now_us) {
+  keep_alive(now_us);
   for (const std::uint64_t conn : held_conns_) {   // not every session: most are WebSockets or idle
     auto it = sessions_.find(conn);
     if (it != sessions_.end() && it->second.held && now_us >= it->second.held_until_us) {

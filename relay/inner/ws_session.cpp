@@ -1,7 +1,10 @@
 // WebSocket connections of the inner vhost, common part: message reassembly
 // with the limits lws 4.1.6 does not enforce (7.4.1 1009 size, 8.1 1007 UTF-8),
 // and the dispatch to /chat (ws_chat.cpp) or /echo (ws_echo.cpp).
+#include <algorithm>
+#include <array>
 #include <string>
+#include <string_view>
 
 #include <fmt/core.h>
 
@@ -22,6 +25,7 @@ int close_with(lws* wsi, lws_close_status code, const std::string& reason) {
 int InnerServer::on_established(InnerSession& s) {
   s.websocket = true;
   ++websockets_;
+  keepalive_.heard(s.conn, relay_.now_us());
   if (ConnRecord* rec = relay_.connections().find(s.conn)) rec->websocket = true;
   if (s.route == Route::chat) {
     pending_conn_ = s.conn;
@@ -37,6 +41,7 @@ int InnerServer::on_established(InnerSession& s) {
 
 int InnerServer::on_receive(InnerSession& s, const char* in, std::size_t len) {
   lws* wsi = s.wsi;
+  keepalive_.heard(s.conn, relay_.now_us());
   const std::size_t limit =
       s.route == Route::chat ? relay_.options().chat_max_message : relay_.options().echo_max_message;
   if (lws_is_first_fragment(wsi)) {
@@ -90,6 +95,7 @@ int InnerServer::deliver_message(InnerSession& s) {
 
 int InnerServer::on_ws_writeable(InnerSession& s) {
   if (s.going_away) return close_with(s.wsi, LWS_CLOSE_STATUS_GOINGAWAY, "relay shutting down");
+  if (s.ping_due) return send_keepalive_ping(s);
   return s.route == Route::chat ? chat_writeable(s) : echo_writeable(s);
 }
 
@@ -97,6 +103,7 @@ void InnerServer::on_ws_closed(InnerSession& s) {
   if (!s.websocket) return;
   s.websocket = false;
   --websockets_;
+  keepalive_.forget(s.conn);
   if (s.route == Route::chat && s.participant != 0) {
     ws_participants_.erase(s.participant);
     relay_.chat().disconnect(s.participant);
@@ -104,6 +111,37 @@ void InnerServer::on_ws_closed(InnerSession& s) {
     s.participant = 0;
   }
   log::detail("conn #{}: websocket closed", s.conn);
+}
+
+// RFC 6455 5.5.2: a ping, which the client answers with a pong carrying the
+// same payload (5.5.3). Not empty: lws 4.1.6 calls RECEIVE_PONG only for a pong
+// that carries a payload, and the pong is what keeps the connection.
+int InnerServer::send_keepalive_ping(InnerSession& s) {
+  s.ping_due = false;
+  static constexpr std::string_view kPayload = "keepalive";
+  std::array<unsigned char, LWS_PRE + kPayload.size()> buf{};
+  std::copy(kPayload.begin(), kPayload.end(), buf.begin() + LWS_PRE);
+  if (lws_write(s.wsi, buf.data() + LWS_PRE, kPayload.size(), LWS_WRITE_PING) < 0) return -1;
+  lws_callback_on_writable(s.wsi);   // whatever was waiting behind the ping goes next
+  return 0;
+}
+
+// Every tick: pings for the silent, and the hang-up for those silent past
+// --hangup-secs (no close frame: a client that answers nothing would not read it).
+void InnerServer::keep_alive(std::int64_t now_us) {
+  const Keepalive::Due due = keepalive_.due(now_us);
+  for (const std::uint64_t conn : due.ping) {
+    auto it = sessions_.find(conn);
+    if (it == sessions_.end() || !it->second.websocket) continue;
+    it->second.ping_due = true;
+    lws_callback_on_writable(it->second.wsi);
+  }
+  for (const std::uint64_t conn : due.hang_up) {
+    auto it = sessions_.find(conn);
+    if (it == sessions_.end() || !it->second.websocket) continue;
+    log::detail("conn #{}: silent for --hangup-secs {}: hung up", conn, relay_.options().hangup_secs);
+    lws_set_timeout(it->second.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+  }
 }
 
 void InnerServer::say_goodbye() {

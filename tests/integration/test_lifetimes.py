@@ -61,7 +61,7 @@ class Keepalive(RelayTest):
             opcodes.append(frame.opcode)
         self.assertIn(Opcode.PING, opcodes, "no keepalive ping before the hang-up")
         # By the relay's clock: silent for at least --hangup-secs 3 (from the client's last byte, its
-        # handshake) before the hang-up, and not long after (lws checks its timers once a second).
+        # handshake) before the hang-up, and not long after (the relay checks every 250 ms).
         hangup = await mirror.wait_for(lambda e: e.get("kind") == "close" and e.get("by") == "relay",
                                        what="the relay's close of the silent client")
         last_sent = max(e["t_us"] for e in mirror.events if e.get("conn") == hangup["conn"]
