@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "wire/capture.h"
 #include "wire_test_support.h"
@@ -67,7 +70,7 @@ TEST(Capture, BadLineNamesItsNumberOffsetAndField) {
 }
 
 TEST(Capture, FileRoundTripAndMissingFile) {
-  const std::string path = ::testing::TempDir() + "wirelab_capture_test.jsonl";
+  const std::string path = ::testing::TempDir() + "wirelab_capture_test." + std::to_string(::getpid()) + ".jsonl";
   {
     std::ofstream out(path, std::ios::binary);
     write_capture(out, sample());

@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
+
+#include <unistd.h>
 
 #include "wire/pcapng.h"
 #include "wire_test_support.h"
@@ -119,7 +122,7 @@ TEST(Pcapng, PacketsHaveValidChecksumsAndSequenceNumbers) {
 }
 
 TEST(Pcapng, WritesAFileAndNamesAPathItCannotWrite) {
-  const std::string path = ::testing::TempDir() + "wirelab_pcapng_test.pcapng";
+  const std::string path = ::testing::TempDir() + "wirelab_pcapng_test." + std::to_string(::getpid()) + ".pcapng";
   auto ok = write_pcapng_file(path, conversation());
   ASSERT_TRUE(ok.ok()) << ok.error().reason;
   std::remove(path.c_str());

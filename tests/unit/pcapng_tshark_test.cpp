@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include "wire/frame.h"
 #include "wire/mask.h"
@@ -148,7 +150,7 @@ TEST(PcapngTshark, TsharkDecodesTheSameFramesAsWire) {
   events.push_back(Event{events.size(), 99000, Close{1, ClosedBy::client, 1000, "bye"}});
   ASSERT_EQ(expected.size(), c2s_frames.size() + s2c_frames.size());
 
-  const std::string path = ::testing::TempDir() + "wirelab_tshark_peer_test.pcapng";
+  const std::string path = ::testing::TempDir() + "wirelab_tshark_peer_test." + std::to_string(::getpid()) + ".pcapng";
   auto written = write_pcapng_file(path, events);
   ASSERT_TRUE(written.ok()) << written.error().reason;
 

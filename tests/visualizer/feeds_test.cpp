@@ -188,7 +188,7 @@ bool drive_until(LiveFeed& feed, Model& m, Cond cond, std::chrono::seconds limit
 
 TEST(VizLiveFeed, ReceivesHoldsInStepModeAndReconnects) {
   if (!std::filesystem::exists("/usr/bin/python3")) FAIL() << "needs /usr/bin/python3 with websockets (scripts/setup installs python3-websockets)";
-  const std::string capture = ::testing::TempDir() + "viz_feeds_test_capture.jsonl";
+  const std::string capture = ::testing::TempDir() + "viz_feeds_test_capture." + std::to_string(::getpid()) + ".jsonl";
   ASSERT_TRUE(testing::write_synthetic_capture(capture));
   const auto events = testing::synthetic_chat();
   MirrorStub stub(capture);
