@@ -4,8 +4,8 @@
 // Why: lws 4.1.6 keeps each connection's keepalive timer in its one sorted
 // linked list of timers, and re-inserts it with a walk from the list's head on
 // every ping and every pong: O(open connections) each time. Behind 10,000
-// idle connections pinged every 5 s that walk took 92% of a core and held chat
-// messages up to 1.7 s (bench/README.md, "Keepalive at campus scale").
+// idle connections pinged every 5 s that walk took 87% of a core, and chat
+// messages waited 20 s (bench/README.md, "Keepalive at campus scale").
 //
 // How: a connection's next deadline (its ping, or its hang-up) sits in a
 // 250 ms slot of an ordered map. Hearing from the client only notes the time;
