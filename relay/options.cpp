@@ -125,10 +125,10 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--chat-burst", o.chat_burst, "Chat burst allowance per connection")->capture_default_str();
   app.add_option("--chat-max-queued", o.chat_max_queued, "Outgoing chat messages queued per connection")
       ->capture_default_str();
-  app.add_option("--ping-secs", o.ping_secs, "WebSocket keepalive: ping after this many seconds without a frame or pong from the client")
+  app.add_option("--ping-secs", o.ping_secs, "WebSocket keepalive: ping after this many seconds without a message or pong from the client")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
-  app.add_option("--hangup-secs", o.hangup_secs, "WebSocket keepalive: hang up after this many seconds without a frame or pong")
+  app.add_option("--hangup-secs", o.hangup_secs, "WebSocket keepalive: hang up after this many seconds without a message or pong")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   app.add_option("--stall-secs", o.stall_secs,

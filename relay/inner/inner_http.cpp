@@ -160,7 +160,7 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
       return s ? self.on_receive(*s, static_cast<const char*>(in), len) : -1;
     case LWS_CALLBACK_RECEIVE_PONG:   // lws 4.1.6 calls it only for a pong with a payload: ours carry one
       s = self.session(wsi, false);
-      if (s != nullptr) self.keepalive_.heard(s->conn, self.relay_.now_us());
+      if (s != nullptr) self.keepalive_.heard(s->conn, s->keepalive, self.relay_.now_us());
       return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
       s = self.session(wsi, false);

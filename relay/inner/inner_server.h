@@ -73,7 +73,8 @@ struct InnerSession {
   std::size_t echo_bytes = 0;
   bool rx_paused = false;
   bool going_away = false;                 // shutdown: close 1001 at the next WRITEABLE
-  bool ping_due = false;                   // keepalive: a ping at the next WRITEABLE (keepalive.h)
+  KeepaliveState keepalive;                // its silence, for --ping-secs / --hangup-secs (keepalive.h)
+  bool ping_due = false;                   // keepalive: a ping at the next WRITEABLE
 };
 
 class InnerServer {

@@ -25,7 +25,7 @@ int close_with(lws* wsi, lws_close_status code, const std::string& reason) {
 int InnerServer::on_established(InnerSession& s) {
   s.websocket = true;
   ++websockets_;
-  keepalive_.heard(s.conn, relay_.now_us());
+  keepalive_.heard(s.conn, s.keepalive, relay_.now_us());
   if (ConnRecord* rec = relay_.connections().find(s.conn)) rec->websocket = true;
   if (s.route == Route::chat) {
     pending_conn_ = s.conn;
@@ -41,10 +41,10 @@ int InnerServer::on_established(InnerSession& s) {
 
 int InnerServer::on_receive(InnerSession& s, const char* in, std::size_t len) {
   lws* wsi = s.wsi;
-  keepalive_.heard(s.conn, relay_.now_us());
   const std::size_t limit =
       s.route == Route::chat ? relay_.options().chat_max_message : relay_.options().echo_max_message;
-  if (lws_is_first_fragment(wsi)) {
+  if (lws_is_first_fragment(wsi)) {   // a message's first chunk: lws calls RECEIVE per chunk of up to 1 KiB
+    keepalive_.heard(s.conn, s.keepalive, relay_.now_us());
     s.message.clear();
     s.message_binary = lws_frame_is_binary(wsi) != 0;
     s.utf8.reset();
@@ -103,7 +103,7 @@ void InnerServer::on_ws_closed(InnerSession& s) {
   if (!s.websocket) return;
   s.websocket = false;
   --websockets_;
-  keepalive_.forget(s.conn);
+  keepalive_.forget(s.keepalive);
   if (s.route == Route::chat && s.participant != 0) {
     ws_participants_.erase(s.participant);
     relay_.chat().disconnect(s.participant);
@@ -129,7 +129,10 @@ int InnerServer::send_keepalive_ping(InnerSession& s) {
 // Every tick: pings for the silent, and the hang-up for those silent past
 // --hangup-secs (no close frame: a client that answers nothing would not read it).
 void InnerServer::keep_alive(std::int64_t now_us) {
-  const Keepalive::Due due = keepalive_.due(now_us);
+  const Keepalive::Due due = keepalive_.due(now_us, [this](std::uint64_t conn) -> KeepaliveState* {
+    auto it = sessions_.find(conn);
+    return it == sessions_.end() ? nullptr : &it->second.keepalive;
+  });
   for (const std::uint64_t conn : due.ping) {
     auto it = sessions_.find(conn);
     if (it == sessions_.end() || !it->second.websocket) continue;

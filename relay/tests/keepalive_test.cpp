@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace relay {
@@ -14,8 +15,31 @@ constexpr std::int64_t kSecond = 1'000'000;
 constexpr std::int64_t kSlot = Keepalive::kSlotUs;
 using Ids = std::vector<std::uint64_t>;
 
+// The schedule, with each connection's state kept beside it as InnerServer
+// keeps it in its sessions.
+class Conns {
+ public:
+  Conns(std::int64_t ping_after_us, std::int64_t hangup_after_us) : k_(ping_after_us, hangup_after_us) {}
+  void heard(std::uint64_t conn, std::int64_t now_us) { k_.heard(conn, states_[conn], now_us); }
+  void forget(std::uint64_t conn) {
+    k_.forget(states_[conn]);
+    states_.erase(conn);
+  }
+  Keepalive::Due due(std::int64_t now_us) {
+    return k_.due(now_us, [this](std::uint64_t conn) -> KeepaliveState* {
+      auto it = states_.find(conn);
+      return it == states_.end() ? nullptr : &it->second;
+    });
+  }
+  std::size_t size() const { return k_.size(); }
+
+ private:
+  Keepalive k_;
+  std::unordered_map<std::uint64_t, KeepaliveState> states_;
+};
+
 TEST(Keepalive, ASilentConnectionIsPingedOnceThenHungUp) {
-  Keepalive k(1 * kSecond, 3 * kSecond);   // --ping-secs 1 --hangup-secs 3
+  Conns k(1 * kSecond, 3 * kSecond);   // --ping-secs 1 --hangup-secs 3
   k.heard(7, 0);
   EXPECT_EQ(k.due(kSecond - 1).ping, Ids{}) << "silent for less than --ping-secs";
   EXPECT_EQ(k.due(kSecond).ping, Ids{7});
@@ -29,7 +53,7 @@ TEST(Keepalive, ASilentConnectionIsPingedOnceThenHungUp) {
 }
 
 TEST(Keepalive, APongStartsTheSilenceAgain) {
-  Keepalive k(1 * kSecond, 3 * kSecond);
+  Conns k(1 * kSecond, 3 * kSecond);
   k.heard(7, 0);
   EXPECT_EQ(k.due(kSecond).ping, Ids{7});
   k.heard(7, kSecond + kSecond / 2);   // its pong
@@ -41,7 +65,7 @@ TEST(Keepalive, APongStartsTheSilenceAgain) {
 
 // The entry waiting for the hang-up (60 s) must not delay the next ping (5 s after the pong).
 TEST(Keepalive, AfterAPongTheNextPingIsNotHeldBackByTheHangUp) {
-  Keepalive k(5 * kSecond, 60 * kSecond);
+  Conns k(5 * kSecond, 60 * kSecond);
   k.heard(7, 0);
   EXPECT_EQ(k.due(5 * kSecond).ping, Ids{7});
   k.heard(7, 5 * kSecond + 10'000);   // the pong, 10 ms later
@@ -51,7 +75,7 @@ TEST(Keepalive, AfterAPongTheNextPingIsNotHeldBackByTheHangUp) {
 
 // A chatting client is never pinged; its frames move no entry, the entry moves itself.
 TEST(Keepalive, AClientThatKeepsTalkingIsNeverPinged) {
-  Keepalive k(1 * kSecond, 3 * kSecond);
+  Conns k(1 * kSecond, 3 * kSecond);
   for (std::int64_t t = 0; t <= 20 * kSecond; t += kSlot) {
     k.heard(7, t);
     const Keepalive::Due due = k.due(t);
@@ -62,7 +86,7 @@ TEST(Keepalive, AClientThatKeepsTalkingIsNeverPinged) {
 }
 
 TEST(Keepalive, AHangUpShorterThanThePingComesWithoutAPing) {
-  Keepalive k(10 * kSecond, 2 * kSecond);   // --ping-secs 10 --hangup-secs 2
+  Conns k(10 * kSecond, 2 * kSecond);   // --ping-secs 10 --hangup-secs 2
   k.heard(7, 0);
   const Keepalive::Due due = k.due(2 * kSecond);
   EXPECT_EQ(due.ping, Ids{});
@@ -70,7 +94,7 @@ TEST(Keepalive, AHangUpShorterThanThePingComesWithoutAPing) {
 }
 
 TEST(Keepalive, AForgottenConnectionIsNeitherPingedNorHungUp) {
-  Keepalive k(1 * kSecond, 3 * kSecond);
+  Conns k(1 * kSecond, 3 * kSecond);
   k.heard(7, 0);
   k.heard(8, 0);
   k.forget(7);
@@ -78,8 +102,23 @@ TEST(Keepalive, AForgottenConnectionIsNeitherPingedNorHungUp) {
   EXPECT_EQ(k.due(10 * kSecond).hang_up, Ids{8});
 }
 
+// wirelab_keepalive_watched: a connection hung up, then closed, is not counted off twice.
+TEST(Keepalive, TheWatchedCountFollowsHangUpsAndCloses) {
+  Conns k(1 * kSecond, 3 * kSecond);
+  k.heard(7, 0);
+  k.heard(8, 0);
+  k.heard(7, kSecond / 2);   // a message: still one connection
+  EXPECT_EQ(k.size(), 2U);
+  EXPECT_EQ(k.due(3 * kSecond).hang_up, Ids{8});
+  EXPECT_EQ(k.size(), 1U);
+  k.forget(8);   // its close, after the hang-up
+  EXPECT_EQ(k.size(), 1U);
+  k.forget(7);
+  EXPECT_EQ(k.size(), 0U);
+}
+
 TEST(Keepalive, ThousandsOfIdleConnectionsComeDueInOrderOfSilence) {
-  Keepalive k(30 * kSecond, 60 * kSecond);
+  Conns k(30 * kSecond, 60 * kSecond);
   for (std::uint64_t id = 1; id <= 10'000; ++id) k.heard(id, static_cast<std::int64_t>(id) * 1000);   // 1 ms apart
   EXPECT_EQ(k.due(30 * kSecond).ping, Ids{}) << "the first is silent for 29.999 s";
   const Ids first = k.due(30 * kSecond + kSlot).ping;
