@@ -59,9 +59,9 @@ struct TcpConn {
   bool open = false, closed = false;
 };
 
-class Writer {
+class BlockWriter {
  public:
-  explicit Writer(const PcapngOptions& o) : options_(o) {
+  explicit BlockWriter(const PcapngOptions& o) : options_(o) {
     Bytes shb;
     put_le32(shb, 0x1A2B3C4D);    // byte-order magic
     put_le16(shb, 1);             // major version
@@ -203,7 +203,7 @@ std::uint16_t internet_checksum(const std::uint8_t* data, std::size_t len, std::
 }
 
 Bytes capture_to_pcapng(const std::vector<Event>& events, const PcapngOptions& options) {
-  Writer w(options);
+  BlockWriter w(options);
   for (const auto& e : events) w.event(e);
   return w.take();
 }

@@ -13,7 +13,7 @@ RequestRefusal refuse(int status, std::string rule, std::string reason) {
   return RequestRefusal{status, std::move(rule), std::move(reason)};
 }
 
-std::string quoted(std::string_view text) {
+std::string quote_text(std::string_view text) {
   std::string out = "\"";
   for (char c : text.substr(0, 60)) out += (c >= 0x20 && c < 0x7F) ? c : '?';
   return out + (text.size() > 60 ? "...\"" : "\"");
@@ -56,13 +56,13 @@ RequestRefusal too_many_fields(const RequestLimits& limits) {
 RequestRefusal not_a_request_line(std::string_view line) {
   return refuse(400, "RFC 9112 3",
                 "a request line is method SP request-target SP HTTP-version, e.g. \"GET /chat HTTP/1.1\"; got " +
-                    quoted(line));
+                    quote_text(line));
 }
 
 RequestRefusal not_a_field_line(std::string_view line) {
   return refuse(400, "RFC 9112 5",
                 "a field line is name \":\" value, with no space before the colon and no line folding; got " +
-                    quoted(line));
+                    quote_text(line));
 }
 
 // RFC 9110 4.2.2: an "https" address is served over TLS only, so the answer
@@ -116,7 +116,7 @@ std::optional<RequestRefusal> check_request_head(std::string_view request_line, 
                   "supported): 411 Length Required");
   // RFC 9110 8.6 / RFC 9112 6.3: an invalid Content-Length is unrecoverable.
   if (cl && (count_fields(headers, "Content-Length") != 1 || !is_one_number(*cl)))
-    return refuse(400, "RFC 9112 6.3", "Content-Length must be one decimal number; got " + quoted(*cl));
+    return refuse(400, "RFC 9112 6.3", "Content-Length must be one decimal number; got " + quote_text(*cl));
   return std::nullopt;
 }
 
