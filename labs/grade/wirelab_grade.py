@@ -196,10 +196,12 @@ def _took(wall: float, cpu: float, always_cpu=False) -> str:
     return f"{_secs(wall)} ({_secs(cpu)} of processor time)" if always_cpu else _secs(wall)
 
 
-def compile_summary(compiled: int, compile_s: tuple, link_s: tuple) -> str:
+def compile_summary(compiled: int, compile_s: tuple, link_s: tuple, as_built_only=False) -> str:
     """What building the student's code did, e.g. "Compiled 2 files in 14 s and linked in 3.1 s", or
     "Nothing changed since the last grade: nothing to compile; linked in 45 s (3.0 s of processor time:
     the machine is busy, ...)". compile_s and link_s are (wall, processor) seconds."""
+    if not compiled and as_built_only:
+        return f"Every file is as this build compiled it: nothing to compile; linked in {_took(*link_s)}"
     if not compiled:
         return f"Nothing changed since the last grade: nothing to compile; linked in {_took(*link_s)}"
     (cw, cc), (lw, lc) = compile_s, link_s
@@ -332,12 +334,21 @@ def main(argv=None) -> int:
     compile_flags = flags + STUDENT_WARNINGS + includes
     cache_root = _mkdir((Path(a.config).parent / "student-objects") if config else labs_dir / ".cache" / "student")
     student, to_compile, kept_logs = [], [], []
+    # A file graded unchanged from a solution/ or starter/ links the object this build compiled from it,
+    # when the build compiled as this grade does (sanitized or not).
+    as_built = built_copies(config, labs_dir) if config and bool(config.get("sanitize")) == bool(sanitize) else {}
+    reused = 0
     for n in sorted(code_dirs):
         objects = prebuilt.get(str(n)) if code_dirs[n] == labs[n].dir / "solution" and n != primary else None
         if objects and all(Path(o).exists() for o in objects):
             student += objects
             continue
         for src in sources(code_dirs[n]):
+            same = same_as_built(Path(src), as_built)
+            if same:
+                student.append(same)
+                reused += 1
+                continue
             obj = cached_object(cxx, compile_flags, Path(src), contracts, cache_root)
             student.append(str(obj))
             if obj.exists():
@@ -353,6 +364,8 @@ def main(argv=None) -> int:
     where = ", ".join(f"lab {n}: {_short(code_dirs[n])}" for n in sorted(code_dirs))
     if to_compile:
         print(f"Compiling your code ({where}): {_files(len(to_compile))} new or changed since the last grade ...", flush=True)
+    elif reused and not kept_logs:
+        print(f"Linking your code ({where}) with the grader: every file as this build compiled it ...", flush=True)
     else:
         print(f"Linking your code ({where}) with the grader (no file changed since the last grade) ...", flush=True)
     t0, cpu0 = time.monotonic(), _children_cpu()
@@ -375,7 +388,8 @@ def main(argv=None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
         lab = browser_grade.BROWSER_LAB
         sys.exit(f"wirelab-grade: the browser check is part of lab {lab}: `{me} {lab} --only Browser`")
-    did = compile_summary(len(to_compile), (t1 - t0, cpu1 - cpu0), (t2 - t1, cpu2 - cpu1))
+    did = compile_summary(len(to_compile), (t1 - t0, cpu1 - cpu0), (t2 - t1, cpu2 - cpu1),
+                          as_built_only=bool(reused) and not kept_logs)
     print(f"{did}. " + ("Running the browser check only." if only_browser else
           f"Running the tests (each in its own process, {labs[graded[-1]].timeout_ms / 1000:g} s limit each)."),
           flush=True)
@@ -417,6 +431,39 @@ def main(argv=None) -> int:
     else:
         shutil.rmtree(workdir, ignore_errors=True)
     return returncode
+
+
+def built_copies(config: dict, labs_dir: Path) -> dict:
+    """In a build folder: the objects the build compiled from each lab's solution/ and starter/ (labs/
+    CMakeLists.txt), by file name: {name: [(source, object)]}. An object's path ends with its source's
+    path under labs/ (CMakeFiles/<target>.dir/./05-chat-room/solution/hub.cpp.o)."""
+    found = {}
+    for key in ("solutions", "starters"):
+        for objects in config.get(key, {}).values():
+            for obj in objects:
+                rel = obj.split(".dir/", 1)[-1].removeprefix("./").removesuffix(".o")
+                found.setdefault(Path(rel).name, []).append((labs_dir / rel, Path(obj)))
+    return found
+
+
+def same_as_built(src: Path, as_built: dict):
+    """The build's object for src when src is byte for byte a solution or starter file the build compiled,
+    with the same .h files beside it and the object newer than all of them; else None. The tests grade
+    copies of the solutions with one planted bug, and the starters: the unchanged files need no compiler."""
+    candidates = as_built.get(src.name, [])
+    if not candidates:
+        return None
+    text = src.read_bytes()
+    headers = {h.name: h.read_bytes() for h in src.parent.glob("*.h")}
+    for ref, obj in candidates:
+        if not obj.exists() or not ref.exists() or ref.read_bytes() != text:
+            continue
+        ref_headers = sorted(ref.parent.glob("*.h"))
+        if {h.name: h.read_bytes() for h in ref_headers} != headers:
+            continue
+        if all(obj.stat().st_mtime >= f.stat().st_mtime for f in [ref] + ref_headers):
+            return str(obj)
+    return None
 
 
 def source_label(src: Path) -> str:

@@ -155,14 +155,16 @@ def check_golden(golden: Path, text: str, update: bool) -> None:
 # that none changed (a student re-grading with no edit read "Compiled in 45.3 s", which was a link alone
 # on a busy machine).
 BUILD_LINE = re.compile(r"^(Compiled \d+ files? in [\d.]+ s and linked in [\d.]+ s|"
-                        r"Nothing changed since the last grade: nothing to compile; linked in [\d.]+ s)"
+                        r"Nothing changed since the last grade: nothing to compile; linked in [\d.]+ s|"
+                        r"Every file is as this build compiled it: nothing to compile; linked in [\d.]+ s)"
                         r"( \([^)]*processor time[^)]*\))?\. Running ")
 
 
 def check_build_line(transcript: str) -> None:
     if not any(BUILD_LINE.match(line) for line in transcript.splitlines()):
         fail("wirelab-grade must say what it built before the tests: 'Compiled N files in T s and linked in "
-             "T s.' or 'Nothing changed since the last grade: nothing to compile; linked in T s.'", transcript)
+             "T s.', 'Nothing changed since the last grade: nothing to compile; linked in T s.' or 'Every file is as "
+             "this build compiled it: nothing to compile; linked in T s.'", transcript)
 
 
 def hint_of(output: str) -> str:
