@@ -33,7 +33,7 @@ constexpr unsigned kChatId = 11;
 // once, which would otherwise follow rx_buffer_size down.
 constexpr std::size_t kRxBuffer = 1024;
 constexpr std::size_t kTxPacket = 16 * 1024;
-const lws_protocols kProtocols[] = {
+const lws_protocols kInnerProtocols[] = {
     {"wirelab", InnerServer::callback, 0, kRxBuffer, kInnerId, nullptr, kTxPacket},
     {"wirelab.chat.v1", InnerServer::callback, 0, kRxBuffer, kChatId, nullptr, kTxPacket},
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},   // terminator
@@ -95,7 +95,7 @@ InnerServer::InnerServer(Relay& relay)
 
 InnerServer::~InnerServer() { relay_.hub().set_chat_snapshot(nullptr); }
 
-const lws_protocols* InnerServer::protocols() { return kProtocols; }
+const lws_protocols* InnerServer::protocols() { return kInnerProtocols; }
 
 // The session of an inner wsi. Behind the tap the id came with the adoption;
 // with --no-tap the connection is registered here on first use.

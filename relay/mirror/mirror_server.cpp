@@ -16,14 +16,14 @@
 namespace relay {
 namespace {
 
-const lws_protocols kProtocols[] = {
+const lws_protocols kMirrorProtocols[] = {
     {"wirelab-mirror", MirrorServer::callback, 0, 4096, 20, nullptr, 0},
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},   // terminator
 };
 
 }  // namespace
 
-const lws_protocols* MirrorServer::protocols() { return kProtocols; }
+const lws_protocols* MirrorServer::protocols() { return kMirrorProtocols; }
 
 int MirrorServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, std::size_t /*len*/) {
   // Never a socket past lws's table (descriptors.h).

@@ -33,7 +33,7 @@ TapPolicy tap_policy(const Options& o) {
   return TapPolicy{false, o.enforce, true, true};
 }
 
-const lws_protocols kProtocols[] = {
+const lws_protocols kEdgeProtocols[] = {
     {"wirelab-edge", EdgeTap::callback, 0, 64 * 1024, kEdgeId, nullptr, 0},
     {"wirelab-shuttle", EdgeTap::callback, 0, 64 * 1024, kShuttleId, nullptr, 0},
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},   // terminator
@@ -48,7 +48,7 @@ EdgeTap::EdgeTap(Relay& relay)
     : relay_(relay),
       link_(relay.options().delay_ms, relay.options().jitter_ms, relay.options().deterministic) {}
 
-const lws_protocols* EdgeTap::protocols() { return kProtocols; }
+const lws_protocols* EdgeTap::protocols() { return kEdgeProtocols; }
 
 bool EdgeTap::drained() const {
   for (const auto& [id, c] : conns_) {

@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "model/engineio_view.h"
 #include "model/model_state.h"
+#include "model/query_param.h"
 
 #include <algorithm>
 
@@ -75,18 +76,6 @@ UnitKind kind_of_opcode(wire::Opcode op) {
     case wire::Opcode::pong: return UnitKind::control;
     default: return UnitKind::raw;   // reserved opcodes: flagged as violations too
   }
-}
-
-std::string query_param(const std::string& target, const std::string& name) {
-  auto q = target.find('?');
-  while (q != std::string::npos) {
-    auto start = q + 1;
-    auto end = target.find('&', start);
-    std::string pair = target.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
-    q = end;
-  }
-  return {};
 }
 
 // hello's chat snapshot (docs/mirror-protocol.md "hello"): a visualizer that

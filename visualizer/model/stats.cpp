@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/query_param.h"
 #include "wire/handshake.h"
 #include "wire/http.h"
 
@@ -123,22 +124,6 @@ std::string string_field(const Json& j, const char* name) {
   if (!j.is_object()) return {};
   const auto it = j.find(name);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-std::string query_param(std::string_view target, std::string_view name) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view kv = rest.substr(0, amp);
-    if (kv.size() > name.size() && kv.substr(0, name.size()) == name && kv[name.size()] == '=') {
-      return std::string(kv.substr(name.size() + 1));
-    }
-    if (amp == std::string_view::npos) break;
-    rest = rest.substr(amp + 1);
-  }
-  return {};
 }
 
 bool iequals(std::string_view a, std::string_view b) {

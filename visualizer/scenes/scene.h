@@ -100,4 +100,4 @@ const std::vector<SceneEntry>& registered_scenes();   // sorted by key
 #define WIRELAB_REGISTER_SCENE_CAT2(a, b) a##b
 #define WIRELAB_REGISTER_SCENE_CAT(a, b) WIRELAB_REGISTER_SCENE_CAT2(a, b)
 #define WIRELAB_REGISTER_SCENE(key, factory) \
-  static const bool WIRELAB_REGISTER_SCENE_CAT(wirelab_scene_registered_, __LINE__) = ::viz::register_scene((key), (factory))
+  static const bool WIRELAB_REGISTER_SCENE_CAT(wirelab_scene_registered_, __COUNTER__) = ::viz::register_scene((key), (factory))

@@ -218,7 +218,7 @@ class Client {
   bool unaccepted_ = false;
 };
 
-Bytes bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes text_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 const std::string k101 = "HTTP/1.1 101 Switching Protocols";
 
@@ -293,8 +293,8 @@ GRADED_TEST(Server, EchoesEveryLength, 3,
   Server server;
   Client c(server.port());
   GRADE_ASSERT_EQ("status line", k101, c.handshake());
-  c.send_frame(0x81, bytes("Hello"));
-  expect_echo(c, 0x81, bytes("Hello"));
+  c.send_frame(0x81, text_bytes("Hello"));
+  expect_echo(c, 0x81, text_bytes("Hello"));
   for (std::size_t len : {0u, 125u, 126u, 65535u, 65536u}) {
     Bytes p(len);
     for (auto& b : p) b = static_cast<std::uint8_t>(grade::rng()());
@@ -310,11 +310,11 @@ GRADED_TEST(Server, FragmentsAndPings, 2,
   Server server;
   Client c(server.port());
   GRADE_ASSERT_EQ("status line", k101, c.handshake());
-  c.send_frame(0x01, bytes("Hel"));
-  c.send_frame(0x89, bytes("ping!"));
-  expect_echo(c, 0x8a, bytes("ping!"));
-  c.send_frame(0x80, bytes("lo"));
-  expect_echo(c, 0x81, bytes("Hello"));
+  c.send_frame(0x01, text_bytes("Hel"));
+  c.send_frame(0x89, text_bytes("ping!"));
+  expect_echo(c, 0x8a, text_bytes("ping!"));
+  c.send_frame(0x80, text_bytes("lo"));
+  expect_echo(c, 0x81, text_bytes("Hello"));
 }
 
 GRADED_TEST(Server, CloseHandshake, 2,
@@ -332,8 +332,8 @@ GRADED_TEST(Server, Violations, 3,
             "for a reserved opcode (5.2), 1007 for text that is not UTF-8 (8.1).") {
   Server server;
   struct Case { std::uint8_t b0; Bytes payload; bool mask; std::uint16_t code; const char* what; };
-  const Case cases[] = {{0x81, bytes("Hello"), false, 1002, "an unmasked frame"},
-                        {0x83, bytes("x"), true, 1002, "opcode 0x3"},
+  const Case cases[] = {{0x81, text_bytes("Hello"), false, 1002, "an unmasked frame"},
+                        {0x83, text_bytes("x"), true, 1002, "opcode 0x3"},
                         {0x81, {0xc0, 0x80}, true, 1007, "text C0 80"}};
   for (const auto& k : cases) {
     Client c(server.port());
@@ -366,10 +366,10 @@ GRADED_TEST(Server, ManyClientsAtOnce, 2,
   b.send_raw(both);
   std::string b_head = b.read_head();
   GRADE_ASSERT_EQ("status line (client B)", k101, b_head.substr(0, b_head.find("\r\n")));
-  expect_echo(b, 0x81, bytes("hi"));
+  expect_echo(b, 0x81, text_bytes("hi"));
   grade::step("client A sends the rest of its frame");
   a.send_raw({0x82, 0, 0, 0, 0, 'y', 'o'});
-  expect_echo(a, 0x81, bytes("yo"));
+  expect_echo(a, 0x81, text_bytes("yo"));
 }
 
 GRADED_TEST(Server, BigEchoWhileNotReading, 3,
