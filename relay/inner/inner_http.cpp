@@ -14,6 +14,7 @@
 #include "relay/inner/web_assets.h"
 #include "relay/poll/requests.h"
 #include "wire/handshake.h"
+#include "wire/query.h"
 
 namespace relay {
 namespace {
@@ -271,7 +272,7 @@ int InnerServer::on_http(InnerSession& s, const char* uri) {
   s.body_too_big = false;
   s.body_kind = InnerSession::Body::none;
   s.poll_session.clear();
-  if (path.rfind("/poll/", 0) == 0) s.poll_session = poll::session_arg(query_args(s.wsi));
+  if (path.rfind("/poll/", 0) == 0) s.poll_session = wire::query_value(query_args(s.wsi), "session");
   s.bot = path == "/poll/open" ? demo_bot_name(s.wsi) : std::string();
 
   ConnRecord* rec = r.connections().find(s.conn);

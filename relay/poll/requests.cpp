@@ -3,19 +3,9 @@
 
 #include <fmt/format.h>
 
-namespace relay::poll {
+#include "wire/query.h"
 
-std::string session_arg(std::string_view query) {
-  constexpr std::string_view kName = "session=";
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view arg = query.substr(0, amp);
-    if (arg.substr(0, kName.size()) == kName) return std::string(arg.substr(kName.size()));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
+namespace relay::poll {
 
 std::optional<Request> parse_request(std::string_view method, std::string_view path, std::string_view query) {
   Request r;
@@ -28,7 +18,7 @@ std::optional<Request> parse_request(std::string_view method, std::string_view p
   } else {
     return std::nullopt;
   }
-  if (r.endpoint != Endpoint::open) r.session = session_arg(query);
+  if (r.endpoint != Endpoint::open) r.session = wire::query_value(query, "session");
   return r;
 }
 

@@ -32,8 +32,6 @@ struct Request {
 // is the argument list "a=1&session=ID" (already percent-decoded by the HTTP
 // server). nullopt: not a /poll/ endpoint with its method (the caller's 404).
 std::optional<Request> parse_request(std::string_view method, std::string_view path, std::string_view query);
-// The value of the first "session=" argument of query, "" when none.
-std::string session_arg(std::string_view query);
 
 struct Answer {
   int status = 200;                      // 0: hold the GET until participant has messages

@@ -95,7 +95,7 @@ TEST(PollRequests, ParseRequestRoutesByMethodAndPath) {
   EXPECT_FALSE(parse_request("GET", "/poll/open", ""));
   EXPECT_FALSE(parse_request("POST", "/poll/recv", ""));
   EXPECT_FALSE(parse_request("POST", "/poll/sendx", ""));
-  EXPECT_EQ(session_arg("xsession=1&session=2"), "2");
+  EXPECT_EQ(parse_request("POST", "/poll/send", "xsession=1&session=2")->session, "2") << "a name is matched whole";
 }
 
 TEST(PollRequests, DeskAnswers) {

@@ -4,11 +4,11 @@
 #include "model/model.h"
 #include "model/engineio_view.h"
 #include "model/model_state.h"
-#include "model/query_param.h"
 
 #include <algorithm>
 
 #include "wire/http.h"
+#include "wire/query.h"
 #include "wire/mask.h"
 
 #if __has_include("model/stats.h")
@@ -254,7 +254,7 @@ void Model::track_connection(Entry& e) {
       if (rl && cv.engineio && !h->session.empty()) derive_->conn_engineio[e.conn] = h->session;
       if (rl) {
         // The relay shows a session by its label (the id is blanked); older captures hold the id.
-        const std::string session = !h->session.empty() ? h->session : query_param(rl->target, "session");
+        const std::string session = !h->session.empty() ? h->session : wire::query_value(rl->target, "session");
         if (!session.empty()) join_session(session, e.conn);
       }
       if (wire::header_has_token(h->headers, "Upgrade", "websocket") && !cv.upgrade_request_seq)

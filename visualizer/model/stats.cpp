@@ -24,9 +24,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/query_param.h"
 #include "wire/handshake.h"
 #include "wire/http.h"
+#include "wire/query.h"
 
 namespace viz {
 
@@ -203,7 +203,7 @@ void Stats::on_http(const Entry& e) {
     if (target.rfind("/poll/", 0) == 0) {
       c.role = Tracker::Role::long_poll;
       // The relay's label ("session #3"; the id itself is blanked), or the id in older captures.
-      req.session = !h.session.empty() ? h.session : query_param(target, "session");
+      req.session = !h.session.empty() ? h.session : wire::query_value(target, "session");
       const std::string path = target.substr(0, target.find('?'));
       TransportStats& p = poll_;
       ++p.total_requests;
