@@ -11,12 +11,12 @@
 #include <fmt/core.h>
 
 #include "relay/descriptors.h"
-#include "relay/tap/edge_tap.h"
 #include "relay/inner/inner_server.h"
 #include "relay/listen_address.h"
 #include "relay/log.h"
-#include "relay/tap/edge_tap.h"
 #include "relay/mirror/mirror_server.h"
+#include "relay/tap/edge_tap.h"
+#include "relay/tap/socket_tap.h"
 
 #ifndef WIRELAB_VERSION
 #define WIRELAB_VERSION "0.0.0"
@@ -83,10 +83,16 @@ Relay::Relay(Options options)
       hub_(mirror_config(options_), clock_),
       chat_(chat_limits(options_), label_seed(options_), options_.deterministic),
       polls_(poll_limits(options_)),
-      tap_(std::make_unique<EdgeTap>(*this)),
       inner_(std::make_unique<InnerServer>(*this)),
       mirror_(std::make_unique<MirrorServer>(*this)) {
   log::verbosity() = options_.verbose;
+  if (tap_on_socket()) {
+    socket_tap_ = std::make_unique<SocketTap>(*this);
+    tap_ = socket_tap_.get();
+  } else {
+    edge_tap_ = std::make_unique<EdgeTap>(*this);
+    tap_ = edge_tap_.get();
+  }
   hub_.set_snapshot([this] { return connections_.snapshot(); });
   chat_.on_ready = [this](chat::ParticipantId id) { inner_->on_chat_ready(id); };
   chat_.on_note = [this](const chat::ChatNote& n) { inner_->on_chat_note(n); };
@@ -94,6 +100,7 @@ Relay::Relay(Options options)
 }
 
 Relay::~Relay() {
+  tap_->stop_timers();   // its timers live in the context's lists
   // Destroy the context (and with it every wsi and its callbacks) while the
   // parts the callbacks use still exist.
   context_.reset();
@@ -215,8 +222,9 @@ bool Relay::create_context() {
   no_lws_keepalive_.secs_since_valid_hangup = 0;
 
   const std::uint64_t tls_options = options_.tls() ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0;
-  // The inner vhost: HTTP, /chat, /echo, long-poll. Behind the tap it listens
-  // nowhere (connections arrive through socketpairs); with --no-tap it is the listener.
+  // The inner vhost: HTTP, /chat, /echo, long-poll. Behind the edge tap it
+  // listens nowhere (connections arrive through socketpairs); otherwise it is
+  // the listener (--no-tap, or the tap on each client's socket).
   lws_context_creation_info inner{};
   inner.vhost_name = "inner";
   inner.protocols = InnerServer::protocols();
@@ -228,7 +236,8 @@ bool Relay::create_context() {
       {nullptr, nullptr, nullptr},
   };
   if (options_.permessage_deflate) inner.extensions = kDeflate;
-  if (options_.tap) {
+  const bool behind_edge = options_.tap && !tap_on_socket();
+  if (behind_edge) {
     inner.port = CONTEXT_PORT_NO_LISTEN_SERVER;
   } else {
     inner.port = options_.port;
@@ -245,9 +254,9 @@ bool Relay::create_context() {
     log::info("could not listen on {} (--bind {})", host_port(bind_, options_.port), options_.bind);
     return false;
   }
-  int port = options_.tap ? 0 : lws_get_vhost_listen_port(inner_vh_);
+  int port = behind_edge ? 0 : lws_get_vhost_listen_port(inner_vh_);
 
-  if (options_.tap) {
+  if (behind_edge) {
     // The edge: accepts clients as raw sockets (docs/platform.md, "The byte-exact tap").
     lws_context_creation_info edge{};
     edge.vhost_name = "edge";
@@ -359,7 +368,7 @@ int Relay::run() {
     }
   }
   log::info("ready: tap {}, tls {}, permessage-deflate {}, mirror payload limit {} bytes, event loop {}{}",
-            options_.tap ? "on" : "off", options_.tls() ? "on" : "off", options_.permessage_deflate ? "offered" : "off",
+            !options_.tap ? "off" : tap_on_socket() ? "on (each client's own socket)" : "on (edge and shuttle)", options_.tls() ? "on" : "off", options_.permessage_deflate ? "offered" : "off",
             options_.mirror_max_payload, loop_->backend(), options_.redact ? ", redacted" : "");
   if (options_.upstream()) {
     log::info("upstream: every client is forwarded to {}:{} (the relay's chat is not served); broken rules are {}",
@@ -381,7 +390,7 @@ int Relay::run() {
   if (on_stopping) on_stopping();
   hub_.flush_capture();
   lws_sul_cancel(&tick_.sul);
-  tap_->cancel_delays();   // their timers live in lws's lists: out before the context goes
+  tap_->stop_timers();   // their timers live in lws's lists: out before the context goes
   context_.reset();
   log::info("stopped");
   return 0;

@@ -29,6 +29,8 @@
 namespace relay {
 
 class EdgeTap;
+class SocketTap;
+class Tap;
 class InnerServer;
 class MirrorServer;
 
@@ -62,7 +64,9 @@ class Relay {
   MirrorHub& hub() { return hub_; }
   chat::Service& chat() { return chat_; }
   poll::Sessions& polls() { return polls_; }
-  EdgeTap& tap() { return *tap_; }
+  Tap& tap() { return *tap_; }
+  EdgeTap& edge_tap() { return *edge_tap_; }        // only where the edge vhost exists
+  SocketTap* socket_tap() { return socket_tap_.get(); }   // the plain relay's tap, else nullptr
   InnerServer& inner() { return *inner_; }
   MirrorServer& mirror() { return *mirror_; }
   lws_context* context() const { return context_.get(); }
@@ -84,6 +88,13 @@ class Relay {
   void begin_shutdown();
   void log_poll_refusals();
   bool drained() const;
+  // The tap sits on each client's own socket (socket_tap.h) unless a mode
+  // needs a second connection per client: TLS (the ciphertext side), an
+  // upstream server, a simulated long wire (edge_tap.h).
+  bool tap_on_socket() const {
+    return options_.tap && !options_.tls() && !options_.upstream() && options_.delay_ms == 0 &&
+           options_.jitter_ms == 0;
+  }
 
   Options options_;
   Clock clock_;
@@ -94,7 +105,10 @@ class Relay {
   poll::Sessions polls_;
   // Before the parts and the context: the loop outlives the context and every timer on it.
   std::unique_ptr<EventLoop> loop_;
-  std::unique_ptr<EdgeTap> tap_;
+  // One of the two (relay/tap/tap.h); tap_ points at it.
+  std::unique_ptr<EdgeTap> edge_tap_;
+  std::unique_ptr<SocketTap> socket_tap_;
+  Tap* tap_ = nullptr;
   std::unique_ptr<InnerServer> inner_;
   std::unique_ptr<MirrorServer> mirror_;
   ContextPtr context_;

@@ -6,8 +6,8 @@
 #include <fmt/core.h>
 
 #include "relay/inner/early_response.h"
-#include "relay/tap/edge_tap.h"
 #include "relay/inner/inner_server.h"
+#include "relay/tap/socket_tap.h"
 #include "relay/descriptors.h"
 #include "relay/log.h"
 #include "relay/relay.h"
@@ -98,8 +98,9 @@ InnerServer::~InnerServer() { relay_.hub().set_chat_snapshot(nullptr); }
 
 const lws_protocols* InnerServer::protocols() { return kInnerProtocols; }
 
-// The session of an inner wsi. Behind the tap the id came with the adoption;
-// with --no-tap the connection is registered here on first use.
+// The session of an inner wsi. Behind the tap the id came with the adoption
+// (the edge's socketpair, or SocketTap::adopt); with --no-tap the connection
+// is registered here on first use.
 InnerSession* InnerServer::session(lws* wsi, bool create) {
   std::uint64_t id = conn_id(wsi);
   if (id == 0) {
@@ -132,8 +133,11 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
   InnerServer& self = Relay::of(wsi).inner();
   InnerSession* s = nullptr;
   switch (reason) {
-    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:   // --no-tap's listener: never a socket past lws's table (descriptors.h)
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:   // its listener: never a socket past lws's table (descriptors.h)
       return fits_lws_table(accepted_fd(in)) ? 0 : 1;
+    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:   // accepted, before lws reads a byte
+      if (SocketTap* tap = self.relay_.socket_tap()) return tap->adopt(wsi);
+      return 0;
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
       s = self.session(wsi, true);
       return s ? self.on_confirm_upgrade(*s) : -1;
@@ -147,6 +151,9 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
       s = self.session(wsi, false);
       return s ? self.on_body_complete(*s) : -1;
     case LWS_CALLBACK_HTTP_WRITEABLE:
+      if (SocketTap* tap = self.relay_.socket_tap(); tap && tap->wants_writeable(conn_id(wsi))) {
+        return tap->writeable(conn_id(wsi));   // closing: the tap's answer, nothing of the server's
+      }
       s = self.session(wsi, false);
       return s ? self.on_http_writeable(*s) : 0;
     case LWS_CALLBACK_CLOSED_HTTP:
@@ -164,6 +171,9 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
       if (s != nullptr) self.keepalive_.heard(s->conn, s->keepalive, self.relay_.now_us());
       return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
+      if (SocketTap* tap = self.relay_.socket_tap(); tap && tap->wants_writeable(conn_id(wsi))) {
+        return tap->writeable(conn_id(wsi));
+      }
       s = self.session(wsi, false);
       return s ? self.on_ws_writeable(*s) : -1;
     case LWS_CALLBACK_CLOSED:
@@ -174,7 +184,8 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
       const std::uint64_t id = conn_id(wsi);
       if (id == 0) return 0;
       self.forget(id);
-      if (!self.relay_.options().tap) self.relay_.connections().remove(id);
+      if (SocketTap* tap = self.relay_.socket_tap()) tap->destroyed(id);
+      else if (!self.relay_.options().tap) self.relay_.connections().remove(id);
       return 0;
     }
     default:

@@ -5,6 +5,7 @@
 
 #include "relay/inner/inner_server.h"
 #include "relay/relay.h"
+#include "relay/tap/socket_tap.h"
 
 namespace relay {
 
@@ -29,6 +30,8 @@ int InnerServer::echo_writeable(InnerSession& s) {
   if (s.rx_paused && s.echo_bytes < 256 * 1024) {
     lws_rx_flow_control(s.wsi, 1);
     s.rx_paused = false;
+    // The tap may hold bytes lws paused before reading: no kernel event will say so.
+    if (SocketTap* tap = relay_.socket_tap()) tap->wake(s.conn);
   }
   if (!s.echo_out.empty()) lws_callback_on_writable(s.wsi);
   return 0;

@@ -14,6 +14,7 @@
 #include "relay/inner/inner_server.h"
 #include "relay/log.h"
 #include "relay/relay.h"
+#include "relay/tap/answers.h"
 #include "wire/close_code.h"
 #include "wire/frame.h"
 #include "wire/request_rules.h"
@@ -57,7 +58,7 @@ bool EdgeTap::drained() const {
   return true;
 }
 
-void EdgeTap::cancel_delays() {
+void EdgeTap::stop_timers() {
   for (auto& [id, c] : conns_) {
     if (c.c2s_delay) c.c2s_delay->clear();
     if (c.s2c_delay) c.s2c_delay->clear();
@@ -70,11 +71,11 @@ int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, voi
   // Only edge wsis have TLS, and lws sends WSI_DESTROY to the vhost's first
   // protocol (the edge's): both may come before the wsi has a protocol.
   if (reason == LWS_CALLBACK_SSL_INFO) {   // SSL_CB_HANDSHAKE_START: before the first TLS byte is read
-    Relay::of(wsi).tap().observe_tls(wsi);
+    Relay::of(wsi).edge_tap().observe_tls(wsi);
     return 0;
   }
   if (reason == LWS_CALLBACK_WSI_DESTROY) {   // the SSL is freed by now: never touch it
-    EdgeTap& tap = Relay::of(wsi).tap();
+    EdgeTap& tap = Relay::of(wsi).edge_tap();
     if (auto early = tap.early_tls_.find(wsi); early != tap.early_tls_.end()) {
       early->second->abandon();
       tap.early_tls_.erase(early);
@@ -88,7 +89,7 @@ int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, voi
     return 0;
   }
   if (reason == LWS_CALLBACK_CLIENT_CONNECTION_ERROR) {   // --upstream's connect failed (maybe inside the call)
-    EdgeTap& tap = Relay::of(wsi).tap();
+    EdgeTap& tap = Relay::of(wsi).edge_tap();
     auto it = tap.conns_.find(conn_id(wsi));
     if (it != tap.conns_.end()) tap.upstream_failed(it->second, in != nullptr ? static_cast<const char*>(in) : "");
     return 0;
@@ -96,7 +97,7 @@ int EdgeTap::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, voi
   const lws_protocols* p = lws_get_protocol(wsi);
   if (p == nullptr) return 0;   // TLS setup callbacks have no protocol yet
   const bool edge = p->id == kEdgeId;
-  EdgeTap& tap = Relay::of(wsi).tap();
+  EdgeTap& tap = Relay::of(wsi).edge_tap();
   if (reason == LWS_CALLBACK_RAW_ADOPT) return edge ? tap.adopt_client(wsi) : 0;
 
   auto it = tap.conns_.find(conn_id(wsi));
@@ -587,9 +588,7 @@ void EdgeTap::enforce(TapConnection& c, const TapVerdict& v, bool log_it) {
   relay_.violation(c.id, v.rule, fmt::format("closed {}", v.close_code));
   // 5.5.1: one Close only; when the server already sent its own, nothing follows it.
   if (c.stream->at_server_frame_boundary() && !c.stream->server_closed() && c.edge != nullptr) {
-    const std::string reason = v.rule.substr(0, v.rule.find(':'));   // "RFC 6455 5.1"
-    wire::Bytes payload = wire::encode_close_payload(v.close_code, reason);
-    wire::Bytes frame = wire::encode_server_frame(wire::Opcode::close, payload);
+    const wire::Bytes frame = close_frame_for(v);
     std::vector<wire::EventBody> events;
     c.stream->server_bytes(frame, events);
     publish_all(events);
@@ -646,8 +645,7 @@ void EdgeTap::drop_stalled(std::int64_t now_us) {
     if (c.s2c_delay) c.s2c_delay->clear();
     lws_set_timeout(c.edge, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
     if (c.enforcing) continue;   // already closing for a reason of its own (and already counted)
-    relay_.violation(id, fmt::format("relay limit: the client took no byte for {} s (--stall-secs)",
-                                     relay_.options().stall_secs),
+    relay_.violation(id, stalled_rule(relay_.options().stall_secs),
                      "dropped");
     c.enforcing = true;
     c.to_inner.clear();
@@ -692,22 +690,13 @@ void EdgeTap::enforce_budget() {
     if (!c.enforcing) holders.emplace_back(held, id);
   }
   const std::size_t budget = relay_.options().max_queued_bytes;
-  if (total <= budget) return;
-  std::sort(holders.begin(), holders.end(), std::greater<>());
   std::size_t cut = 0;
-  for (const auto& [held, id] : holders) {
-    if (total <= budget / 4 * 3) break;
+  for (const std::uint64_t id : holders_to_cut(std::move(holders), total, budget)) {
     TapConnection& c = conns_.at(id);
-    TapVerdict v;
-    v.close = true;
-    v.close_code = 1013;
-    v.rule = fmt::format("relay limit: {} bytes queued for this connection while the relay holds more than "
-                         "--max-queued-bytes {}",
-                         held, budget);
+    const TapVerdict v = budget_cut(held_bytes(c), budget);
     c.to_inner.clear();
     if (c.c2s_delay) c.c2s_delay->clear();
     relay_.inner().release(id);
-    total -= std::min(total, held);
     ++cut;
     enforce(c, v, false);   // the close frame after what is queued, then the connection goes
     // A client that does not read would keep its queue: it has 2 s to take it.
@@ -783,15 +772,7 @@ void EdgeTap::side_closed(std::uint64_t id, bool edge_side) {
   }
   if (c.edge != nullptr || c.shuttle != nullptr) return;
 
-  wire::Close ev;
-  ev.conn = id;
-  if (const auto& fc = c.stream->first_close()) {
-    ev.by = fc->by;
-    ev.code = fc->code;
-    ev.reason = fc->reason;
-  } else {
-    ev.by = c.client_closed_first ? wire::ClosedBy::client : wire::ClosedBy::relay;
-  }
+  wire::Close ev = close_event(id, *c.stream, c.client_closed_first ? wire::ClosedBy::client : wire::ClosedBy::relay);
   relay_.publish(std::move(ev));
   relay_.connections().remove(id);
   conns_.erase(it);

@@ -46,6 +46,7 @@
 #include "relay/tap/byte_queue.h"
 #include "relay/tap/delay_line.h"
 #include "relay/tap/session_labels.h"
+#include "relay/tap/tap.h"
 #include "relay/tap/tap_stream.h"
 #include "relay/tap/tls_observer.h"
 
@@ -76,26 +77,21 @@ struct TapConnection {
   std::unique_ptr<DelayLine> c2s_delay, s2c_delay;   // --delay-ms only (else nullptr)
 };
 
-class EdgeTap {
+class EdgeTap final : public Tap {
  public:
   explicit EdgeTap(Relay& relay);
   static const lws_protocols* protocols();   // {edge, shuttle, terminator}
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
 
   std::size_t size() const { return conns_.size(); }
-  bool drained() const;                      // every s2c queue empty
-  void cancel_delays();                      // --delay-ms: drop what is on the simulated wires, stop their timers
+  bool drained() const override;             // every s2c queue empty
+  void stop_timers() override;               // --delay-ms: drop what is on the simulated wires, stop their timers
 
   // Drops stalled connections and enforces the queued-bytes budget (see above).
-  void tick(std::int64_t now_us);
-  struct Counters {
-    std::uint64_t stalled = 0;       // dropped: no output progress for --stall-secs
-    std::uint64_t over_budget = 0;   // cut (1013): largest holders above --max-queued-bytes
-  };
-  const Counters& counters() const { return counters_; }
-  // Bytes queued for clients now (tap queues + inner server queues), counted when asked: a figure kept from
-  // the last tick would still show what a budget cut has just released.
-  std::size_t queued_bytes() const;
+  void tick(std::int64_t now_us) override;
+  const Counters& counters() const override { return counters_; }
+  // Tap queues + inner server queues.
+  std::size_t queued_bytes() const override;
 
  private:
   int adopt_client(lws* wsi);

@@ -4,6 +4,7 @@ time), and prints "N/M cases passed" with, for each failure, the case, what was 
 came back (bytes as \\xNN).
 
   run_conformance.py relay RELAY_BINARY [--no-tap]   wirelab-relay's /echo (with the tap, or without)
+  run_conformance.py relay RELAY_BINARY --edge       the same through the edge tap (--delay-ms 1 takes it)
   run_conformance.py lab4 ECHO_BINARY                 lab 4's reference echo server
   run_conformance.py url HOST:PORT/PATH               a server that is already running
 Options: --floor N (pass when at least N runs pass; default: every run must pass), -k TEXT (only
@@ -146,6 +147,9 @@ def start_server(args):
         return None, {"host": m.group(1), "port": int(m.group(2)), "path": m.group(3)}
     if args.kind == "relay":
         cmd = [args.binary, "--port", "0", "--mirror-port", "0"] + (["--no-tap"] if args.no_tap else [])
+        # The relay taps on each client's socket unless a mode needs the edge
+        # (relay/tap/edge_tap.h): a 1 ms simulated wire is the lightest of them.
+        cmd += ["--delay-ms", "1"] if args.edge else []
         pattern, path = r"listening on http://127\.0\.0\.1:(\d+)", "/echo"
     else:
         cmd, pattern, path = [args.binary, "0"], r"listening on ws://127\.0\.0\.1:(\d+)", "/"
@@ -181,6 +185,7 @@ def main():
     p.add_argument("kind", choices=["relay", "lab4", "url"])
     p.add_argument("binary")
     p.add_argument("--no-tap", action="store_true")
+    p.add_argument("--edge", action="store_true")
     p.add_argument("--floor", type=int, default=None)
     p.add_argument("-k", dest="only", default="")
     p.add_argument("--jobs", type=int, default=8)
@@ -188,7 +193,8 @@ def main():
     args = p.parse_args()
     cases = [c for c in CASES if args.only in c.id or args.only in c.title]
     runs = [(c, bw) for c in cases for bw in (False, True)]
-    name = {"relay": "wirelab-relay /echo" + (" --no-tap" if args.no_tap else " (tap)"), "lab4": "lab 4 echo server",
+    name = {"relay": "wirelab-relay /echo" + (" --no-tap" if args.no_tap else " (edge tap, --delay-ms 1)" if args.edge
+                                              else " (tap)"), "lab4": "lab 4 echo server",
             "url": args.binary}[args.kind]
     proc, target = start_server(args)
     started = time.monotonic()
