@@ -2,6 +2,7 @@
 // replies written in HTTP_WRITEABLE.
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #include <fmt/core.h>
 
@@ -131,6 +132,12 @@ void InnerServer::forget(std::uint64_t conn) {
 
 int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, std::size_t len) {
   InnerServer& self = Relay::of(wsi).inner();
+  // While lws calls us for a wsi, nothing writes to it from outside its callbacks (wake_websocket).
+  struct InCallback {
+    lws*& slot;
+    lws* before;
+    ~InCallback() { slot = before; }
+  } in_callback{self.in_callback_, std::exchange(self.in_callback_, wsi)};
   InnerSession* s = nullptr;
   switch (reason) {
     case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:   // its listener: never a socket past lws's table (descriptors.h)
@@ -151,7 +158,7 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
       s = self.session(wsi, false);
       return s ? self.on_body_complete(*s) : -1;
     case LWS_CALLBACK_HTTP_WRITEABLE:
-      if (SocketTap* tap = self.relay_.socket_tap(); tap && tap->wants_writeable(conn_id(wsi))) {
+      if (SocketTap* tap = self.relay_.socket_tap(); tap && tap->wants_writeable(wsi)) {
         return tap->writeable(conn_id(wsi));   // closing: the tap's answer, nothing of the server's
       }
       s = self.session(wsi, false);
@@ -171,7 +178,7 @@ int InnerServer::callback(lws* wsi, lws_callback_reasons reason, void* /*user*/,
       if (s != nullptr) self.keepalive_.heard(s->conn, s->keepalive, self.relay_.now_us());
       return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
-      if (SocketTap* tap = self.relay_.socket_tap(); tap && tap->wants_writeable(conn_id(wsi))) {
+      if (SocketTap* tap = self.relay_.socket_tap(); tap && tap->wants_writeable(wsi)) {
         return tap->writeable(conn_id(wsi));
       }
       s = self.session(wsi, false);

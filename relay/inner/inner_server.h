@@ -128,6 +128,7 @@ class InnerServer {
   void on_ws_closed(InnerSession& s);
   int deliver_message(InnerSession& s);
   int chat_writeable(InnerSession& s);
+  void wake_websocket(InnerSession& s);
   int echo_writeable(InnerSession& s);
   int send_keepalive_ping(InnerSession& s);
   // Long-poll (poll_http.cpp)
@@ -145,6 +146,7 @@ class InnerServer {
   std::unordered_map<chat::ParticipantId, std::uint64_t> held_;              // participant -> conn with a held recv
   std::unordered_set<std::uint64_t> held_conns_;   // sessions with held == true: the tick looks at these only
   std::unordered_map<chat::ParticipantId, std::uint64_t> last_conn_;         // participant -> conn, for `chat` events
+  lws* in_callback_ = nullptr;       // the wsi lws is calling us for now (nested calls restore it)
   std::uint64_t pending_conn_ = 0;   // the conn whose connect() is running (its welcome note)
   std::size_t websockets_ = 0;
   std::atomic<std::size_t> humans_chatting_{0};   // updated on every chat note

@@ -5,6 +5,7 @@
 
 #include "relay/inner/inner_server.h"
 #include "relay/relay.h"
+#include "relay/tap/socket_tap.h"
 
 namespace relay {
 
@@ -22,12 +23,30 @@ int InnerServer::chat_writeable(InnerSession& s) {
 // Something was queued for a participant: wake its WebSocket or its held poll.
 void InnerServer::on_chat_ready(chat::ParticipantId id) {
   if (auto it = ws_participants_.find(id); it != ws_participants_.end()) {
-    if (auto s = sessions_.find(it->second); s != sessions_.end()) lws_callback_on_writable(s->second.wsi);
+    if (auto s = sessions_.find(it->second); s != sessions_.end()) wake_websocket(s->second);
     return;
   }
   if (auto it = held_.find(id); it != held_.end()) {
     if (auto s = sessions_.find(it->second); s != sessions_.end()) lws_callback_on_writable(s->second.wsi);
   }
+}
+
+// A message for a WebSocket goes out at once when nothing waits before it on
+// that connection (no other message, no ping, nothing lws holds back, not the
+// connection lws is calling us for): waiting for WRITEABLE costs two
+// epoll_ctl calls and a turn of the loop per message (bench/README.md, "Peers
+// side by side"). Otherwise it goes in order at WRITEABLE. What the socket
+// does not take, lws keeps and sends first (lws_partial_buffered).
+void InnerServer::wake_websocket(InnerSession& s) {
+  SocketTap* tap = relay_.socket_tap();
+  const bool straight = s.wsi != in_callback_ && !s.going_away && !s.ping_due &&
+                        relay_.chat().queued(s.participant) == 1 && lws_partial_buffered(s.wsi) == 0 &&
+                        (tap == nullptr || !tap->wants_writeable(s.wsi));
+  if (!straight) {
+    lws_callback_on_writable(s.wsi);
+    return;
+  }
+  if (chat_writeable(s) < 0) lws_set_timeout(s.wsi, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
 }
 
 // The mirror's `chat` event: who talks to whom, never the text.

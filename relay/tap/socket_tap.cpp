@@ -331,11 +331,6 @@ void SocketTap::half_close(TappedSocket& s) {
   queue_wake(s);   // reads what is there now (maybe the EOF)
 }
 
-bool SocketTap::wants_writeable(std::uint64_t id) const {
-  auto it = conns_.find(id);
-  return it != conns_.end() && it->second->state != TappedSocket::State::open;
-}
-
 // WRITEABLE while closing: the tap's answer goes on; lws's protocols write nothing more.
 int SocketTap::writeable(std::uint64_t id) {
   TappedSocket* s = find(id);

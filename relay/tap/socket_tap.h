@@ -83,7 +83,11 @@ class SocketTap final : public Tap, public SocketHook {
   // The inner vhost's callbacks for its connections (inner_http.cpp).
   int adopt(lws* wsi);                    // LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED
   void destroyed(std::uint64_t id);       // LWS_CALLBACK_WSI_DESTROY: the `close` event
-  bool wants_writeable(std::uint64_t id) const;   // the tap's answer is waiting for the socket
+  // Closing: the tap's answer is waiting for the socket, and nothing of lws's may go.
+  bool wants_writeable(lws* wsi) const {
+    const TappedSocket* s = at(lws_get_socket_fd(wsi));
+    return s != nullptr && s->state != TappedSocket::State::open;
+  }
   int writeable(std::uint64_t id);        // ... then WRITEABLE is the tap's (-1: close)
   // lws may read again (the inner server lifted its own flow control).
   void wake(std::uint64_t id);
@@ -96,9 +100,7 @@ class SocketTap final : public Tap, public SocketHook {
   void stop_timers() override;
 
   // SocketHook
-  bool owns(int fd) const override {
-    return fd >= 0 && static_cast<std::size_t>(fd) < by_fd_.size() && by_fd_[static_cast<std::size_t>(fd)] != nullptr;
-  }
+  bool owns(int fd) const override { return at(fd) != nullptr; }
   ssize_t on_recv(int fd, void* buf, std::size_t len) override;
   ssize_t on_send(int fd, const void* buf, std::size_t len, int flags) override;
 
@@ -120,6 +122,9 @@ class SocketTap final : public Tap, public SocketHook {
   void enforce_budget();
   void publish_all();
   TappedSocket* find(std::uint64_t id);
+  const TappedSocket* at(int fd) const {
+    return fd >= 0 && static_cast<std::size_t>(fd) < by_fd_.size() ? by_fd_[static_cast<std::size_t>(fd)] : nullptr;
+  }
 
   Relay& relay_;
   std::unordered_map<std::uint64_t, std::unique_ptr<TappedSocket>> conns_;
