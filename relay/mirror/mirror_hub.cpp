@@ -22,14 +22,37 @@ void MirrorHub::set_snapshot(std::function<std::vector<wire::ConnectionInfo>()> 
 
 void MirrorHub::set_chat_snapshot(std::function<void(wire::Hello&)> fill) { chat_snapshot_ = std::move(fill); }
 
+namespace {
+
+// A kept handshake holds its bytes alone when its start line and fields read
+// back from them exactly: the parsed copies doubled what each kept handshake
+// cost (about 1.5 KB, 4,096 of them at campus scale; bench/README.md "Memory
+// per idle connection"). An empty start line marks it; expanded() reads them back.
+void compact(wire::HelloHttp& kept) {
+  wire::Http again = kept.http;
+  if (!wire::reparse_head(again) || again.start_line != kept.http.start_line || again.headers != kept.http.headers) {
+    return;
+  }
+  kept.http.start_line = {};
+  kept.http.headers = {};
+}
+
+wire::HelloHttp expanded(const wire::HelloHttp& kept) {
+  wire::HelloHttp out = kept;
+  if (out.http.start_line.empty()) wire::reparse_head(out.http);
+  return out;
+}
+
+}  // namespace
+
 wire::Hello MirrorHub::make_hello() const {
   wire::Hello hello = config_.hello;
   if (snapshot_) hello.connections = snapshot_();
   if (chat_snapshot_) chat_snapshot_(hello);
   for (const auto& [conn, h] : handshakes_) {
     if (!h.request) continue;
-    hello.handshakes.push_back(*h.request);
-    if (h.response) hello.handshakes.push_back(*h.response);
+    hello.handshakes.push_back(expanded(*h.request));
+    if (h.response) hello.handshakes.push_back(expanded(*h.response));
   }
   // In seq order, as a subscriber would have received them.
   std::sort(hello.handshakes.begin(), hello.handshakes.end(),
@@ -67,6 +90,7 @@ void MirrorHub::remember(const wire::EventBody& body, std::int64_t t_us) {
       return;
     }
     slot = wire::HelloHttp{seq_, t_us, std::move(shaped)};
+    compact(*slot);
   };
   if (h->dir == wire::Direction::c2s) {
     ++k.requests;

@@ -317,5 +317,37 @@ TEST(HttpFields, ParsesAndRejectsFieldLines) {
   EXPECT_FALSE(header_has_token(h, "Connection", "close"));
 }
 
+// A holder may keep a message's bytes alone (the relay's mirror keeps
+// handshakes so): its start line and fields read back from them as split.
+TEST(HttpFields, ReparseHeadReadsTheStartLineAndFieldsBackFromTheBytes) {
+  const std::string wire_text =
+      "POST /poll/send?session=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi";
+  HttpSplitter s;
+  const Collected c = [&] {
+    Collected out;
+    add(out, s.feed(Direction::c2s, as_span(wire_text)));
+    return out;
+  }();
+  Http kept = http_at(c, 0);
+  const Http split = kept;
+  kept.start_line.clear();
+  kept.headers.clear();
+  ASSERT_TRUE(reparse_head(kept)) << "bytes: " << escape_bytes(kept.bytes);
+  EXPECT_EQ(kept.start_line, split.start_line);
+  EXPECT_EQ(kept.headers, split.headers);
+}
+
+TEST(HttpFields, ReparseHeadLeavesAHeadItCannotReadUnchanged) {
+  Http unit;
+  unit.start_line = "GET / HTTP/1.1";
+  unit.headers = {{"X-Folded", "a b"}};
+  const std::string text = "GET / HTTP/1.1\r\nX-Folded: a\r\n b\r\n\r\n";   // obs-fold (RFC 9112 5.2)
+  unit.bytes.assign(text.begin(), text.end());
+  EXPECT_FALSE(reparse_head(unit));
+  EXPECT_EQ(unit.start_line, "GET / HTTP/1.1");
+  ASSERT_EQ(unit.headers.size(), 1u);
+  EXPECT_EQ(unit.headers[0].second, "a b");
+}
+
 }  // namespace
 }  // namespace wire

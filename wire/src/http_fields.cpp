@@ -74,6 +74,26 @@ std::size_t head_length(const Http& unit) {
   return it == unit.bytes.end() ? unit.bytes.size() : static_cast<std::size_t>(it - unit.bytes.begin()) + 4;
 }
 
+bool reparse_head(Http& unit) {
+  const std::string_view bytes(reinterpret_cast<const char*>(unit.bytes.data()), head_length(unit));
+  std::size_t at = bytes.find("\r\n");
+  if (at == std::string_view::npos) return false;
+  std::string start_line(bytes.substr(0, at));
+  HttpHeaders headers;
+  for (at += 2; at < bytes.size();) {
+    const std::size_t end = bytes.find("\r\n", at);
+    if (end == std::string_view::npos) return false;
+    if (end == at) break;   // the empty line: the head's end
+    auto field = parse_field_line(bytes.substr(at, end - at));
+    if (!field) return false;
+    headers.push_back(std::move(*field));
+    at = end + 2;
+  }
+  unit.start_line = std::move(start_line);
+  unit.headers = std::move(headers);
+  return true;
+}
+
 std::optional<StatusLine> parse_status_line(std::string_view line) {
   // RFC 9112 4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
   if (line.size() < 12 || !is_http_version(line.substr(0, 8)) || line[8] != ' ') return std::nullopt;

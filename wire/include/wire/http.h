@@ -56,6 +56,10 @@ std::optional<HttpHead> request_head(const Http& unit);
 // The bytes of an Http unit's head (start line, fields, empty line; RFC 9112
 // 2.1): the message minus its body, or up to the empty line when the body was cut.
 std::size_t head_length(const Http& unit);
+// The start line and fields of an Http unit, read again from its bytes' head
+// (lines end in CRLF, RFC 9112 2.1; one field per line). False, and `unit`
+// unchanged, when a line does not parse. Lets a holder keep the bytes alone.
+bool reparse_head(Http& unit);
 
 // ---- the splitter -----------------------------------------------------------
 
