@@ -359,7 +359,7 @@ int InnerServer::on_body_complete(InnerSession& s) {
 }
 
 void InnerServer::respond(InnerSession& s, HttpReply reply) {
-  s.reply = std::move(reply);
+  s.reply = std::make_unique<HttpReply>(std::move(reply));
   lws_callback_on_writable(s.wsi);
 }
 

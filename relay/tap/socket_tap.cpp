@@ -55,7 +55,7 @@ int SocketTap::adopt(lws* wsi) {
   s.wsi = wsi;
   s.fd = fd;
   s.last_sent_us = r.now_us();
-  s.stream = std::make_unique<TapStream>(id, r.options().mirror_max_payload, r.metrics(), session_labels_);
+  s.stream.emplace(id, r.options().mirror_max_payload, r.metrics(), session_labels_);
   conns_.emplace(id, std::move(owned));
   const auto slot = static_cast<std::size_t>(fd);
   if (slot >= by_fd_.size()) by_fd_.resize(std::max(slot + 1, lws_table()), nullptr);

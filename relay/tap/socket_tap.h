@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -55,7 +56,7 @@ struct TappedSocket {
   lws* wsi = nullptr;
   int fd = -1;
   State state = State::open;
-  std::unique_ptr<TapStream> stream;
+  std::optional<TapStream> stream;       // always set once adopted (in place: one allocation less per client)
   std::vector<std::uint8_t> for_lws;     // c2s bytes released that lws has not read yet
   std::size_t for_lws_head = 0;
   std::vector<std::uint8_t> tap_out;     // the tap's own answer, after what lws has half sent
