@@ -20,8 +20,8 @@
 namespace relay {
 namespace {
 
-constexpr std::size_t kHighWater = 256 * 1024;   // held or waiting for lws: stop reading the socket above this
-constexpr std::size_t kLowWater = 64 * 1024;     // ... and read again below this
+constexpr std::size_t kHeldHighWater = 256 * 1024;   // held or waiting for lws: stop reading the socket above this
+constexpr std::size_t kHeldLowWater = 64 * 1024;     // ... and read again below this
 // lws rx flow control keeps one bit per reason; the inner server pauses with
 // the user bit (ws_session.cpp), the tap with one of its own, so neither
 // lifts the other's pause.
@@ -100,7 +100,7 @@ ssize_t SocketTap::on_recv(int fd, void* out, std::size_t len) {
   auto* buf = static_cast<std::uint8_t*>(out);
   if (s.waiting_for_lws() > 0) return give_lws(s, buf, len);
   if (s.state != TappedSocket::State::open) return drain(s);
-  if (s.stream->held() > kHighWater) {   // nothing can go on until the server answers: let TCP push back
+  if (s.stream->held() > kHeldHighWater) {   // nothing can go on until the server answers: let TCP push back
     pause(s, true);
     errno = EAGAIN;
     return -1;
@@ -124,7 +124,7 @@ ssize_t SocketTap::on_recv(int fd, void* out, std::size_t len) {
   if (given > 0) return static_cast<ssize_t>(given);
   if (s.waiting_for_lws() > 0) return give_lws(s, buf, len);
   if (s.state != TappedSocket::State::open) return drain(s);
-  if (s.stream->held() > kHighWater) pause(s, true);
+  if (s.stream->held() > kHeldHighWater) pause(s, true);
   errno = EAGAIN;   // all held: lws waits for the next event
   return -1;
 }
@@ -152,7 +152,7 @@ ssize_t SocketTap::give_lws(TappedSocket& s, std::uint8_t* buf, std::size_t len)
   } else {
     queue_wake(s);   // lws reads once per event
   }
-  if (s.paused && s.state == TappedSocket::State::open && s.waiting_for_lws() + s.stream->held() < kLowWater) {
+  if (s.paused && s.state == TappedSocket::State::open && s.waiting_for_lws() + s.stream->held() < kHeldLowWater) {
     pause(s, false);
   }
   return static_cast<ssize_t>(n);
@@ -199,7 +199,7 @@ void SocketTap::run_wakes() {
     if (s == nullptr) continue;
     s->wake_queued = false;
     if (s->waiting_for_lws() == 0 && s->state == TappedSocket::State::open) continue;
-    if (s->paused && s->waiting_for_lws() + s->stream->held() < kLowWater) pause(*s, false);
+    if (s->paused && s->waiting_for_lws() + s->stream->held() < kHeldLowWater) pause(*s, false);
     lws_pollfd pfd{};
     pfd.fd = s->fd;
     pfd.events = POLLIN;

@@ -12,7 +12,7 @@
 // with the upgrade request) stays in the TapStream; what it released beyond
 // the room lws gave waits in `for_lws`, and a wake (lws_service_fd with
 // POLLIN) makes lws read it, since the kernel has nothing new to say.
-// Above kHighWater held, the tap stops reading the socket (lws rx flow
+// Above kHeldHighWater held, the tap stops reading the socket (lws rx flow
 // control, a reason bit of the tap's own), so TCP pushes back on the client.
 //
 // s2c: lws's send() bytes are tapped as lws writes them, once each (lws
