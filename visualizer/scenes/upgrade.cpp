@@ -182,7 +182,17 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
   }
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
   // Compact, the notes (the widest column, three lines a row) become the name's tooltip.
-  const float w_name = 1.15f, w_value = compact_ ? 1.6f : 1.1f, w_note = compact_ ? 0.0f : 1.65f, w_rfc = 0.55f;
+  const float w_value = compact_ ? 1.6f : 1.1f, w_note = compact_ ? 0.0f : 1.65f, w_rfc = 0.55f;
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float inner_w = ImGui::GetContentRegionAvail().x - 8.0f * st.CellPadding.x;
+  // A header name has no space to wrap at: ImGui would break "Sec-WebSocket-Version:" inside the
+  // word. So the name column is as wide as the longest name (up to 45% of the table), at scale 2 too.
+  float name_px = 0.0f;
+  ImGui::PushFont(ctx.fonts.mono);
+  for (const auto& [name, value] : h.headers) name_px = std::max(name_px, ImGui::CalcTextSize((name + ":").c_str()).x);
+  ImGui::PopFont();
+  const float name_share = std::min(0.45f, (name_px + st.CellPadding.x * 2.0f) / std::max(inner_w, 1.0f));
+  const float w_name = std::max(1.15f, (w_value + w_note + w_rfc) * name_share / (1.0f - name_share));
   const float w_sum = w_name + w_value + w_note + w_rfc;
   if (!ImGui::BeginTable(label, compact_ ? 3 : 4, flags)) return;
   ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, w_name);
@@ -227,8 +237,6 @@ void UpgradeScene::draw_message(SceneContext& ctx, const wire::Http& h, const ch
   };
   // The handshake's own headers first, then the others, each row only when it fits the panel's
   // height (its tallest cell measured at the columns' share of the width); what is left out is counted.
-  const ImGuiStyle& st = ImGui::GetStyle();
-  const float inner_w = ImGui::GetContentRegionAvail().x - 8.0f * st.CellPadding.x;
   const auto row_h = [&](const std::string& name, const std::string& value, const teach::HeaderNote& note) {
     ImGui::PushFont(ctx.fonts.mono);
     float hgt = ImGui::CalcTextSize(name.c_str(), nullptr, false, inner_w * w_name / w_sum).y;
