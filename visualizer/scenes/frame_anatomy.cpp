@@ -251,8 +251,16 @@ void FrameAnatomyScene::draw_bits(SceneContext& ctx, const std::vector<FrameFiel
         name = first_span ? short_name(fld.id) : "(cont.)";
         ns = ImGui::CalcTextSize(name);
       }
-      if (ns.x <= span_w + 8.0f) {
-        dl->AddText(ImVec2(p0.x + (span_w - ns.x) * 0.5f, y + bit_h + ctx.fonts.px(2.0f)),
+      // Still too wide (FIN over one bit at scale 2): a little smaller, never into the next field's name.
+      float size = ImGui::GetFontSize();
+      const float room = span_w - ctx.fonts.px(2.0f);
+      if (ns.x > room && ns.x * 0.7f <= room) {
+        size *= room / ns.x;
+        ns.x = room;
+      }
+      if (ns.x <= room) {
+        const float drop = (ImGui::GetFontSize() - size) * 0.5f;   // on the same middle line as its neighbours
+        dl->AddText(ImGui::GetFont(), size, ImVec2(p0.x + (span_w - ns.x) * 0.5f, y + bit_h + ctx.fonts.px(2.0f) + drop),
                     Theme::u32(lit ? t.accent : t.text), name);
       }
       if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y + label_h) {
